@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from deliverables.models import Deliverable, Owner
+
+
+@admin.register(Owner)
+class OwnerAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "full_title", "in_plan_key", "deliverable_count"]
+    list_filter = ["in_plan_key"]
+    search_fields = ["code", "title"]
+    autocomplete_fields = ["users"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
+
+    @admin.display(description="Full title", ordering="title")
+    def full_title(self, owner):
+        return owner.full_title
+
+    @admin.display(description="Deliverables", ordering="deliverable_count")
+    def deliverable_count(self, owner):
+        return owner.deliverable_count
+
+
+class DeliveryWindowFilter(admin.SimpleListFilter):
+    title = "delivery window"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        labels = (
+            model_admin.get_queryset(request)
+            .order_by("delivery")
+            .values_list("delivery", flat=True)
+            .distinct()
+        )
+        return [(label, label) for label in labels]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(delivery=self.value())
+        return queryset
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "short_description",
+        "delivery",
+        "owner_codes",
+        "group_labels",
+        "theme_number",
+    ]
+    list_display_links = ["reference", "short_description"]
+    list_filter = [
+        "objective__plan",
+        "objective__theme",
+        "objective",
+        "owners",
+        "assurance_groups",
+        DeliveryWindowFilter,
+    ]
+    list_select_related = ["objective__theme"]
+    search_fields = ["description", "objective__title"]
+    search_help_text = "Search by reference (6.4, or 6 for a whole objective) or by words."
+    autocomplete_fields = ["owners", "assurance_groups"]
+    fields = [
+        "objective",
+        "number",
+        "description",
+        "delivery",
+        "start_quarter",
+        "end_quarter",
+        "owners",
+        "assurance_groups",
+    ]
+    readonly_fields = ["start_quarter", "end_quarter"]
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners", "assurance_groups")
+
+    def get_search_results(self, request, queryset, search_term):
+        return Deliverable.objects.filter(pk__in=queryset.search(search_term)).order_by(
+            *Deliverable._meta.ordering
+        ), False
+
+    @admin.display(description="Reference", ordering="objective__number")
+    def reference(self, deliverable):
+        return deliverable.reference
+
+    @admin.display(description="Deliverable")
+    def short_description(self, deliverable):
+        return deliverable.short_description
+
+    @admin.display(description="Owners")
+    def owner_codes(self, deliverable):
+        return ", ".join(owner.code for owner in deliverable.owners.all())
+
+    @admin.display(description="Assurance groups")
+    def group_labels(self, deliverable):
+        return ", ".join(group.label for group in deliverable.assurance_groups.all())
+
+    @admin.display(description="Theme", ordering="objective__theme__number")
+    def theme_number(self, deliverable):
+        return deliverable.objective.theme.number

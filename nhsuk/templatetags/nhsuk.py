@@ -1,0 +1,57 @@
+from django import forms, template
+
+register = template.Library()
+
+
+@register.filter
+def describedby(field):
+    """The ids a field's input is described by: its hint and its error message."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def choice_hint(field, value):
+    hints = getattr(field.field.widget, "hints", {})
+    return hints.get(value, "") or hints.get(str(value), "")
+
+
+@register.filter
+def error_anchor(field):
+    """Where the error summary links to: the first input a user must correct."""
+    if getattr(field.field.widget, "nhsuk_date", False):
+        return f"{field.auto_id}_0"
+    widget = field.field.widget
+    if (
+        getattr(widget, "allow_multiple_selected", False)
+        or getattr(widget, "input_type", "") in {"radio", "checkbox"}
+        and hasattr(widget, "choices")
+    ):
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
+@register.filter
+def widget_kind(field):
+    """One word for the NHS.UK component a field renders as."""
+    widget = field.field.widget
+    if getattr(widget, "nhsuk_date", False):
+        return "date"
+    input_type = getattr(widget, "input_type", None)
+    if input_type == "radio":
+        return "radios"
+    if input_type == "checkbox" and getattr(widget, "allow_multiple_selected", False):
+        return "checkboxes"
+    if input_type == "checkbox":
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if getattr(widget, "is_hidden", False):
+        return "hidden"
+    return "input"

@@ -1,0 +1,44 @@
+import datetime
+
+from django import forms
+
+
+class RadioSelectWithHints(forms.RadioSelect):
+    """Radios whose options each carry a hint, shown under the option (NHS.UK radios)."""
+
+    def __init__(self, *args, hints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = dict(hints or {})
+
+
+class DateInput(forms.MultiWidget):
+    """The NHS.UK date input: separate day, month and year boxes."""
+
+    template_name = "nhsuk/widgets/date_input.html"
+    nhsuk_date = True
+
+    def __init__(self, attrs=None):
+        widgets = {
+            "_day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "_month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "_year": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        day, month, year = (
+            (part or "").strip() for part in super().value_from_datadict(data, files, name)
+        )
+        if not (day or month or year):
+            return ""
+        # An incomplete or impossible date reaches DateField as text it cannot parse, so the
+        # user gets the field's "Enter a real date" message rather than a silent blank.
+        return f"{year}-{month}-{day}"
+
+    def format_value(self, value):
+        return value

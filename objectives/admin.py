@@ -1,0 +1,122 @@
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from objectives.models import KeyIndicator, Objective, Plan, Quarter, Theme
+
+
+class QuarterInline(admin.TabularInline):
+    model = Quarter
+    fields = ["number", "label"]
+    readonly_fields = ["number", "label"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # A plan always has exactly its four quarters, created with it.
+        return False
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    fields = ["number", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["financial_year", "title", "start_date", "theme_count"]
+    search_fields = ["title", "financial_year"]
+    inlines = [QuarterInline, ThemeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(theme_count=Count("themes"))
+
+    @admin.display(description="Themes", ordering="theme_count")
+    def theme_count(self, plan):
+        return plan.theme_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.ensure_quarters()
+
+
+class ObjectiveInline(admin.TabularInline):
+    """Read-only on the theme page: an objective moves theme by changing its own theme field."""
+
+    model = Objective
+    fields = ["number", "title"]
+    readonly_fields = ["number", "title"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "plan", "objective_count"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    search_fields = ["title"]
+    inlines = [ObjectiveInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(objective_count=Count("objectives"))
+
+    @admin.display(description="Objectives", ordering="objective_count")
+    def objective_count(self, theme):
+        return theme.objective_count
+
+
+class KeyIndicatorInline(admin.TabularInline):
+    model = KeyIndicator
+    fields = ["order", "perspective", "text", "is_incomplete"]
+    extra = 0
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "theme", "plan", "deliverable_count"]
+    list_display_links = ["number", "title"]
+    list_filter = ["plan", "theme"]
+    list_select_related = ["theme", "plan"]
+    search_fields = ["title"]
+    fields = ["plan", "theme", "number", "title"]
+    inlines = [KeyIndicatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
+
+    @admin.display(description="Deliverables", ordering="deliverable_count")
+    def deliverable_count(self, objective):
+        return objective.deliverable_count
+
+
+@admin.register(KeyIndicator)
+class KeyIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["objective_number", "perspective", "text", "is_incomplete"]
+    list_filter = ["perspective", "is_incomplete", "objective__plan", "objective__theme"]
+    list_select_related = ["objective"]
+    search_fields = ["text", "objective__title"]
+    ordering = ["objective__plan_id", "objective__number", "order"]
+
+    @admin.display(description="Objective", ordering="objective__number")
+    def objective_number(self, indicator):
+        return indicator.objective.number
+
+
+@admin.register(Quarter)
+class QuarterAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "plan"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    readonly_fields = ["plan", "number"]
+
+    def has_add_permission(self, request):
+        return False

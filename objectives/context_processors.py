@@ -1,0 +1,16 @@
+from django.urls import reverse
+
+
+def navigation(request):
+    """The header's menu: the pages a signed-in user moves between."""
+    if not request.user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    items = [("objectives:plan_overview", "The plan")]
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": label, "current": name == current}
+            for name, label in items
+        ]
+    }

@@ -1,0 +1,36 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+BULLET = "- "
+
+
+def _blocks(text: str):
+    """Group plan text into paragraphs and bulleted lists ("- " lines), keeping their order."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(BULLET):
+            if not blocks or blocks[-1][0] != "list":
+                blocks.append(("list", []))
+            blocks[-1][1].append(line[len(BULLET) :])
+        else:
+            blocks.append(("paragraph", [line]))
+    return blocks
+
+
+@register.filter
+def plan_text(text):
+    """Plan text as HTML: paragraphs, and "- " lines as an NHS.UK bulleted list. Escaped."""
+    html = []
+    for kind, lines in _blocks(text):
+        if kind == "list":
+            items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
+            html.append(format_html('<ul class="nhsuk-list nhsuk-list--bullet">{}</ul>', items))
+        else:
+            html.append(format_html("<p>{}</p>", lines[0]))
+    return mark_safe("".join(html))  # noqa: S308 - every part was escaped by format_html

@@ -1,0 +1,28 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from deliverables.models import Deliverable
+from objectives.models import Objective, Plan
+
+
+@require_GET
+def plan_overview(request, pk=None):
+    """The plan as the trust wrote it: themes, objectives, key indicators and deliverables."""
+    plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.latest_plan()
+    if plan is None:
+        raise Http404("No plan has been loaded yet.")
+    objectives = Objective.objects.filter(plan=plan).prefetch_related(
+        "key_indicators",
+        Prefetch(
+            "deliverables",
+            queryset=Deliverable.objects.prefetch_related("owners", "assurance_groups"),
+        ),
+    )
+    themes = plan.themes.prefetch_related(Prefetch("objectives", queryset=objectives))
+    return render(
+        request,
+        "objectives/plan_detail.html",
+        {"plan": plan, "themes": themes, "plans": Plan.objects.latest_first()},
+    )
