@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from deliverables.models import Deliverable, Owner
+from deliverables.models import Deliverable, DeliverableAssuranceGroup, DeliverableOwner, Owner
 
 
 @admin.register(Owner)
@@ -43,6 +43,23 @@ class DeliveryWindowFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OwnerLinkInline(admin.TabularInline):
+    model = DeliverableOwner
+    fields = ["position", "owner"]
+    autocomplete_fields = ["owner"]
+    extra = 0
+    min_num = 1
+    verbose_name_plural = "Owners, in the plan's order"
+
+
+class AssuranceGroupLinkInline(admin.TabularInline):
+    model = DeliverableAssuranceGroup
+    fields = ["position", "assurance_group"]
+    autocomplete_fields = ["assurance_group"]
+    extra = 0
+    verbose_name_plural = "Assurance groups, in the plan's order"
+
+
 @admin.register(Deliverable)
 class DeliverableAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -65,27 +82,18 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     list_select_related = ["objective__theme"]
     search_fields = ["description", "objective__title"]
     search_help_text = "Search by reference (6.4, or 6 for a whole objective) or by words."
-    autocomplete_fields = ["owners", "assurance_groups"]
-    fields = [
-        "objective",
-        "number",
-        "description",
-        "delivery",
-        "start_quarter",
-        "end_quarter",
-        "owners",
-        "assurance_groups",
-    ]
+    autocomplete_fields = ["objective"]
+    fields = ["objective", "number", "description", "delivery", "start_quarter", "end_quarter"]
     readonly_fields = ["start_quarter", "end_quarter"]
+    inlines = [OwnerLinkInline, AssuranceGroupLinkInline]
     list_per_page = 100
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("owners", "assurance_groups")
+        return super().get_queryset(request).with_plan_details()
 
     def get_search_results(self, request, queryset, search_term):
-        return Deliverable.objects.filter(pk__in=queryset.search(search_term)).order_by(
-            *Deliverable._meta.ordering
-        ), False
+        # References ("6.4") are numbers on two tables, which admin's own search cannot match.
+        return queryset.search(search_term), False
 
     @admin.display(description="Reference", ordering="objective__number")
     def reference(self, deliverable):
@@ -97,11 +105,11 @@ class DeliverableAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Owners")
     def owner_codes(self, deliverable):
-        return ", ".join(owner.code for owner in deliverable.owners.all())
+        return ", ".join(owner.code for owner in deliverable.ordered_owners)
 
     @admin.display(description="Assurance groups")
     def group_labels(self, deliverable):
-        return ", ".join(group.label for group in deliverable.assurance_groups.all())
+        return ", ".join(group.label for group in deliverable.ordered_assurance_groups)
 
     @admin.display(description="Theme", ordering="objective__theme__number")
     def theme_number(self, deliverable):

@@ -60,11 +60,17 @@ class DeliverableQuerySet(models.QuerySet):
     def with_plan_details(self):
         """Everything a list of deliverables shows, in a fixed number of queries."""
         return self.select_related("objective__theme", "objective__plan").prefetch_related(
-            "owners", "assurance_groups"
+            models.Prefetch(
+                "owner_links", queryset=DeliverableOwner.objects.select_related("owner")
+            ),
+            models.Prefetch(
+                "group_links",
+                queryset=DeliverableAssuranceGroup.objects.select_related("assurance_group"),
+            ),
         )
 
     def search(self, text: str):
-        """Free text: a reference ("6", "6.4") or words in the description or objective."""
+        """Free text: a reference ("6" for a whole objective, "6.4") or words in the text."""
         text = (text or "").strip()
         if not text:
             return self
@@ -72,7 +78,7 @@ class DeliverableQuerySet(models.QuerySet):
             query = models.Q(objective__number=int(match["objective"]))
             if match["number"]:
                 query &= models.Q(number=int(match["number"]))
-            return self.filter(query | models.Q(description__icontains=text))
+            return self.filter(query)
         return self.filter(
             models.Q(description__icontains=text) | models.Q(objective__title__icontains=text)
         )
@@ -84,7 +90,7 @@ class Deliverable(models.Model):
         help_text="The part of the reference after the dot: 4 in 6.4."
     )
     description = models.TextField(
-        help_text="As the plan words it. Lines starting with “- ” are shown as a bulleted list."
+        help_text="As the plan words it. Lines starting with “• ” are shown as a bulleted list."
     )
     delivery = models.CharField(
         "delivery window",
@@ -95,14 +101,15 @@ class Deliverable(models.Model):
     end_quarter = models.PositiveSmallIntegerField(
         null=True, blank=True, editable=False, help_text="Empty when the window is open-ended."
     )
-    owners = models.ManyToManyField(Owner, related_name="deliverables")
+    # Links keep the order the plan names them in ("ECN DCA": ECN first).
+    owners = models.ManyToManyField(Owner, through="DeliverableOwner", related_name="deliverables")
     # The one reference from this app to the assurance app, by name only, so that the plan is
     # edited in one admin form (docs/adr/0002-deliverable-links-to-assurance-groups.md).
     assurance_groups = models.ManyToManyField(
-        "assurance.AssuranceGroup", related_name="deliverables", blank=True
+        "assurance.AssuranceGroup", through="DeliverableAssuranceGroup", related_name="deliverables"
     )
 
-    history = HistoricalRecords(m2m_fields=[owners, assurance_groups])
+    history = HistoricalRecords()
     objects = DeliverableQuerySet.as_manager()
 
     class Meta:
@@ -150,7 +157,65 @@ class Deliverable(models.Model):
     def is_open_ended(self) -> bool:
         return self.end_quarter is None
 
+    @property
+    def ordered_owners(self) -> list[Owner]:
+        """Owners in the plan's order (prefetch with `with_plan_details`)."""
+        return [link.owner for link in self.owner_links.all()]
+
+    @property
+    def ordered_assurance_groups(self) -> list:
+        """Assurance groups in the plan's order (prefetch with `with_plan_details`)."""
+        return [link.assurance_group for link in self.group_links.all()]
+
     def in_window(self, quarter: int) -> bool:
         return quarter >= self.start_quarter and (
             self.end_quarter is None or quarter <= self.end_quarter
         )
+
+
+class DeliverableOwner(models.Model):
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="owner_links"
+    )
+    owner = models.ForeignKey(Owner, on_delete=models.PROTECT, related_name="deliverable_links")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Where the plan names this owner: 1 for the first."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "owner"
+        constraints = [
+            models.UniqueConstraint(fields=["deliverable", "owner"], name="deliverable_owner_once"),
+        ]
+
+    def __str__(self):
+        return str(self.owner)
+
+
+class DeliverableAssuranceGroup(models.Model):
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="group_links"
+    )
+    assurance_group = models.ForeignKey(
+        "assurance.AssuranceGroup", on_delete=models.PROTECT, related_name="deliverable_links"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Where the plan names this group: 1 for the first."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "assurance group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "assurance_group"], name="deliverable_group_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assurance_group)

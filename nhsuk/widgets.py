@@ -19,9 +19,9 @@ class DateInput(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         widgets = {
-            "_day": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "_month": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "_year": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "day": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
         super().__init__(widgets, attrs)
 

@@ -15,10 +15,7 @@ def plan_overview(request, pk=None):
         raise Http404("No plan has been loaded yet.")
     objectives = Objective.objects.filter(plan=plan).prefetch_related(
         "key_indicators",
-        Prefetch(
-            "deliverables",
-            queryset=Deliverable.objects.prefetch_related("owners", "assurance_groups"),
-        ),
+        Prefetch("deliverables", queryset=Deliverable.objects.with_plan_details()),
     )
     themes = plan.themes.prefetch_related(Prefetch("objectives", queryset=objectives))
     return render(

@@ -55,3 +55,35 @@ def widget_kind(field):
     if getattr(widget, "is_hidden", False):
         return "hidden"
     return "input"
+
+
+_COMPONENT_CLASSES = {
+    "input": "nhsuk-input",
+    "textarea": "nhsuk-textarea",
+    "select": "nhsuk-select",
+    "checkbox": "nhsuk-checkboxes__input",
+    "date": "nhsuk-input nhsuk-date-input__input",
+}
+_ERROR_CLASSES = {
+    "input": "nhsuk-input--error",
+    "textarea": "nhsuk-textarea--error",
+    "select": "nhsuk-select--error",
+    "date": "nhsuk-input--error",
+}
+
+
+@register.simple_tag
+def nhsuk_widget(field, kind):
+    """The field's widget with the NHS.UK classes, error state and aria-describedby."""
+    classes = [_COMPONENT_CLASSES[kind]]
+    if field.errors and kind in _ERROR_CLASSES:
+        classes.append(_ERROR_CLASSES[kind])
+    extra = field.field.widget.attrs.get("class")
+    if extra:
+        classes.append(extra)
+    attrs = {"class": " ".join(classes)}
+    if ids := describedby(field):
+        attrs["aria-describedby"] = ids
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

@@ -4,11 +4,11 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-BULLET = "- "
+BULLET = "• "
 
 
 def _blocks(text: str):
-    """Group plan text into paragraphs and bulleted lists ("- " lines), keeping their order."""
+    """Group plan text into paragraphs and bulleted lists ("• " lines), keeping their order."""
     blocks: list[tuple[str, list[str]]] = []
     for line in (text or "").splitlines():
         line = line.strip()
@@ -25,7 +25,7 @@ def _blocks(text: str):
 
 @register.filter
 def plan_text(text):
-    """Plan text as HTML: paragraphs, and "- " lines as an NHS.UK bulleted list. Escaped."""
+    """Plan text as HTML: paragraphs, and "• " lines as an NHS.UK bulleted list. Escaped."""
     html = []
     for kind, lines in _blocks(text):
         if kind == "list":
