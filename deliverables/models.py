@@ -104,7 +104,7 @@ class Deliverable(models.Model):
     # Links keep the order the plan names them in ("ECN DCA": ECN first).
     owners = models.ManyToManyField(Owner, through="DeliverableOwner", related_name="deliverables")
     # The one reference from this app to the assurance app, by name only, so that the plan is
-    # edited in one admin form (docs/adr/0002-deliverable-links-to-assurance-groups.md).
+    # edited in one admin form (docs/adr/0002-deliverable-links-to-owners-and-groups.md).
     assurance_groups = models.ManyToManyField(
         "assurance.AssuranceGroup", through="DeliverableAssuranceGroup", related_name="deliverables"
     )
