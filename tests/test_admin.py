@@ -28,6 +28,33 @@ class TestChangelists:
             response = admin_client.get(reverse(name))
         assert response.status_code == 200
 
+    @pytest.mark.parametrize("name", CHANGELISTS)
+    def test_query_count_does_not_grow_with_rows(self, admin_client, name):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.assurance.factories import AssuranceGroupFactory
+        from tests.deliverables.factories import DeliverableFactory, OwnerFactory
+        from tests.objectives.factories import KeyIndicatorFactory
+
+        def add_rows(count):
+            for _ in range(count):
+                deliverable = DeliverableFactory(
+                    owners=[OwnerFactory(), OwnerFactory()],
+                    assurance_groups=[AssuranceGroupFactory(), AssuranceGroupFactory()],
+                )
+                KeyIndicatorFactory(objective=deliverable.objective)
+
+        def queries():
+            with CaptureQueriesContext(connection) as context:
+                assert admin_client.get(reverse(name)).status_code == 200
+            return len(context.captured_queries)
+
+        add_rows(2)
+        small = queries()
+        add_rows(8)
+        assert queries() == small
+
     def test_deliverables_in_natural_order_with_owner_and_group_columns(
         self, admin_client, plan_2021
     ):
