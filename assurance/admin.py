@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from assurance.models import AssuranceGroup
+from deliverables.models import Owner
+from objectives.roles import sync_user_role_groups
 
 
 @admin.register(AssuranceGroup)
@@ -11,6 +15,12 @@ class AssuranceGroupAdmin(SimpleHistoryAdmin):
     list_filter = ["in_plan_key"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["secretaries"]
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.secretaries.all()) if change else set()
+        super().save_related(request, form, formsets, change)
+        for user in before | set(form.instance.secretaries.all()):
+            sync_user_role_groups(user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
@@ -26,3 +36,32 @@ class AssuranceGroupAdmin(SimpleHistoryAdmin):
     @admin.display(description="Deliverables", ordering="deliverable_count")
     def deliverable_count(self, group):
         return group.deliverable_count
+
+
+# People: roles are edited where the person is, so links and role groups stay in step.
+class OwnerLinkInline(admin.TabularInline):
+    model = Owner.users.through
+    verbose_name = "executive owner link"
+    verbose_name_plural = "Owner codes this person updates for (executive or delegate)"
+    autocomplete_fields = ["owner"]
+    extra = 0
+
+
+class SecretaryLinkInline(admin.TabularInline):
+    model = AssuranceGroup.secretaries.through
+    verbose_name = "secretary link"
+    verbose_name_plural = "Assurance groups this person is secretary of"
+    autocomplete_fields = ["assurancegroup"]
+    extra = 0
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin):
+    inlines = [OwnerLinkInline, SecretaryLinkInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        sync_user_role_groups(form.instance)

@@ -3,6 +3,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from deliverables.models import Deliverable, DeliverableAssuranceGroup, DeliverableOwner, Owner
+from objectives.roles import sync_user_role_groups
 
 
 @admin.register(Owner)
@@ -11,6 +12,12 @@ class OwnerAdmin(SimpleHistoryAdmin):
     list_filter = ["in_plan_key"]
     search_fields = ["code", "title"]
     autocomplete_fields = ["users"]
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.users.all()) if change else set()
+        super().save_related(request, form, formsets, change)
+        for user in before | set(form.instance.users.all()):
+            sync_user_role_groups(user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))

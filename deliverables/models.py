@@ -1,10 +1,21 @@
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from deliverables.status import (
+    FINISHED,
+    NARRATIVE_MAX,
+    NEEDS_DATE,
+    NEEDS_REASON,
+    RATING_BASIS,
+    TAG_CLASSES,
+    TEXT_MAX,
+    Status,
+)
 from objectives.models import Objective, Plan
 from objectives.quarters import parse_delivery_window
 
@@ -68,6 +79,61 @@ class DeliverableQuerySet(models.QuerySet):
                 queryset=DeliverableAssuranceGroup.objects.select_related("assurance_group"),
             ),
         )
+
+    # The rules for which quarters need an update live here, once. A deliverable needs an update
+    # for every quarter from its start, inside its window or past it (overdue), until an update
+    # in an earlier quarter completed or closed it.
+
+    def requiring_update_in(self, quarter):
+        finished_earlier = StatusUpdate.objects.filter(
+            deliverable=models.OuterRef("pk"),
+            quarter__plan_id=quarter.plan_id,
+            quarter__number__lt=quarter.number,
+            status__in=FINISHED,
+        )
+        return self.filter(
+            objective__plan_id=quarter.plan_id, start_quarter__lte=quarter.number
+        ).exclude(models.Exists(finished_earlier))
+
+    def overdue_in(self, quarter):
+        """Past the end of their window and not complete: they still need updates."""
+        return self.requiring_update_in(quarter).filter(end_quarter__lt=quarter.number)
+
+    def with_update_in(self, quarter):
+        """Attach `quarter_update` (or None) and `previous_update` (or None) to each row."""
+        previous = quarter.previous()
+        return self.prefetch_related(
+            models.Prefetch(
+                "updates",
+                queryset=StatusUpdate.objects.filter(quarter=quarter).with_people(),
+                to_attr="quarter_updates",
+            ),
+            models.Prefetch(
+                "updates",
+                queryset=StatusUpdate.objects.filter(quarter=previous).with_people()
+                if previous
+                else StatusUpdate.objects.none(),
+                to_attr="previous_updates",
+            ),
+        )
+
+    def editable_by(self, user):
+        """Deliverables whose updates this user may write: object-level access, in one place."""
+        from objectives.roles import is_plan_admin
+
+        if not user.is_authenticated:
+            return self.none()
+        if is_plan_admin(user):
+            return self.all()
+        if not user.has_perm("deliverables.change_statusupdate"):
+            return self.none()
+        mine = Owner.objects.filter(users=user)
+        if not mine.exists():
+            return self.none()
+        # A deliverable owned by ALL is every executive owner's to update.
+        return self.filter(
+            models.Q(owners__in=mine) | models.Q(owners__code=Owner.ALL_CODE)
+        ).distinct()
 
     def search(self, text: str):
         """Free text: a reference ("6" for a whole objective, "6.4") or words in the text."""
@@ -167,6 +233,22 @@ class Deliverable(models.Model):
         """Assurance groups in the plan's order (prefetch with `with_plan_details`)."""
         return [link.assurance_group for link in self.group_links.all()]
 
+    def needs_update_in(self, quarter) -> bool:
+        return Deliverable.objects.requiring_update_in(quarter).filter(pk=self.pk).exists()
+
+    def is_overdue_in(self, quarter) -> bool:
+        return self.end_quarter is not None and quarter.number > self.end_quarter
+
+    @property
+    def quarter_update(self):
+        """This quarter's update, after `with_update_in`."""
+        return self.quarter_updates[0] if self.quarter_updates else None
+
+    @property
+    def previous_update(self):
+        """Last quarter's update, after `with_update_in`."""
+        return self.previous_updates[0] if self.previous_updates else None
+
     def in_window(self, quarter: int) -> bool:
         return quarter >= self.start_quarter and (
             self.end_quarter is None or quarter <= self.end_quarter
@@ -219,3 +301,151 @@ class DeliverableAssuranceGroup(models.Model):
 
     def __str__(self):
         return str(self.assurance_group)
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def for_quarter(self, quarter):
+        return self.filter(quarter=quarter)
+
+    def with_people(self):
+        return self.select_related("updated_by", "quarter")
+
+
+class StatusUpdate(models.Model):
+    """An executive owner's update on one deliverable for one quarter of its plan."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="updates")
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.PROTECT, related_name="updates"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    narrative = models.TextField(
+        "progress", validators=[MaxLengthValidator(NARRATIVE_MAX)], help_text=RATING_BASIS
+    )
+    reason_for_change = models.TextField(
+        "reason for the change of status",
+        blank=True,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+    )
+    risks = models.TextField(
+        "risks and issues", blank=True, validators=[MaxLengthValidator(TEXT_MAX)]
+    )
+    next_steps = models.TextField(blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
+    expected_date = models.DateField(
+        "expected completion, recovery or deferral date", null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    corrected_after_close = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="An administrator changed this after its quarter closed.",
+    )
+
+    history = HistoricalRecords()
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deliverable_id", "quarter__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "quarter"], name="one_update_per_deliverable_quarter"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deliverable.reference} Q{self.quarter.number}: {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def tag_class(self) -> str:
+        return TAG_CLASSES.get(self.status, "nhsuk-tag--grey")
+
+    def previous(self):
+        """The same deliverable's update for the quarter before, if there is one."""
+        return (
+            StatusUpdate.objects.filter(
+                deliverable_id=self.deliverable_id,
+                quarter__plan_id=self.quarter.plan_id,
+                quarter__number=self.quarter.number - 1,
+            )
+            .select_related("quarter")
+            .first()
+        )
+
+    def clean(self):
+        errors = {}
+        errors.update(self._quarter_errors())
+        if not (self.narrative or "").strip():
+            errors["narrative"] = "Describe the progress made this quarter."
+        previous = self.previous() if self.quarter_id else None
+        reason = (self.reason_for_change or "").strip()
+        if self.status in NEEDS_REASON and not reason:
+            errors["reason_for_change"] = (
+                f"Give the reason this deliverable is {self.get_status_display().lower()}."
+            )
+        elif previous and previous.status != self.status and not reason:
+            errors["reason_for_change"] = (
+                f"Give the reason the status changed from "
+                f"{previous.get_status_display()} to {self.get_status_display()}."
+            )
+        errors.update(self._date_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _quarter_errors(self):
+        # Not keyed on "quarter": forms never edit it, and a form cannot show a field it lacks.
+        if not (self.quarter_id and self.deliverable_id):
+            return {}
+        deliverable = self.deliverable
+        if self.quarter.plan_id != deliverable.objective.plan_id:
+            return {NON_FIELD_ERRORS: "Choose a quarter of the deliverable's own plan."}
+        if self.quarter.number < deliverable.start_quarter:
+            return {
+                NON_FIELD_ERRORS: (
+                    f"{deliverable.reference} starts in Q{deliverable.start_quarter}: "
+                    f"it has no update for Q{self.quarter.number}."
+                )
+            }
+        return {}
+
+    def _date_errors(self):
+        if self.status in NEEDS_DATE and not self.expected_date:
+            if self.status == Status.DEFERRED:
+                return {"expected_date": "Enter the date this deliverable is deferred to."}
+            return {
+                "expected_date": (
+                    f"Enter the expected completion or recovery date: it is needed when the "
+                    f"status is {self.get_status_display()}."
+                )
+            }
+        if not self.expected_date or not self.quarter_id:
+            return {}
+        quarter = self.quarter
+        if self.expected_date < quarter.start:
+            return {
+                "expected_date": (
+                    f"The expected date must be on or after {quarter.start:%-d %B %Y}, the "
+                    f"start of {quarter.short_label}: a recovery date cannot be in the past."
+                )
+            }
+        if self.status == Status.DEFERRED and self.expected_date <= quarter.end:
+            return {
+                "expected_date": (
+                    f"A deferral moves the work past this quarter: enter a date after "
+                    f"{quarter.end:%-d %B %Y}."
+                )
+            }
+        if self.expected_date.year > quarter.end.year + 10:
+            return {"expected_date": "Enter a date within the next ten years."}
+        return {}

@@ -7,7 +7,7 @@ from objectives.models import KeyIndicator, Objective, Plan, Quarter, Theme
 
 class QuarterInline(admin.TabularInline):
     model = Quarter
-    fields = ["number", "label"]
+    fields = ["number", "label", "state", "deadline"]
     readonly_fields = ["number", "label"]
     extra = 0
     can_delete = False
@@ -113,9 +113,11 @@ class KeyIndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Quarter)
 class QuarterAdmin(SimpleHistoryAdmin):
-    list_display = ["label", "plan"]
-    list_filter = ["plan"]
+    list_display = ["label", "plan", "state", "deadline"]
+    list_editable = ["state", "deadline"]
+    list_filter = ["plan", "state"]
     list_select_related = ["plan"]
+    fields = ["plan", "number", "state", "deadline"]
     readonly_fields = ["plan", "number"]
 
     def has_add_permission(self, request):

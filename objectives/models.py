@@ -33,6 +33,7 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-start_date"]
+        permissions = [("administer_plan", "Can run the plan: quarters, roles and corrections")]
 
     def __str__(self):
         return f"{self.title} ({self.financial_year})"
@@ -73,13 +74,36 @@ class Plan(models.Model):
         )
 
 
+class QuarterQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=Quarter.State.OPEN)
+
+    def current(self):
+        """The reporting quarter: the open quarter of the latest plan that has one."""
+        return self.open().select_related("plan").order_by("-plan__start_date").first()
+
+
 class Quarter(models.Model):
-    """One NHS financial-year quarter of a plan: Q1 April–June ... Q4 January–March."""
+    """One NHS financial-year quarter of a plan: Q1 April–June ... Q4 January–March.
+
+    Each is also a reporting period: plan administrators open it for updates, set the deadline,
+    and close it.
+    """
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", "Not open yet"
+        OPEN = "open", "Open for updates"
+        CLOSED = "closed", "Closed"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quarters")
     number = models.PositiveSmallIntegerField(choices=[(n, f"Q{n}") for n in QUARTER_NUMBERS])
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
+    deadline = models.DateField(
+        null=True, blank=True, help_text="The date executives' updates for this quarter are due."
+    )
 
     history = HistoricalRecords()
+    objects = QuarterQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "number"]
@@ -88,10 +112,40 @@ class Quarter(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=4), name="quarter_number_1_to_4"
             ),
+            # One reporting period at a time per plan: "the open quarter" is never ambiguous.
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(state="open"), name="one_open_quarter_per_plan"
+            ),
+        ]
+        permissions = [
+            ("correct_closed_quarter", "Can correct updates in a closed quarter"),
         ]
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        if (
+            self.state == self.State.OPEN
+            and Quarter.objects.open().filter(plan_id=self.plan_id).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError(
+                {"state": "Another quarter of this plan is open. Close it before opening this one."}
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    def previous(self):
+        """The quarter before this one in the same plan, or None for Q1."""
+        if self.number == 1:
+            return None
+        return Quarter.objects.filter(plan_id=self.plan_id, number=self.number - 1).first()
 
     @property
     def dates(self) -> QuarterDates:

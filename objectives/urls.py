@@ -5,6 +5,6 @@ from objectives import views
 app_name = "objectives"
 
 urlpatterns = [
-    path("", views.plan_overview, name="plan_overview"),
-    path("plans/<int:pk>/", views.plan_overview, name="plan_detail"),
+    path("plan/", views.plan_overview, name="plan_overview"),
+    path("plan/<int:pk>/", views.plan_overview, name="plan_detail"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -8,6 +9,7 @@ from objectives.models import Objective, Plan
 
 
 @require_GET
+@permission_required("objectives.view_plan", raise_exception=True)
 def plan_overview(request, pk=None):
     """The plan as the trust wrote it: themes, objectives, key indicators and deliverables."""
     plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.latest_plan()

@@ -8,12 +8,14 @@ from tests.objectives.factories import PlanFactory  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_settings(settings):
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Password hashing is deliberately slow; tests need it fast, not strong.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -40,7 +42,14 @@ def admin_client(client, admin_user):
 
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user("someone", password="a-strong-test-password")
+    """A signed-in reader: a viewer."""
+    from django.contrib.auth.models import Group
+
+    from objectives.roles import VIEWERS
+
+    someone = get_user_model().objects.create_user("someone", password="a-strong-test-password")
+    someone.groups.add(Group.objects.get(name=VIEWERS))
+    return someone
 
 
 @pytest.fixture

@@ -27,7 +27,11 @@ class TestSeedDemo:
         assert Owner.objects.get(code="CDO").users.count() == 2  # the CDO and a delegate
         secretary = get_user_model().objects.get(username="dhg-secretary")
         assert list(secretary.assurance_groups.all()) == [AssuranceGroup.objects.get(code="DHG")]
-        assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+        admin = get_user_model().objects.get(username="admin")
+        assert admin.is_staff and admin.has_perm("objectives.administer_plan")
+        assert not admin.is_superuser
+        assert get_user_model().objects.get(username="viewer").has_perm("objectives.view_plan")
+        assert cdo.has_perm("deliverables.change_statusupdate")
 
 
 @pytest.mark.django_db
@@ -35,3 +39,109 @@ class TestLoadPlan:
     def test_unreadable_fixture_is_a_clear_error(self, tmp_path):
         with pytest.raises(CommandError, match="Cannot read the plan fixture"):
             call_command("load_plan", str(tmp_path / "nope.json"))
+
+
+@pytest.mark.django_db
+class TestSeedDemoUpdates:
+    def test_demo_quarters_and_updates(self, settings, plan_2021):
+        from deliverables.models import Deliverable, StatusUpdate
+
+        settings.DEBUG = True
+        call_command("seed_demo", stdout=io.StringIO())
+        q1, q2 = plan_2021.quarters.get(number=1), plan_2021.quarters.get(number=2)
+        assert (q1.state, q2.state) == ("closed", "open")
+        due_q1 = Deliverable.objects.requiring_update_in(q1)
+        assert StatusUpdate.objects.filter(quarter=q1).count() == due_q1.count()
+        assert 0 < StatusUpdate.objects.filter(quarter=q2).count() < 63
+        for update in StatusUpdate.objects.all():
+            update.full_clean()  # every demo update passes the rules users face
+        count = StatusUpdate.objects.count()
+        call_command("seed_demo", stdout=io.StringIO())
+        assert StatusUpdate.objects.count() == count
+
+
+@pytest.mark.django_db
+class TestAssignRole:
+    def run(self, *args):
+        out = io.StringIO()
+        call_command("assign_role", *args, stdout=out)
+        return out.getvalue()
+
+    @pytest.fixture
+    def person(self, plan_2021):
+        return get_user_model().objects.create_user("pat")
+
+    def test_owner_role_links_and_grants(self, person):
+        output = self.run("pat", "--owner", "CDO", "--owner", "cfo")
+        assert "owner of CDO, CFO" in output or "owner of CFO, CDO" in output
+        person = get_user_model().objects.get(pk=person.pk)
+        assert person.has_perm("deliverables.change_statusupdate")
+        assert set(person.owners.values_list("code", flat=True)) == {"CDO", "CFO"}
+
+    def test_remove_takes_the_role_away(self, person):
+        self.run("pat", "--owner", "CDO")
+        self.run("pat", "--owner", "CDO", "--remove")
+        person = get_user_model().objects.get(pk=person.pk)
+        assert not person.owners.exists()
+        assert not person.has_perm("deliverables.change_statusupdate")
+
+    def test_secretary_by_code_or_board_name(self, person):
+        self.run("pat", "--group", "DHG", "--group", "ICS Board")
+        labels = {group.label for group in person.assurance_groups.all()}
+        assert labels == {"DHG", "ICS Board"}
+        assert get_user_model().objects.get(pk=person.pk).has_perm("objectives.view_plan")
+
+    def test_admin_and_viewer(self, person):
+        self.run("pat", "--admin")
+        person = get_user_model().objects.get(pk=person.pk)
+        assert person.is_staff and person.has_perm("objectives.administer_plan")
+        self.run("pat", "--admin", "--remove")
+        self.run("pat", "--viewer")
+        person = get_user_model().objects.get(pk=person.pk)
+        assert not person.is_staff and not person.has_perm("objectives.administer_plan")
+        assert person.has_perm("objectives.view_plan")
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["nobody-here", "--viewer"], "No user called 'nobody-here'"),
+            (["pat"], "Say which role"),
+            (["pat", "--owner", "XYZ"], "No owner 'XYZ'. Known: "),
+            (["pat", "--group", "Nope"], "No assurance group 'Nope'"),
+        ],
+    )
+    def test_bad_input_is_a_clear_error_and_changes_nothing(self, person, args, message):
+        with pytest.raises(CommandError, match=message):
+            self.run(*args)
+        assert not get_user_model().objects.get(pk=person.pk).groups.exists()
+
+
+@pytest.mark.django_db
+class TestPeopleInAdmin:
+    def test_linking_an_owner_on_the_person_page_grants_the_role(self, admin_client, plan_2021):
+        from django.urls import reverse
+
+        from deliverables.models import Owner
+
+        person = get_user_model().objects.create_user("pat")
+        cdo = Owner.objects.get(code="CDO")
+        url = reverse("admin:auth_user_change", args=[person.pk])
+        page = admin_client.get(url)
+        assert page.status_code == 200
+        data = {
+            "username": "pat",
+            "is_active": "on",
+            "date_joined_0": "2021-04-01",
+            "date_joined_1": "09:00:00",
+            "Owner_users-TOTAL_FORMS": "1",
+            "Owner_users-INITIAL_FORMS": "0",
+            "Owner_users-0-owner": cdo.pk,
+            "AssuranceGroup_secretaries-TOTAL_FORMS": "0",
+            "AssuranceGroup_secretaries-INITIAL_FORMS": "0",
+        }
+        response = admin_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        person = get_user_model().objects.get(pk=person.pk)
+        assert list(person.owners.all()) == [cdo]
+        assert list(person.groups.values_list("name", flat=True)) == ["Executive owners"]
+        assert person.has_perm("deliverables.change_statusupdate")

@@ -18,5 +18,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("assurance.urls")),
     path("", include("objectives.urls")),
+    path("", include("deliverables.urls")),
 ]

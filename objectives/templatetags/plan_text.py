@@ -34,3 +34,11 @@ def plan_text(text):
         else:
             html.append(format_html("<p>{}</p>", lines[0]))
     return mark_safe("".join(html))  # noqa: S308 - every part was escaped by format_html
+
+
+@register.filter
+def person(user, default="—"):
+    """A user's full name, or their username, for "updated by" lines."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.get_username()

@@ -1,6 +1,12 @@
 import factory
 
-from deliverables.models import Deliverable, DeliverableAssuranceGroup, DeliverableOwner, Owner
+from deliverables.models import (
+    Deliverable,
+    DeliverableAssuranceGroup,
+    DeliverableOwner,
+    Owner,
+    StatusUpdate,
+)
 from tests.objectives.factories import ObjectiveFactory
 
 
@@ -42,3 +48,13 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
                 DeliverableAssuranceGroup.objects.create(
                     deliverable=deliverable, assurance_group=group, position=position
                 )
+
+
+class StatusUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusUpdate
+
+    deliverable = factory.SubFactory(DeliverableFactory)
+    quarter = factory.LazyAttribute(lambda u: u.deliverable.objective.plan.quarters.get(number=1))
+    status = "green"
+    narrative = "Progress as planned."

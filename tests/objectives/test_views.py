@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory
@@ -46,7 +47,8 @@ class TestSignInRequired:
         "url",
         [
             "/",
-            "/plans/1/",
+            "/plan/",
+            "/plan/1/",
             "/admin/",
             "/admin/deliverables/deliverable/",
         ],
@@ -86,10 +88,22 @@ class TestSignInRequired:
 
     def test_login_then_lands_on_the_plan(self, client, user, plan_2021):
         response = client.post(
-            reverse("login"), {"username": "someone", "password": "a-strong-test-password"}
+            reverse("login"),
+            {"username": "someone", "password": "a-strong-test-password"},
+            follow=True,
         )
-        assert response.status_code == 302
-        assert response["Location"] == reverse("objectives:plan_overview")
+        assert response.redirect_chain == [
+            (reverse("home"), 302),
+            (reverse("objectives:plan_overview"), 302),
+        ]
+        assert response.status_code == 200
+
+    def test_a_signed_in_user_without_a_role_reads_nothing(self, client, plan_2021):
+        nobody = get_user_model().objects.create_user("nobody")
+        client.force_login(nobody)
+        response = client.get(reverse("objectives:plan_overview"))
+        assert response.status_code == 403
+        assert "ask a plan administrator" in response.content.decode()
 
 
 def _project_urls(resolver, prefix="", namespace=""):

@@ -1,27 +1,46 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assurance.models import AssuranceGroup
-from deliverables.models import Owner
+from deliverables.models import Deliverable, Owner, StatusUpdate
+from deliverables.status import Status
+from objectives.models import Plan, Quarter
+from objectives.roles import PLAN_ADMINISTRATORS, VIEWERS, sync_user_role_groups
 
 # Known passwords: for a developer's machine only (the command refuses when DEBUG is off).
 DEMO_PASSWORD = "demo-plan-2021"
 
 DEMO_ACCOUNTS = [
-    # username, full name, role, owner codes, assurance group codes
-    ("admin", "Alex Administrator", "Plan administrator", [], []),
-    ("cdo", "Dana Digital", "Executive owner (CDO)", ["CDO"], []),
-    ("cfo", "Frankie Finance", "Executive owner (CFO)", ["CFO"], []),
-    ("cdo-delegate", "Devi Delegate", "Delegate for the CDO", ["CDO"], []),
-    ("dhg-secretary", "Sam Secretary", "Secretary of DHG", [], ["DHG"]),
-    ("viewer", "Val Viewer", "Board member (read only)", [], []),
+    # username, full name, role, owner codes, assurance group codes, role group
+    ("admin", "Alex Administrator", "Plan administrator", [], [], PLAN_ADMINISTRATORS),
+    ("cdo", "Dana Digital", "Executive owner (CDO)", ["CDO"], [], None),
+    ("cfo", "Frankie Finance", "Executive owner (CFO)", ["CFO"], [], None),
+    ("cdo-delegate", "Devi Delegate", "Delegate for the CDO", ["CDO"], [], None),
+    ("dhg-secretary", "Sam Secretary", "Secretary of DHG", [], ["DHG"], None),
+    ("viewer", "Val Viewer", "Board member (read only)", [], [], VIEWERS),
 ]
+
+# A plausible spread of Q1 statuses, chosen by position so the demo is the same every time.
+Q1_PATTERN = [Status.GREEN] * 6 + [Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.RED]
+NARRATIVES = {
+    Status.NOT_STARTED: "Scoping has begun; the project starts once the business case is approved.",
+    Status.GREEN: "Milestones for the quarter met. Project board meeting monthly; plan on track.",
+    Status.AMBER: "Two milestones slipped because of operational pressures. Recovery plan agreed.",
+    Status.RED: "Supplier delays put delivery in the window at risk. Escalated to the executive.",
+    Status.COMPLETE: "Delivered and handed over to business as usual.",
+}
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts for local development. Refuses to run when DEBUG is off."
+    help = (
+        "Create demo accounts and plausible Q1 and Q2 2021/22 updates for local development. "
+        "Refuses to run when DEBUG is off unless --force."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -37,25 +56,99 @@ class Command(BaseCommand):
                 "Use --force on a demo or training instance only."
             )
         with transaction.atomic():
-            for username, full_name, _role, owner_codes, group_codes in DEMO_ACCOUNTS:
-                self._account(username, full_name, owner_codes, group_codes)
+            users = {row[0]: self._account(*row[:2], *row[3:]) for row in DEMO_ACCOUNTS}
+            plan = Plan.objects.filter(financial_year="2021/22").first()
+            if plan is not None:
+                written = self._updates(plan, users["admin"])
+                self.stdout.write(f"Demo updates: {written} written for 2021/22 Q1 and Q2.")
         self._print_accounts()
 
-    def _account(self, username, full_name, owner_codes, group_codes):
+    def _account(self, username, full_name, owner_codes, group_codes, role_group):
         User = get_user_model()
         first, last = full_name.split(" ", 1)
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.email = f"{username}@example.nhs.uk"
-        user.is_staff = user.is_superuser = username == "admin"
+        user.is_staff = role_group == PLAN_ADMINISTRATORS
         user.set_password(DEMO_PASSWORD)
         user.save()
         for owner in Owner.objects.filter(code__in=owner_codes):
             owner.users.add(user)
         for group in AssuranceGroup.objects.filter(code__in=group_codes):
             group.secretaries.add(user)
+        if role_group:
+            user.groups.add(Group.objects.get_or_create(name=role_group)[0])
+        sync_user_role_groups(user)
+        return user
+
+    def _updates(self, plan, admin):
+        """Q1 closed with every update in; Q2 open with about half in. Existing ones are kept."""
+        q1, q2 = plan.quarters.get(number=1), plan.quarters.get(number=2)
+        if not plan.quarters.filter(state=Quarter.State.OPEN).exists():
+            Quarter.objects.filter(pk=q1.pk).update(
+                state=Quarter.State.CLOSED, deadline=datetime.date(2021, 7, 16)
+            )
+            Quarter.objects.filter(pk=q2.pk).update(
+                state=Quarter.State.OPEN, deadline=datetime.date(2021, 10, 15)
+            )
+            q1.refresh_from_db()
+            q2.refresh_from_db()
+        written = 0
+        due_in_q1 = set(Deliverable.objects.requiring_update_in(q1).values_list("pk", flat=True))
+        deliverables = Deliverable.objects.in_plan(plan).with_plan_details().natural_order()
+        for index, deliverable in enumerate(deliverables):
+            author = self._author(deliverable, admin)
+            q1_status = self._q1_status(deliverable, index) if deliverable.pk in due_in_q1 else None
+            if q1_status:
+                written += self._write(deliverable, q1, q1_status, author, None)
+            if q1_status in (Status.COMPLETE, Status.CLOSED) or index % 2:
+                continue  # Q2: finished ones need nothing; every other one is still missing
+            q2_status = {
+                Status.RED: Status.AMBER,
+                Status.NOT_STARTED: Status.GREEN,
+                None: Status.GREEN,
+            }.get(q1_status, q1_status)
+            written += self._write(deliverable, q2, q2_status, author, q1_status)
+        return written
+
+    def _q1_status(self, deliverable, index):
+        if deliverable.end_quarter == 1:
+            # 6.5 was delivered; 1.3 slipped, so it is overdue in Q2.
+            return Status.COMPLETE if deliverable.reference == "6.5" else Status.AMBER
+        return Q1_PATTERN[index % len(Q1_PATTERN)]
+
+    def _author(self, deliverable, admin):
+        for owner in deliverable.ordered_owners:
+            person = owner.users.order_by("username").first()
+            if person:
+                return person
+        return admin
+
+    def _write(self, deliverable, quarter, status, author, previous_status):
+        if StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).exists():
+            return 0
+        needs_date = status in (Status.AMBER, Status.RED)
+        update = StatusUpdate(
+            deliverable=deliverable,
+            quarter=quarter,
+            status=status,
+            narrative=NARRATIVES[status],
+            reason_for_change=(
+                f"Moved from {Status(previous_status).label}: see the progress narrative."
+                if previous_status and previous_status != status
+                else ""
+            ),
+            risks="Operational pressures on the project team." if needs_date else "",
+            next_steps="Report progress to the assurance group next month.",
+            expected_date=quarter.end + datetime.timedelta(days=90) if needs_date else None,
+            updated_by=author,
+        )
+        update.full_clean()
+        update._history_user = author
+        update.save()
+        return 1
 
     def _print_accounts(self):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password for all: {DEMO_PASSWORD})"))
-        for username, _name, role, _owners, _groups in DEMO_ACCOUNTS:
+        for username, _name, role, *_ in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<14} {role}")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from deliverables import views
+
+app_name = "deliverables"
+
+urlpatterns = [
+    path("my-updates/", views.my_updates, name="my_updates"),
+    path("deliverables/<int:pk>/", views.deliverable_detail, name="detail"),
+    path(
+        "deliverables/<int:pk>/quarters/<int:number>/update/",
+        views.update_edit,
+        name="update_edit",
+    ),
+]

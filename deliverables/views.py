@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from deliverables import presenters
+from deliverables.forms import StatusUpdateForm
+from deliverables.models import Deliverable, StatusUpdate
+from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
+from objectives.models import Quarter
+
+
+@require_GET
+@permission_required("deliverables.change_statusupdate", raise_exception=True)
+def my_updates(request):
+    """An executive's landing page: every deliverable they must update this quarter."""
+    quarter = Quarter.objects.current()
+    rows = []
+    if quarter is not None:
+        deliverables = (
+            Deliverable.objects.editable_by(request.user)
+            .requiring_update_in(quarter)
+            .with_plan_details()
+            .with_update_in(quarter)
+            .natural_order()
+        )
+        rows = [_row(deliverable, quarter) for deliverable in deliverables]
+    groups = {
+        key: [row for row in rows if row["group"] == key] for key in ("overdue", "missing", "done")
+    }
+    return render(
+        request,
+        "deliverables/my_updates.html",
+        {"quarter": quarter, "groups": groups, "total": len(rows)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("deliverables.change_statusupdate", raise_exception=True)
+def update_edit(request, pk, number):
+    """One update: the form on its own page, the target of every save (htmx or plain POST)."""
+    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
+    quarter = get_object_or_404(Quarter, plan_id=deliverable.objective.plan_id, number=number)
+    if not Deliverable.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied("This deliverable is not one of yours to update.")
+    existing = StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).first()
+    instance = existing or StatusUpdate(deliverable=deliverable, quarter=quarter)
+    form = StatusUpdateForm(request.POST or None, instance=instance, prefix=f"d{pk}")
+    conflict = saved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = status_update_save(
+                update=form.instance, user=request.user, expected_version=form.expected_version
+            )
+        except UpdateConflict as error:
+            conflict, form = error.current, _keep_input(request.POST, error.current, pk)
+        except QuarterClosed as error:
+            form.add_error(None, error)
+    if saved and not request.htmx:
+        messages.success(
+            request, f"Saved your {quarter.short_label} update for {deliverable.reference}."
+        )
+        return redirect(_next_url(request, deliverable))
+    if request.htmx:
+        deliverable = Deliverable.objects.with_plan_details().with_update_in(quarter).get(pk=pk)
+        row = _row(deliverable, quarter, form=None if saved else form)
+        context = {"row": row, "quarter": quarter, "conflict": conflict, "just_saved": saved}
+        return render(request, "deliverables/my_updates.html#update-row", context)
+    context = {
+        "deliverable": deliverable,
+        "quarter": quarter,
+        "form": form,
+        "conflict": conflict,
+        "previous": StatusUpdate.objects.with_people()
+        .filter(
+            deliverable=deliverable, quarter__plan_id=quarter.plan_id, quarter__number=number - 1
+        )
+        .first(),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "deliverables/statusupdate_form.html", context, status=200)
+
+
+@require_GET
+@permission_required("deliverables.view_deliverable", raise_exception=True)
+def deliverable_detail(request, pk):
+    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
+    context = {
+        "deliverable": deliverable,
+        "timeline": presenters.timeline(deliverable, request.user),
+        "history": presenters.history(deliverable),
+    }
+    return render(request, "deliverables/deliverable_detail.html", context)
+
+
+def _row(deliverable, quarter, form=None):
+    update = deliverable.quarter_update
+    instance = update or StatusUpdate(deliverable=deliverable, quarter=quarter)
+    group = "done" if update else "missing"
+    if deliverable.is_overdue_in(quarter):
+        group = "overdue"
+    return {
+        "deliverable": deliverable,
+        "update": update,
+        "previous": deliverable.previous_update,
+        "group": group,
+        "form": form or StatusUpdateForm(instance=instance, prefix=f"d{deliverable.pk}"),
+    }
+
+
+def _keep_input(data, current, pk):
+    """The user's form again, now against the newer version: nothing they typed is lost."""
+    data = data.copy()
+    data[f"d{pk}-version"] = str(current.version)
+    # A separate instance: validating the form writes the user's input into it, and `current`
+    # must keep showing what the other person saved.
+    return StatusUpdateForm(data, instance=StatusUpdate.objects.get(pk=current.pk), prefix=f"d{pk}")
+
+
+def _next_url(request, deliverable):
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return reverse("deliverables:my_updates") + f"#deliverable-{deliverable.pk}"

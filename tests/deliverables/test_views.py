@@ -1,0 +1,345 @@
+import pytest
+from django.urls import reverse
+
+from deliverables.models import StatusUpdate
+from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
+
+ROLES = ["anonymous", "nobody", "viewer", "secretary", "cfo", "cdo", "delegate", "admin"]
+
+
+def client_for(client, people, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+    return client
+
+
+def form_data(deliverable, **fields):
+    prefix = f"d{deliverable.pk}-"
+    values = {"status": "green", "narrative": "Pilot live on two wards.", "version": "0"} | fields
+    return {prefix + key: value for key, value in values.items()}
+
+
+@pytest.mark.django_db
+class TestPermissionMatrix:
+    """Every role against every page and every POST of this issue (403 is the proper page)."""
+
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [
+            ("anonymous", 302),
+            ("nobody", 403),
+            ("viewer", 200),
+            ("secretary", 200),
+            ("cfo", 200),
+            ("cdo", 200),
+            ("delegate", 200),
+            ("admin", 200),
+        ],
+    )
+    def test_deliverable_page(self, client, people, cdo_deliverable, role, expected):
+        url = reverse("deliverables:detail", args=[cdo_deliverable.pk])
+        assert client_for(client, people, role).get(url).status_code == expected
+
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [
+            ("anonymous", 302),
+            ("nobody", 403),
+            ("viewer", 403),
+            ("secretary", 403),
+            ("cfo", 200),
+            ("cdo", 200),
+            ("delegate", 200),
+            ("admin", 200),
+        ],
+    )
+    def test_my_updates(self, client, people, plan, role, expected):
+        response = client_for(client, people, role).get(reverse("deliverables:my_updates"))
+        assert response.status_code == expected
+
+    @pytest.mark.parametrize(
+        ("role", "get", "post"),
+        [
+            ("anonymous", 302, 302),
+            ("nobody", 403, 403),
+            ("viewer", 403, 403),
+            ("secretary", 403, 403),
+            ("cfo", 403, 403),  # another executive, by the page or by a crafted POST
+            ("cdo", 200, 302),
+            ("delegate", 200, 302),
+            ("admin", 200, 302),
+        ],
+    )
+    def test_update_page_and_post(self, client, people, cdo_deliverable, q2, role, get, post):
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        client = client_for(client, people, role)
+        assert client.get(url).status_code == get
+        response = client.post(url, form_data(cdo_deliverable))
+        assert response.status_code == post
+        assert StatusUpdate.objects.exists() == (post == 302 and role != "anonymous")
+
+    def test_refusal_is_the_proper_403_page(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cfo"])
+        response = client.post(
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2]),
+            form_data(cdo_deliverable),
+        )
+        page = response.content.decode()
+        assert response.status_code == 403
+        assert "<h1>You cannot do that</h1>" in page
+        assert "not one of yours to update" in page
+
+    @pytest.mark.parametrize("method", ["put", "patch", "delete"])
+    def test_other_methods_are_not_allowed(self, client, people, cdo_deliverable, method):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        assert getattr(client, method)(url).status_code == 405
+
+    def test_home_sends_executives_to_my_updates_and_others_to_the_plan(self, client, people):
+        client.force_login(people["cdo"])
+        assert client.get(reverse("home"))["Location"] == reverse("deliverables:my_updates")
+        client.force_login(people["viewer"])
+        assert client.get(reverse("home"))["Location"] == reverse("objectives:plan_overview")
+
+
+@pytest.mark.django_db
+class TestMyUpdates:
+    def test_lists_exactly_what_is_owed_grouped_with_deadline(
+        self, client, people, plan, q1, q2, cdo, cdo_deliverable, cfo_deliverable
+    ):
+        done = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+        StatusUpdateFactory(deliverable=done, quarter=q2)
+        late = DeliverableFactory(
+            objective__theme__plan=plan, owners=[cdo], delivery="Q1", start_quarter=1, end_quarter=1
+        )
+        finished = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+        StatusUpdateFactory(deliverable=finished, quarter=q1, status="complete")
+        not_yet = DeliverableFactory(
+            objective__theme__plan=plan, owners=[cdo], delivery="Q3", start_quarter=3, end_quarter=3
+        )
+        client.force_login(people["cdo"])
+        response = client.get(reverse("deliverables:my_updates"))
+        page = response.content.decode()
+        groups = response.context["groups"]
+        assert [row["deliverable"] for row in groups["missing"]] == [cdo_deliverable]
+        assert [row["deliverable"] for row in groups["overdue"]] == [late]
+        assert [row["deliverable"] for row in groups["done"]] == [done]
+        for absent in (cfo_deliverable, finished, not_yet):
+            assert f'id="deliverable-{absent.pk}"' not in page
+        assert "Updates are due by <strong>Friday 15 October 2021</strong>" in page
+        assert "1 missing, 1 overdue, 1 done" in page
+
+    def test_last_quarters_update_is_beside_the_form(self, client, people, cdo_deliverable, q1):
+        StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q1, narrative="Q1 went to plan.")
+        client.force_login(people["cdo"])
+        page = client.get(reverse("deliverables:my_updates")).content.decode()
+        assert "Last quarter (Q1)" in page and "Q1 went to plan." in page
+        assert f'hx-post="/deliverables/{cdo_deliverable.pk}/quarters/2/update/"' in page
+        assert f'action="/deliverables/{cdo_deliverable.pk}/quarters/2/update/"' in page
+
+    def test_no_open_quarter(self, client, people, plan):
+        plan.quarters.update(state="closed")
+        client.force_login(people["cdo"])
+        page = client.get(reverse("deliverables:my_updates")).content.decode()
+        assert "No quarter is open for updates" in page
+
+    def test_query_count_does_not_grow_with_deliverables(
+        self, client, people, plan, q1, cdo, django_assert_num_queries
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def add(count):
+            for _ in range(count):
+                deliverable = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+                StatusUpdateFactory(deliverable=deliverable, quarter=q1)
+
+        client.force_login(people["cdo"])
+
+        def queries():
+            with CaptureQueriesContext(connection) as context:
+                client.get(reverse("deliverables:my_updates"))
+            return len(context.captured_queries)
+
+        add(2)
+        small = queries()
+        add(10)
+        assert queries() == small
+
+
+@pytest.mark.django_db
+class TestSaving:
+    def test_plain_post_saves_and_returns_to_my_updates(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, form_data(cdo_deliverable), follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("deliverables:my_updates"))
+        assert f"Saved your Q2 update for {cdo_deliverable.reference}." in response.content.decode()
+        update = StatusUpdate.objects.get()
+        assert (update.status, update.narrative, update.updated_by) == (
+            "green",
+            "Pilot live on two wards.",
+            people["cdo"],
+        )
+
+    def test_htmx_post_saves_and_returns_the_row_in_place(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, form_data(cdo_deliverable), headers={"HX-Request": "true"})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert page.lstrip().startswith(
+            f'<div class="nhsuk-card uhb-update-row" id="deliverable-{cdo_deliverable.pk}">'
+        )
+        assert "<html" not in page
+        assert "Saved at" in page and "On track (Green)" in page
+        assert StatusUpdate.objects.get().version == 1
+        # The row now carries version 1, so the next save from the same page is not a conflict.
+        assert f'name="d{cdo_deliverable.pk}-version" value="1"' in page
+
+    def test_htmx_errors_come_back_in_the_row_and_nothing_is_saved(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(cdo_deliverable, status="red", narrative="")
+        page = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
+        assert 'class="nhsuk-error-summary"' in page
+        assert "Describe the progress made this quarter." in page
+        assert "expected completion or recovery date" in page
+        assert not StatusUpdate.objects.exists()
+
+    def test_plain_post_errors_show_the_summary_and_keep_the_input(
+        self, client, people, cdo_deliverable, q1, q2
+    ):
+        StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q1, status="green")
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(
+            cdo_deliverable,
+            status="amber",
+            narrative="Supplier late",
+            expected_date_day="31",
+            expected_date_month="2",
+            expected_date_year="2022",
+        )
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "<title>Error: Q2 update for" in page
+        assert (
+            "Give the reason the status changed from On track (Green) to At risk (Amber)." in page
+        )
+        assert "Enter a real date, for example 31 3 2022." in page
+        assert f'href="#id_d{cdo_deliverable.pk}-expected_date_0"' in page
+        assert "Supplier late" in page
+        assert not StatusUpdate.objects.filter(quarter=q2).exists()
+
+    def test_conflict_shows_the_newer_version_and_keeps_my_text(
+        self, client, people, cdo_deliverable, q2
+    ):
+        StatusUpdateFactory(
+            deliverable=cdo_deliverable,
+            quarter=q2,
+            narrative="Delegate wrote this",
+            version=2,
+            updated_by=people["delegate"],
+        )
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(cdo_deliverable, narrative="CDO wrote this", version="1")
+        page = client.post(url, data).content.decode()
+        assert "Someone else saved this update first" in page
+        assert "Delegate wrote this" in page and "CDO wrote this" in page
+        assert f'name="d{cdo_deliverable.pk}-version" value="2"' in page
+        assert StatusUpdate.objects.get().narrative == "Delegate wrote this"
+        # Saving again, knowingly, from the newer version succeeds.
+        client.post(url, form_data(cdo_deliverable, narrative="CDO wrote this", version="2"))
+        assert StatusUpdate.objects.get().narrative == "CDO wrote this"
+
+    def test_closed_quarter_is_a_clear_message(self, client, people, cdo_deliverable, q1):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 1])
+        page = client.get(url).content.decode()
+        assert "Q1 is closed" in page and '<form method="post"' not in page
+        page = client.post(url, form_data(cdo_deliverable)).content.decode()
+        assert "is closed: updates can only be made while a quarter is open" in page
+        assert not StatusUpdate.objects.exists()
+
+    def test_administrator_corrects_a_closed_quarter(self, client, people, cdo_deliverable, q1):
+        client.force_login(people["admin"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 1])
+        assert "correcting a quarter that is not open" in client.get(url).content.decode()
+        client.post(url, form_data(cdo_deliverable, narrative="Corrected"))
+        update = StatusUpdate.objects.get()
+        assert update.corrected_after_close
+        detail = client.get(reverse("deliverables:detail", args=[cdo_deliverable.pk]))
+        assert "Corrected after close" in detail.content.decode()
+        assert "Corrected by a plan administrator after Q1 closed" in detail.content.decode()
+
+    def test_unknown_quarter_is_a_404(self, client, people, cdo_deliverable):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 7])
+        assert client.get(url).status_code == 404
+
+    def test_next_cannot_redirect_off_site(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, form_data(cdo_deliverable) | {"next": "https://evil.example/"})
+        assert response["Location"].startswith(reverse("deliverables:my_updates"))
+
+
+@pytest.mark.django_db
+class TestDeliverablePage:
+    def test_plan_text_timeline_and_history(self, client, people, plan, q1, q2, cdo_deliverable):
+        client.force_login(people["cdo"])
+        client.post(
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2]),
+            form_data(cdo_deliverable, narrative="First text"),
+        )
+        client.post(
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2]),
+            form_data(
+                cdo_deliverable,
+                status="amber",
+                narrative="Second text",
+                version="1",
+                expected_date_day="1",
+                expected_date_month="12",
+                expected_date_year="2021",
+            ),
+        )
+        client.force_login(people["viewer"])
+        page = client.get(
+            reverse("deliverables:detail", args=[cdo_deliverable.pk])
+        ).content.decode()
+        assert cdo_deliverable.description in page
+        assert "CDO: Executive CDO" in page and "DHG" in page
+        assert "Q1 2021/22, Apr–Jun 2021" in page and "Update missing" in page
+        assert "At risk (Amber)" in page and "Second text" in page
+        assert "Quarter not open yet" in page  # Q3 and Q4
+        assert "Q2 update changed" in page and "Q2 update created" in page
+        assert "First text → Second text" in page
+        assert "On track (Green) → At risk (Amber)" in page
+        assert "Write the Q" not in page  # a viewer gets no edit links
+
+    def test_owner_gets_an_edit_link_for_the_open_quarter(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        page = client.get(
+            reverse("deliverables:detail", args=[cdo_deliverable.pk])
+        ).content.decode()
+        assert reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2]) in page
+        assert reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 1]) not in page
+
+    def test_everyone_owner_all(self, client, people, plan, q2):
+        everyone = DeliverableFactory(
+            objective__theme__plan=plan, owners=[OwnerFactory(code="ALL")]
+        )
+        client.force_login(people["cfo"])
+        url = reverse("deliverables:update_edit", args=[everyone.pk, 2])
+        assert client.post(url, form_data(everyone)).status_code == 302
+        assert StatusUpdate.objects.get().expected_date is None
