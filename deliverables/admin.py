@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from deliverables.models import Deliverable, DeliverableAssuranceGroup, DeliverableOwner, Owner
+from deliverables.models import (
+    Deliverable,
+    DeliverableAssuranceGroup,
+    DeliverableOwner,
+    Owner,
+    StatusUpdate,
+)
 from objectives.roles import sync_user_role_groups
 
 
@@ -121,3 +127,40 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     @admin.display(description="Theme", ordering="objective__theme__number")
     def theme_number(self, deliverable):
         return deliverable.objective.theme.number
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SimpleHistoryAdmin):
+    """Read-only here: updates are written on the site, where the rules, versions and the
+    closed-quarter record apply (a plan administrator corrects them there)."""
+
+    list_display = [
+        "reference",
+        "quarter",
+        "status",
+        "updated_by",
+        "updated_at",
+        "corrected_after_close",
+    ]
+    list_filter = ["quarter__plan", "quarter__number", "status", "corrected_after_close"]
+    list_select_related = ["deliverable__objective", "quarter__plan", "updated_by"]
+    search_fields = ["narrative", "deliverable__description"]
+    ordering = [
+        "quarter__plan_id",
+        "deliverable__objective__number",
+        "deliverable__number",
+        "quarter__number",
+    ]
+
+    @admin.display(description="Reference", ordering="deliverable__objective__number")
+    def reference(self, update):
+        return update.deliverable.reference
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -78,6 +78,38 @@ class TestPermissionMatrix:
         assert response.status_code == post
         assert StatusUpdate.objects.exists() == (post == 302 and role != "anonymous")
 
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [
+            ("anonymous", 302),
+            ("nobody", 403),
+            ("viewer", 200),
+            ("secretary", 200),
+            ("cfo", 200),
+            ("cdo", 200),
+            ("delegate", 200),
+            ("admin", 200),
+        ],
+    )
+    def test_plan_page(self, client, people, plan, role, expected):
+        response = client_for(client, people, role).get(reverse("objectives:plan_overview"))
+        assert response.status_code == expected
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_home_redirects_everyone(self, client, people, role):
+        assert client_for(client, people, role).get(reverse("home")).status_code == 302
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize(
+        "name",
+        ["home", "objectives:plan_overview", "deliverables:my_updates", "deliverables:detail"],
+    )
+    def test_read_only_pages_refuse_posts(self, client, people, cdo_deliverable, role, name):
+        url = reverse(name, args=[cdo_deliverable.pk] if name == "deliverables:detail" else [])
+        response = client_for(client, people, role).post(url, {})
+        assert response.status_code == (302 if role == "anonymous" else 405)
+        assert not StatusUpdate.objects.exists()
+
     def test_refusal_is_the_proper_403_page(self, client, people, cdo_deliverable, q2):
         client.force_login(people["cfo"])
         response = client.post(
