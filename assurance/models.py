@@ -3,6 +3,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+class AssuranceGroupQuerySet(models.QuerySet):
+    def secretary_of(self, user):
+        return self.filter(secretaries=user) if user.is_authenticated else self.none()
+
+
 class AssuranceGroup(models.Model):
     """A committee that scrutinises deliverables. Some have a code (DHG); some only a name."""
 
@@ -25,6 +30,7 @@ class AssuranceGroup(models.Model):
     )
 
     history = HistoricalRecords(m2m_fields=[secretaries])
+    objects = AssuranceGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["code", "name"]

@@ -2,6 +2,8 @@ from django.urls import path
 
 from assurance import views
 
+app_name = "assurance"
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("my-groups/", views.my_groups, name="my_groups"),
 ]

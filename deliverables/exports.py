@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -23,7 +25,19 @@ PLAN_COLUMNS = [
     "owners",
     "assurance_groups",
 ]
+QUARTER_COLUMNS = [
+    "quarter",
+    "status",
+    "narrative",
+    "reason_for_change",
+    "risks",
+    "next_steps",
+    "expected_date",
+    "updated_by",
+    "updated_at",
+]
 FORMATS = ("csv", "json", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_SEPARATOR = "; "
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -54,9 +68,47 @@ def plan_row(deliverable: Deliverable) -> dict:
     }
 
 
-def plan_rows(plan: Plan):
+def quarter_row(deliverable: Deliverable, quarter) -> dict:
+    """The quarter's update columns; `deliverable` comes from `with_update_in(quarter)`."""
+    update = deliverable.quarter_update
+    if update is None:
+        # Rows come annotated by `with_status_in(quarter)`.
+        due = deliverable.is_due
+        return dict.fromkeys(QUARTER_COLUMNS, "") | {
+            "quarter": quarter.number,
+            "status": "Update missing" if due else "No update needed",
+        }
+    person = update.updated_by
+    return {
+        "quarter": quarter.number,
+        "status": update.get_status_display(),
+        "narrative": update.narrative,
+        "reason_for_change": update.reason_for_change,
+        "risks": update.risks,
+        "next_steps": update.next_steps,
+        "expected_date": update.expected_date.isoformat() if update.expected_date else "",
+        "updated_by": (person.get_full_name() or person.get_username()) if person else "",
+        "updated_at": timezone.localtime(update.updated_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def rows_for(deliverables, quarter=None) -> list[dict]:
+    """Export rows for deliverables (from `with_plan_details`, plus `with_update_in(quarter)`
+    when a quarter is given)."""
+    if quarter is None:
+        return [plan_row(deliverable) for deliverable in deliverables]
+    return [plan_row(d) | quarter_row(d, quarter) for d in deliverables]
+
+
+def plan_rows(plan: Plan, quarter=None):
     deliverables = Deliverable.objects.in_plan(plan).with_plan_details().natural_order()
-    return [plan_row(deliverable) for deliverable in deliverables]
+    if quarter is not None:
+        deliverables = deliverables.with_status_in(quarter).with_update_in(quarter)
+    return rows_for(deliverables, quarter)
+
+
+def columns_for(quarter=None) -> list[str]:
+    return PLAN_COLUMNS + (QUARTER_COLUMNS if quarter is not None else [])
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> str:
@@ -90,3 +142,10 @@ def to_xlsx(rows: list[dict], columns: list[str], title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def file_name(quarter, description: str, extension: str) -> str:
+    """For example uhbplan_2021-22_Q2_assurance-group-DHG.csv: plan, quarter and filter."""
+    year = quarter.plan.financial_year.replace("/", "-")
+    safe = slugify(description)[:80] or "all"
+    return f"uhbplan_{year}_Q{quarter.number}_{safe}.{extension}"

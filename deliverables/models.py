@@ -12,6 +12,7 @@ from deliverables.status import (
     NEEDS_DATE,
     NEEDS_REASON,
     RATING_BASIS,
+    SCORE,
     TAG_CLASSES,
     TEXT_MAX,
     Status,
@@ -60,6 +61,31 @@ class Owner(models.Model):
 _REFERENCE_RE = re.compile(r"^\s*(?P<objective>\d+)(?:\.(?P<number>\d+)?)?\s*$")
 
 
+def _due_in(quarter) -> models.Q:
+    """The one statement of "needs an update in this quarter", as a query condition."""
+    finished_earlier = StatusUpdate.objects.filter(
+        deliverable=models.OuterRef("pk"),
+        quarter__plan_id=quarter.plan_id,
+        quarter__number__lt=quarter.number,
+        status__in=FINISHED,
+    )
+    return models.Q(
+        objective__plan_id=quarter.plan_id, start_quarter__lte=quarter.number
+    ) & ~models.Exists(finished_earlier)
+
+
+def _score(field: str):
+    """A status as a number on the delivery scale (Red 1 ... Complete 4), else None."""
+    return models.Case(
+        *[
+            models.When(**{field: status}, then=models.Value(score))
+            for status, score in SCORE.items()
+        ],
+        default=models.Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
 class DeliverableQuerySet(models.QuerySet):
     def in_plan(self, plan: Plan):
         return self.filter(objective__plan=plan)
@@ -85,19 +111,67 @@ class DeliverableQuerySet(models.QuerySet):
     # in an earlier quarter completed or closed it.
 
     def requiring_update_in(self, quarter):
-        finished_earlier = StatusUpdate.objects.filter(
-            deliverable=models.OuterRef("pk"),
-            quarter__plan_id=quarter.plan_id,
-            quarter__number__lt=quarter.number,
-            status__in=FINISHED,
-        )
-        return self.filter(
-            objective__plan_id=quarter.plan_id, start_quarter__lte=quarter.number
-        ).exclude(models.Exists(finished_earlier))
+        return self.filter(_due_in(quarter))
 
     def overdue_in(self, quarter):
         """Past the end of their window and not complete: they still need updates."""
         return self.requiring_update_in(quarter).filter(end_quarter__lt=quarter.number)
+
+    def with_status_in(self, quarter):
+        """Annotate each row with its position in `quarter`, for filters and roll-ups:
+
+        is_due, status_now (None if no update), status_before (last quarter's),
+        is_complete (complete in this or an earlier quarter), is_overdue, and trend
+        (improved / sustained / deteriorated, where both quarters have a rated status).
+        """
+        updates = StatusUpdate.objects.filter(
+            deliverable=models.OuterRef("pk"), quarter__plan_id=quarter.plan_id
+        )
+        return self.annotate(
+            is_due=models.ExpressionWrapper(_due_in(quarter), output_field=models.BooleanField()),
+            status_now=models.Subquery(
+                updates.filter(quarter__number=quarter.number).values("status")[:1]
+            ),
+            status_before=models.Subquery(
+                updates.filter(quarter__number=quarter.number - 1).values("status")[:1]
+            ),
+            is_complete=models.Exists(
+                updates.filter(quarter__number__lte=quarter.number, status=Status.COMPLETE)
+            ),
+            score_now=_score("status_now"),
+            score_before=_score("status_before"),
+        ).annotate(
+            is_overdue=models.ExpressionWrapper(
+                models.Q(is_due=True, end_quarter__lt=quarter.number),
+                output_field=models.BooleanField(),
+            ),
+            trend=models.Case(
+                models.When(
+                    models.Q(score_now__isnull=True) | models.Q(score_before__isnull=True),
+                    then=models.Value(None),
+                ),
+                models.When(score_now__gt=models.F("score_before"), then=models.Value("improved")),
+                models.When(
+                    score_now__lt=models.F("score_before"), then=models.Value("deteriorated")
+                ),
+                default=models.Value("sustained"),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def with_grid(self, quarters):
+        """Annotate status_q<N> and due_q<N> for each quarter: one row of the RAG grid."""
+        annotations = {}
+        for quarter in quarters:
+            annotations[f"status_q{quarter.number}"] = models.Subquery(
+                StatusUpdate.objects.filter(
+                    deliverable=models.OuterRef("pk"), quarter=quarter
+                ).values("status")[:1]
+            )
+            annotations[f"due_q{quarter.number}"] = models.ExpressionWrapper(
+                _due_in(quarter), output_field=models.BooleanField()
+            )
+        return self.annotate(**annotations)
 
     def with_update_in(self, quarter):
         """Attach `quarter_update` (or None) and `previous_update` (or None) to each row."""
@@ -415,6 +489,13 @@ class StatusUpdate(models.Model):
                 NON_FIELD_ERRORS: (
                     f"{deliverable.reference} starts in Q{deliverable.start_quarter}: "
                     f"it has no update for Q{self.quarter.number}."
+                )
+            }
+        if not deliverable.needs_update_in(self.quarter):
+            return {
+                NON_FIELD_ERRORS: (
+                    f"{deliverable.reference} was completed or closed in an earlier quarter: "
+                    f"it needs no update for Q{self.quarter.number}."
                 )
             }
         return {}

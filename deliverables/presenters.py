@@ -8,6 +8,7 @@ from deliverables.models import (
     DeliverableOwner,
     StatusUpdate,
 )
+from deliverables.status import Status
 
 
 @dataclass
@@ -141,3 +142,51 @@ def history(deliverable: Deliverable) -> list[HistoryEntry]:
         lambda r: f"Assurance group {r.assurance_group.label} {verbs[r.history_type]}",
     )
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+GRID_LABELS = {
+    "outside": "Outside window",
+    "finished": "Finished earlier",
+    "not_yet": "Not open yet",
+    "missing": "Update missing",
+    "overdue": "Overdue: update missing",
+}
+
+
+@dataclass
+class GridCell:
+    number: int
+    status: str | None  # a Status value, when there is an update
+    state: str  # "update" or one of GRID_LABELS
+
+    @property
+    def label(self) -> str:
+        if self.status:
+            return dict(Status.choices)[self.status]
+        return GRID_LABELS[self.state]
+
+    @property
+    def css(self) -> str:
+        return f"uhb-grid--{self.status or self.state}"
+
+
+def rag_grid_cells(deliverable, quarters) -> list[GridCell]:
+    """Q1–Q4 cells of one row of the RAG grid (rows annotated by `with_grid`)."""
+    cells = []
+    for quarter in quarters:
+        status = getattr(deliverable, f"status_q{quarter.number}")
+        due = getattr(deliverable, f"due_q{quarter.number}")
+        if status:
+            state = "update"
+        elif quarter.number < deliverable.start_quarter:
+            state = "outside"
+        elif not due:
+            state = "finished"
+        elif quarter.state == quarter.State.UPCOMING:
+            state = "not_yet"
+        elif deliverable.is_overdue_in(quarter):
+            state = "overdue"
+        else:
+            state = "missing"
+        cells.append(GridCell(quarter.number, status, state))
+    return cells

@@ -7,11 +7,21 @@ def navigation(request):
         return {}
     match = getattr(request, "resolver_match", None)
     current = f"{match.namespace}:{match.url_name}" if match else ""
+    user = request.user
+    if not user.has_perm("objectives.view_plan"):
+        return {"nav_items": []}
     items = []
     # Only executives (linked to an Owner) have updates to write.
-    if request.user.has_perm("deliverables.change_statusupdate") and request.user.owners.exists():
+    if user.has_perm("deliverables.change_statusupdate") and user.owners.exists():
         items.append(("deliverables:my_updates", "My updates"))
-    items.append(("objectives:plan_overview", "The plan"))
+    if user.assurance_groups.exists():
+        items.append(("assurance:my_groups", "My groups"))
+    items += [
+        ("deliverables:dashboard", "Dashboard"),
+        ("deliverables:rag_grid", "RAG grid"),
+        ("deliverables:list", "Deliverables"),
+        ("objectives:plan_overview", "The plan"),
+    ]
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "current": name == current}

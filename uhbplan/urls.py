@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assurance import views as assurance_views
 from uhbplan.forms import LoginForm
 
 admin.site.site_header = "Strategy Implementation Plan administration"
@@ -18,6 +19,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", assurance_views.home, name="home"),
     path("", include("assurance.urls")),
     path("", include("objectives.urls")),
     path("", include("deliverables.urls")),

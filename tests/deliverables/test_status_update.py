@@ -108,3 +108,10 @@ class TestValidation:
         )
         assert "at most 4000 characters" in messages["narrative"][0]
         assert "at most 2000 characters" in messages["risks"][0]
+
+
+class TestNoUpdateOnceFinished:
+    def test_no_update_after_completion(self, deliverable):
+        StatusUpdateFactory(deliverable=deliverable, status="complete")
+        messages = errors_of(build(deliverable, number=2))
+        assert "completed or closed in an earlier quarter" in str(messages)

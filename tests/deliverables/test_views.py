@@ -127,11 +127,19 @@ class TestPermissionMatrix:
         url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
         assert getattr(client, method)(url).status_code == 405
 
-    def test_home_sends_executives_to_my_updates_and_others_to_the_plan(self, client, people):
-        client.force_login(people["cdo"])
-        assert client.get(reverse("home"))["Location"] == reverse("deliverables:my_updates")
-        client.force_login(people["viewer"])
-        assert client.get(reverse("home"))["Location"] == reverse("objectives:plan_overview")
+    @pytest.mark.parametrize(
+        ("role", "landing"),
+        [
+            ("cdo", "deliverables:my_updates"),
+            ("delegate", "deliverables:my_updates"),
+            ("secretary", "assurance:my_groups"),
+            ("viewer", "deliverables:dashboard"),
+            ("admin", "deliverables:dashboard"),
+        ],
+    )
+    def test_home_sends_each_role_to_its_landing_page(self, client, people, role, landing):
+        client.force_login(people[role])
+        assert client.get(reverse("home"))["Location"] == reverse(landing)
 
 
 @pytest.mark.django_db

@@ -34,7 +34,7 @@ class TestPlanOverview:
     def test_query_count_does_not_grow_with_the_plan(
         self, user_client, plan_2021, django_assert_max_num_queries
     ):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(14):
             user_client.get(reverse("objectives:plan_overview"))
 
     def test_no_plan_yet_is_a_404_not_a_500(self, user_client):
@@ -86,7 +86,7 @@ class TestSignInRequired:
         assert message in wrong.content.decode() and message in unknown.content.decode()
         assert 'class="nhsuk-error-summary"' in wrong.content.decode()
 
-    def test_login_then_lands_on_the_plan(self, client, user, plan_2021):
+    def test_login_then_lands_on_the_dashboard(self, client, user, plan_2021):
         response = client.post(
             reverse("login"),
             {"username": "someone", "password": "a-strong-test-password"},
@@ -94,7 +94,7 @@ class TestSignInRequired:
         )
         assert response.redirect_chain == [
             (reverse("home"), 302),
-            (reverse("objectives:plan_overview"), 302),
+            (reverse("deliverables:dashboard"), 302),
         ]
         assert response.status_code == 200
 

@@ -103,11 +103,7 @@ class Command(BaseCommand):
                 written += self._write(deliverable, q1, q1_status, author, None)
             if q1_status in (Status.COMPLETE, Status.CLOSED) or index % 2:
                 continue  # Q2: finished ones need nothing; every other one is still missing
-            q2_status = {
-                Status.RED: Status.AMBER,
-                Status.NOT_STARTED: Status.GREEN,
-                None: Status.GREEN,
-            }.get(q1_status, q1_status)
+            q2_status = self._q2_status(q1_status, index)
             written += self._write(deliverable, q2, q2_status, author, q1_status)
         return written
 
@@ -116,6 +112,23 @@ class Command(BaseCommand):
             # 6.5 was delivered; 1.3 slipped, so it is overdue in Q2.
             return Status.COMPLETE if deliverable.reference == "6.5" else Status.AMBER
         return Q1_PATTERN[index % len(Q1_PATTERN)]
+
+    def _q2_status(self, q1_status, index):
+        """Most hold their Q1 rating; some improve, some slip, one or two finish."""
+        if q1_status is None:
+            return Status.GREEN
+        change = index % 7
+        if change == 2:
+            better = {Status.RED: Status.AMBER, Status.AMBER: Status.GREEN}
+            return better.get(
+                q1_status, Status.COMPLETE if q1_status == Status.GREEN else q1_status
+            )
+        if change == 4:
+            worse = {Status.GREEN: Status.AMBER, Status.AMBER: Status.RED}
+            return worse.get(q1_status, q1_status)
+        if q1_status == Status.NOT_STARTED:
+            return Status.GREEN
+        return q1_status
 
     def _author(self, deliverable, admin):
         for owner in deliverable.ordered_owners:

@@ -13,11 +13,18 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="Financial year, for example 2021/22. Default: latest.")
         parser.add_argument("--format", choices=exports.FORMATS, default="csv")
         parser.add_argument("--output", help="File to write; standard output when omitted.")
+        parser.add_argument(
+            "--quarter",
+            type=int,
+            choices=[1, 2, 3, 4],
+            help="Add that quarter's update columns (status, narrative, ...).",
+        )
 
-    def handle(self, *args, plan=None, format="csv", output=None, **options):
+    def handle(self, *args, plan=None, format="csv", output=None, quarter=None, **options):
         chosen = self._plan(plan)
-        rows = exports.plan_rows(chosen)
-        columns = exports.PLAN_COLUMNS
+        quarter_obj = chosen.quarters.get(number=quarter) if quarter else None
+        rows = exports.plan_rows(chosen, quarter_obj)
+        columns = exports.columns_for(quarter_obj)
         if format == "xlsx":
             content = exports.to_xlsx(rows, columns, title=chosen.financial_year.replace("/", "-"))
         elif format == "json":

@@ -1,0 +1,150 @@
+"""The deliverables list's filters. Everything lives in the URL, so a view can be bookmarked.
+
+The quarter a filter speaks of ("status in Q2", "update missing") is chosen with `quarter`
+(1–4, within `plan`); without it, the plan's open quarter, else its Q1.
+"""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from deliverables.models import Deliverable, Owner
+from deliverables.status import Status
+from objectives.models import Objective, Plan, Theme
+
+TRENDS = [("improved", "Improved"), ("sustained", "Sustained"), ("deteriorated", "Deteriorated")]
+
+
+class OnlyWhenTicked(django_filters.BooleanFilter):
+    """A tick box: ticked narrows the list, unticked means "any" (never "not")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, True) if value else qs
+
+
+class DeliverableFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.latest_first(),
+        field_name="objective__plan",
+        label="Plan",
+        empty_label=None,
+        to_field_name="financial_year",
+    )
+    quarter = django_filters.ChoiceFilter(
+        choices=[(str(n), f"Q{n}") for n in (1, 2, 3, 4)],
+        method="filter_nothing",
+        label="Quarter",
+        empty_label=None,
+    )
+    q = django_filters.CharFilter(method="filter_text", label="Reference or words")
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.all(), field_name="objective__theme", label="Theme"
+    )
+    objective = django_filters.ModelChoiceFilter(
+        queryset=Objective.objects.all(), label="Objective"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Owner.objects.all(), field_name="owners", to_field_name="code", label="Owner"
+    )
+    assurance_group = django_filters.ModelChoiceFilter(
+        queryset=Deliverable.assurance_groups.field.related_model.objects.all(),
+        field_name="assurance_groups",
+        label="Assurance group",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, method="filter_status", label="Status in the quarter"
+    )
+    trend = django_filters.ChoiceFilter(
+        choices=TRENDS, field_name="trend", label="Change since the quarter before"
+    )
+    due = OnlyWhenTicked(field_name="is_due", label="Due an update in the quarter")
+    missing = OnlyWhenTicked(method="filter_missing", label="Update missing")
+    overdue = OnlyWhenTicked(field_name="is_overdue", label="Overdue (past its window)")
+    completed = OnlyWhenTicked(field_name="is_complete", label="Complete by the quarter")
+
+    class Meta:
+        model = Deliverable
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.data_in = data or {}
+        self.plan_obj = self._chosen_plan()
+        self.quarter_obj = self._chosen_quarter()
+        # The plan and quarter in use are always explicit, so links and exports built from
+        # `self.data` say exactly what the page shows, whatever is open later.
+        data = data.copy() if hasattr(data, "copy") else dict(data or {})
+        if self.plan_obj is not None:
+            data["plan"] = self.plan_obj.financial_year
+            data["quarter"] = str(self.quarter_obj.number)
+        super().__init__(data, *args, **kwargs)
+        self.form.hide_optional = True
+        self.form.fields["plan"].label_from_instance = lambda plan: plan.financial_year
+        if self.plan_obj is not None:
+            # Choices follow the chosen plan, so a theme of another year is not offered.
+            self.filters["theme"].queryset = Theme.objects.filter(plan=self.plan_obj)
+            self.filters["objective"].queryset = Objective.objects.filter(plan=self.plan_obj)
+
+    def _chosen_plan(self):
+        year = self.data_in.get("plan")
+        plan = Plan.objects.filter(financial_year=year).first() if year else None
+        return plan or Plan.objects.latest_plan()
+
+    def _chosen_quarter(self):
+        if self.plan_obj is None:
+            return None
+        quarters = {q.number: q for q in self.plan_obj.quarters.all()}
+        number = str(self.data_in.get("quarter", ""))
+        if number.isdigit() and int(number) in quarters:
+            return quarters[int(number)]
+        open_quarter = next((q for q in quarters.values() if q.is_open), None)
+        return open_quarter or quarters.get(1)
+
+    def filter_queryset(self, queryset):
+        if self.quarter_obj is None:
+            return queryset.none()
+        queryset = queryset.in_plan(self.plan_obj).with_status_in(self.quarter_obj)
+        return super().filter_queryset(queryset).natural_order()
+
+    def query_string(self) -> str:
+        """The filters in use, plan and quarter included, for links and downloads."""
+        params = self.data.copy() if hasattr(self.data, "copy") else dict(self.data)
+        params.pop("page", None)
+        if hasattr(params, "urlencode"):
+            return params.urlencode()
+        return urlencode(params, doseq=True)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # `quarter` chooses what the other filters speak of; see __init__
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_due=True, status_now=value)
+
+    def filter_missing(self, queryset, name, value):
+        # A method replaces OnlyWhenTicked.filter, so "unticked means any" is checked here too.
+        return queryset.filter(Q(is_due=True) & Q(status_now__isnull=True)) if value else queryset
+
+    def description(self) -> str:
+        """A short, file-name-safe summary of the filters in use."""
+        parts = []
+        self.is_valid()  # cleaned_data then holds every filter that could be used
+        data = getattr(self.form, "cleaned_data", {})
+        for name in ("theme", "objective", "owner", "assurance_group", "status", "trend"):
+            value = data.get(name)
+            if value:
+                label = getattr(value, "label", None) or getattr(value, "number", None) or value
+                parts.append(f"{name.replace('_', '-')}-{label}")
+        for name in ("due", "missing", "overdue", "completed"):
+            if data.get(name):
+                parts.append(name)
+        if data.get("q"):
+            parts.append("search")
+        return "_".join(str(part) for part in parts) or "all"

@@ -1,0 +1,192 @@
+"""Roll-ups of deliverables' positions in a quarter, by theme, owner or assurance group.
+
+Counts come from one grouped query over `with_status_in`, so they follow the same rules as the
+filtered list each number links to.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from deliverables.models import Deliverable, Owner
+from deliverables.status import MEANINGS, Status
+
+# The order of a stacked bar: best news to worst, then the ones outside the BRAG scale.
+BAR_ORDER = [
+    Status.COMPLETE,
+    Status.GREEN,
+    Status.AMBER,
+    Status.RED,
+    Status.NOT_STARTED,
+    Status.DEFERRED,
+    Status.CLOSED,
+]
+MISSING = "missing"
+BAR_CLASSES = {**{status: f"uhb-bar--{status}" for status in Status}, MISSING: "uhb-bar--missing"}
+
+
+def _counts():
+    due = Q(is_due=True)
+    counts = {
+        "total": Count("pk", distinct=True),
+        "due": Count("pk", filter=due, distinct=True),
+        MISSING: Count("pk", filter=due & Q(status_now__isnull=True), distinct=True),
+        "overdue": Count("pk", filter=Q(is_overdue=True), distinct=True),
+        "completed": Count("pk", filter=Q(is_complete=True), distinct=True),
+    }
+    counts |= {
+        trend: Count("pk", filter=Q(trend=trend), distinct=True)
+        for trend in ("improved", "sustained", "deteriorated")
+    }
+    counts |= {
+        f"status_{status}": Count("pk", filter=due & Q(status_now=status), distinct=True)
+        for status in Status
+    }
+    return counts
+
+
+@dataclass
+class Segment:
+    key: str
+    label: str
+    count: int
+    percent: float
+    css: str
+    url: str
+    offset: float = 0.0  # where the segment starts, in percent of the bar
+
+    @property
+    def middle(self) -> float:
+        return self.offset + self.percent / 2
+
+
+@dataclass
+class RollupRow:
+    label: str
+    title: str
+    filter_params: dict
+    numbers: dict
+    quarter: object
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def percent_complete(self) -> int:
+        total = self.numbers["total"]
+        return round(100 * self.numbers["completed"] / total) if total else 0
+
+    @property
+    def trend(self) -> str:
+        improved, deteriorated = self.numbers["improved"], self.numbers["deteriorated"]
+        if not (improved or deteriorated or self.numbers["sustained"]):
+            return "No comparison"
+        if improved > deteriorated:
+            return "Improved"
+        if deteriorated > improved:
+            return "Deteriorated"
+        return "Sustained"
+
+    def url(self, **metric) -> str:
+        params = {
+            "plan": self.quarter.plan.financial_year,
+            "quarter": self.quarter.number,
+            **self.filter_params,
+            **metric,
+        }
+        return reverse("deliverables:list") + "?" + urlencode(params)
+
+    def status_count(self, status) -> int:
+        return self.numbers[f"status_{status}"]
+
+
+def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
+    row = RollupRow(label, title, filter_params, numbers, quarter)
+    due = numbers["due"] or 1
+    for status in BAR_ORDER:
+        count = numbers[f"status_{status}"]
+        if count:
+            row.segments.append(
+                Segment(
+                    status,
+                    Status(status).label,
+                    count,
+                    100 * count / due,
+                    BAR_CLASSES[status],
+                    row.url(status=status),
+                )
+            )
+    if numbers[MISSING]:
+        row.segments.append(
+            Segment(
+                MISSING,
+                "Update missing",
+                numbers[MISSING],
+                100 * numbers[MISSING] / due,
+                BAR_CLASSES[MISSING],
+                row.url(missing=1),
+            )
+        )
+    offset = 0.0
+    for segment in row.segments:
+        segment.offset, offset = offset, offset + segment.percent
+    return row
+
+
+def by_theme(quarter) -> list[RollupRow]:
+    themes = {theme.pk: theme for theme in quarter.plan.themes.all()}
+    grouped = _grouped(quarter, "objective__theme")
+    return [
+        _row(f"Theme {theme.number}", theme.title, {"theme": theme.pk}, grouped[pk], quarter)
+        for pk, theme in themes.items()
+        if pk in grouped
+    ]
+
+
+def by_owner(quarter) -> list[RollupRow]:
+    grouped = _grouped(quarter, "owners")
+    owners = Owner.objects.filter(pk__in=grouped).order_by("code")
+    return [
+        _row(owner.code, owner.full_title, {"owner": owner.code}, grouped[owner.pk], quarter)
+        for owner in owners
+    ]
+
+
+def by_assurance_group(quarter) -> list[RollupRow]:
+    grouped = _grouped(quarter, "assurance_groups")
+    model = Deliverable.assurance_groups.field.related_model
+    groups = sorted(model.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
+    return [
+        _row(
+            group.label, group.full_name, {"assurance_group": group.pk}, grouped[group.pk], quarter
+        )
+        for group in groups
+    ]
+
+
+def totals(rows: list[RollupRow], quarter) -> RollupRow:
+    """The plan's totals: the sum of the theme rows (every deliverable is in one theme)."""
+    keys = rows[0].numbers.keys() if rows else _counts().keys()
+    numbers = {key: sum(row.numbers[key] for row in rows) for key in keys}
+    return _row("All themes", quarter.plan.title, {}, numbers, quarter)
+
+
+def _grouped(quarter, by: str) -> dict:
+    rows = (
+        Deliverable.objects.in_plan(quarter.plan)
+        .with_status_in(quarter)
+        .order_by()
+        .values(by)
+        .annotate(**_counts())
+    )
+    return {row.pop(by): row for row in rows if row[by] is not None}
+
+
+def legend() -> list[tuple[str, str, str]]:
+    """(label, meaning, css) for each bar colour, for the key under the bars."""
+    items = [(Status(s).label, MEANINGS[s], BAR_CLASSES[s]) for s in BAR_ORDER]
+    items.append(("Update missing", "Due this quarter, no update yet.", BAR_CLASSES[MISSING]))
+    return items
+
+
+STATUS_COLUMNS = [(status, Status(status).label) for status in BAR_ORDER]
