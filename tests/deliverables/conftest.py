@@ -5,9 +5,9 @@ import pytest
 from objectives.models import Quarter
 from objectives.roles import PLAN_ADMINISTRATORS, VIEWERS
 from tests.assurance.factories import AssuranceGroupFactory
-from tests.deliverables.factories import DeliverableFactory, OwnerFactory
+from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.factories import UserFactory
-from tests.objectives.factories import PlanFactory
+from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
 
 
 @pytest.fixture
@@ -67,3 +67,56 @@ def people(db, cdo, cfo, dhg):
         "viewer": UserFactory(username="viewer", role=VIEWERS),
         "nobody": UserFactory(username="nobody"),
     }
+
+
+@pytest.fixture
+def hand_built(plan, q1, q2, cdo, cfo, dhg):
+    """Theme A (Q2 is the open quarter):
+    a1 Q1-4 green in Q1, amber in Q2        -> due, amber, deteriorated
+    a2 Q1-4 red in Q1, green in Q2          -> due, green, improved
+    a3 Q1-4 green in Q1, no Q2 update       -> due, update missing
+    a4 Q1 only, amber in Q1, no Q2 update   -> due, missing, overdue
+    a5 Q1-4 complete in Q1                  -> not due (completed earlier), complete to date
+    a6 Q3-4                                 -> not due (window not started)
+    Theme B:
+    b1 Q1-4 green in Q1, green in Q2        -> due, green, sustained
+    b2 Q2 only, complete in Q2              -> due, complete, no comparison
+    """
+    theme_a = ThemeFactory(plan=plan, number=1, title="A")
+    theme_b = ThemeFactory(plan=plan, number=2, title="B")
+    obj_a = ObjectiveFactory(theme=theme_a, number=1)
+    obj_b = ObjectiveFactory(theme=theme_b, number=2)
+
+    def make(objective, number, owners, delivery="Q1-4", start=1, end=4, groups=()):
+        return DeliverableFactory(
+            objective=objective,
+            number=number,
+            delivery=delivery,
+            start_quarter=start,
+            end_quarter=end,
+            owners=owners,
+            assurance_groups=list(groups),
+        )
+
+    def update(deliverable, quarter, status, **extra):
+        StatusUpdateFactory(deliverable=deliverable, quarter=quarter, status=status, **extra)
+
+    a1 = make(obj_a, 1, [cdo], groups=[dhg])
+    update(a1, q1, "green")
+    update(a1, q2, "amber", reason_for_change="x")
+    a2 = make(obj_a, 2, [cdo, cfo])
+    update(a2, q1, "red")
+    update(a2, q2, "green", reason_for_change="x")
+    a3 = make(obj_a, 3, [cfo], groups=[dhg])
+    update(a3, q1, "green")
+    a4 = make(obj_a, 4, [cdo], delivery="Q1", end=1)
+    update(a4, q1, "amber")
+    a5 = make(obj_a, 5, [cfo])
+    update(a5, q1, "complete")
+    make(obj_a, 6, [cfo], delivery="Q3-4", start=3)
+    b1 = make(obj_b, 1, [cfo])
+    update(b1, q1, "green")
+    update(b1, q2, "green")
+    b2 = make(obj_b, 2, [cdo], delivery="Q2", start=2, end=2)
+    update(b2, q2, "complete")
+    return theme_a, theme_b

@@ -1,0 +1,76 @@
+"""Every page's query count is bounded: the same with 10× the deliverables and updates."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from objectives.models import Quarter
+from objectives.roles import PLAN_ADMINISTRATORS
+from tests.assurance.factories import AssuranceGroupFactory
+from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
+from tests.factories import UserFactory
+from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
+
+PAGES = [
+    ("home", {}),
+    ("deliverables:dashboard", {}),
+    ("deliverables:rag_grid", {}),
+    ("deliverables:list", {}),
+    ("deliverables:list", {"query": "status=green&owner=CDO"}),
+    ("deliverables:export", {"args": ["csv"]}),
+    ("deliverables:export", {"args": ["xlsx"]}),
+    ("deliverables:my_updates", {}),
+    ("deliverables:detail", {"args": ["first"]}),
+    ("assurance:my_groups", {}),
+    ("objectives:plan_overview", {}),
+]
+
+
+@pytest.fixture
+def world(db):
+    plan = PlanFactory()
+    plan.quarters.filter(number=1).update(state=Quarter.State.CLOSED)
+    plan.quarters.filter(number=2).update(state=Quarter.State.OPEN)
+    cdo, group = OwnerFactory(code="CDO"), AssuranceGroupFactory(code="DHG")
+    user = UserFactory(role=PLAN_ADMINISTRATORS, owners=[cdo], assurance_groups=[group])
+    return plan, cdo, group, user
+
+
+def grow(plan, cdo, group, count):
+    q1, q2 = plan.quarters.get(number=1), plan.quarters.get(number=2)
+    for i in range(count):
+        theme = ThemeFactory(plan=plan)
+        deliverable = DeliverableFactory(
+            objective=ObjectiveFactory(theme=theme),
+            owners=[cdo, OwnerFactory()],
+            assurance_groups=[group, AssuranceGroupFactory()],
+        )
+        StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green")
+        if i % 2:
+            StatusUpdateFactory(deliverable=deliverable, quarter=q2, status="amber", reason_for_change="x", expected_date="2021-12-01")
+
+
+def count_queries(client, name, options):
+    from deliverables.models import Deliverable
+
+    args = options.get("args", [])
+    if args == ["first"]:
+        args = [Deliverable.objects.natural_order().first().pk]
+    url = reverse(name, args=args) + ("?" + options["query"] if "query" in options else "")
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code in (200, 302), (name, response.status_code)
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "options"), PAGES, ids=[f"{n}{o}" for n, o in PAGES])
+def test_queries_do_not_grow_with_the_data(client, world, name, options):
+    plan, cdo, group, user = world
+    client.force_login(user)
+    grow(plan, cdo, group, 3)
+    small = count_queries(client, name, options)
+    grow(plan, cdo, group, 27)  # 10× the deliverables, owners, groups and updates
+    assert count_queries(client, name, options) == small
+    assert small <= 40
