@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from deliverables.models import Deliverable
 from objectives.models import Objective, Plan
 
 
@@ -15,9 +14,12 @@ def plan_overview(request, pk=None):
     plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.latest_plan()
     if plan is None:
         raise Http404("No plan has been loaded yet.")
+    # Deliverables are reached through their reverse relations, so this app never imports the
+    # deliverables app (which builds on this one).
     objectives = Objective.objects.filter(plan=plan).prefetch_related(
         "key_indicators",
-        Prefetch("deliverables", queryset=Deliverable.objects.with_plan_details()),
+        "deliverables__owner_links__owner",
+        "deliverables__group_links__assurance_group",
     )
     themes = plan.themes.prefetch_related(Prefetch("objectives", queryset=objectives))
     return render(
