@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -27,11 +26,10 @@ def my_groups(request):
     if not groups:
         return render(request, "assurance/my_groups.html", {"groups": []})
     chosen = next((g for g in groups if str(g.pk) == request.GET.get("group")), groups[0])
-    params = QueryDict(mutable=True)
-    params.update({"assurance_group": str(chosen.pk)})
-    for name in ("plan", "quarter"):
-        if request.GET.get(name):
-            params[name] = request.GET[name]
+    # Any other filter in the URL still applies; the group is always the chosen one.
+    params = request.GET.copy()
+    params.pop("group", None)
+    params["assurance_group"] = str(chosen.pk)
     filterset = DeliverableFilter(params)
     page = Paginator(filterset.qs.with_plan_details(), 100).get_page(request.GET.get("page"))
     context = {

@@ -48,7 +48,13 @@ def grow(plan, cdo, group, count):
         )
         StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green")
         if i % 2:
-            StatusUpdateFactory(deliverable=deliverable, quarter=q2, status="amber", reason_for_change="x", expected_date="2021-12-01")
+            StatusUpdateFactory(
+                deliverable=deliverable,
+                quarter=q2,
+                status="amber",
+                reason_for_change="x",
+                expected_date="2021-12-01",
+            )
 
 
 def count_queries(client, name, options):

@@ -262,3 +262,14 @@ class TestSecretaryPage:
         client.force_login(people["secretary"])
         response = client.get(reverse("assurance:my_groups") + f"?group={other.pk}")
         assert response.context["chosen"] == dhg
+
+
+@pytest.mark.django_db
+class TestSecretaryFilters:
+    def test_other_filters_apply_within_the_group(self, client, people, hand_built, dhg):
+        client.force_login(people["secretary"])
+        response = client.get(reverse("assurance:my_groups") + "?quarter=2&missing=1")
+        assert refs(response) == ["1.3"]
+        page = response.content.decode()
+        assert f'<input type="hidden" name="group" value="{dhg.pk}">' in page
+        assert 'name="assurance_group"' not in page
