@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -6,6 +8,16 @@ from simple_history.models import HistoricalRecords
 class AssuranceGroupQuerySet(models.QuerySet):
     def secretary_of(self, user):
         return self.filter(secretaries=user) if user.is_authenticated else self.none()
+
+    def reviewable_by(self, user):
+        """Groups whose assurance this user may record: their own, or all for administrators."""
+        from objectives.roles import is_plan_admin
+
+        if is_plan_admin(user):
+            return self.all()
+        if not user.has_perm("assurance.change_assurancereview"):
+            return self.none()
+        return self.secretary_of(user)
 
 
 class AssuranceGroup(models.Model):
@@ -57,3 +69,130 @@ class AssuranceGroup(models.Model):
     @property
     def full_name(self) -> str:
         return self.name or "Full name not given in the plan"
+
+
+class Level(models.TextChoices):
+    """The assurance scale NHS internal audit uses."""
+
+    SUBSTANTIAL = "substantial", "Substantial"
+    REASONABLE = "reasonable", "Reasonable"
+    LIMITED = "limited", "Limited"
+    NONE = "none", "No assurance"
+
+
+LEVEL_MEANINGS = {
+    Level.SUBSTANTIAL: (
+        "A sound system of governance, risk management and control exists, with controls "
+        "operating effectively and consistently applied to support delivery."
+    ),
+    Level.REASONABLE: (
+        "A generally sound system is in place; some issues or scope for improvement were "
+        "identified which may put delivery at risk."
+    ),
+    Level.LIMITED: (
+        "Significant gaps, weaknesses or non-compliance were identified; improvement is needed "
+        "to manage the risks to delivery."
+    ),
+    Level.NONE: (
+        "Immediate action is needed: fundamental gaps or weaknesses mean the risks to delivery "
+        "are not managed."
+    ),
+}
+LEVEL_TAGS = {
+    Level.SUBSTANTIAL: "nhsuk-tag--green",
+    Level.REASONABLE: "nhsuk-tag--aqua-green",
+    Level.LIMITED: "nhsuk-tag--orange",
+    Level.NONE: "nhsuk-tag--red",
+}
+
+
+class AssuranceReviewQuerySet(models.QuerySet):
+    def for_quarter(self, quarter):
+        return self.filter(quarter=quarter)
+
+
+class AssuranceReview(models.Model):
+    """An assurance group's level of assurance on one deliverable for one quarter."""
+
+    deliverable = models.ForeignKey(
+        "deliverables.Deliverable", on_delete=models.CASCADE, related_name="reviews"
+    )
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.PROTECT, related_name="reviews"
+    )
+    assurance_group = models.ForeignKey(
+        AssuranceGroup, on_delete=models.PROTECT, related_name="reviews"
+    )
+    level = models.CharField("level of assurance", max_length=12, choices=Level.choices)
+    comments = models.TextField(blank=True, validators=[MaxLengthValidator(4000)])
+    actions_requested = models.TextField(
+        "actions or further information requested",
+        blank=True,
+        validators=[MaxLengthValidator(4000)],
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    corrected_after_close = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+    objects = AssuranceReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quarter_id", "assurance_group_id", "deliverable_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "quarter", "assurance_group"],
+                name="one_review_per_group_deliverable_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assurance_group}: {self.get_level_display()}"
+
+    @property
+    def tag_class(self) -> str:
+        return LEVEL_TAGS.get(self.level, "nhsuk-tag--grey")
+
+    def clean(self):
+        if not (self.deliverable_id and self.quarter_id and self.assurance_group_id):
+            return
+        if self.quarter.plan_id != self.deliverable.objective.plan_id:
+            raise ValidationError("Choose a quarter of the deliverable's own plan.")
+        if not self.deliverable.assurance_groups.filter(pk=self.assurance_group_id).exists():
+            raise ValidationError(
+                f"{self.assurance_group} does not give assurance on {self.deliverable.reference}."
+            )
+
+
+class BoardReport(models.Model):
+    """The quarterly board report as it stood when its quarter closed: never changed after.
+
+    `data` holds everything the report shows (see `assurance.reports.report_data`), so later
+    edits, corrections and even deleted rows do not rewrite what the Board was told. Reopening
+    and closing again makes a new report; the earlier one is kept, marked superseded.
+    """
+
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.PROTECT, related_name="board_reports"
+    )
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["quarter_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_board_report_per_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Board report {self.quarter}"

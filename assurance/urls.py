@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from assurance import views
 
@@ -6,4 +6,18 @@ app_name = "assurance"
 
 urlpatterns = [
     path("my-groups/", views.my_groups, name="my_groups"),
+    path("groups/<int:group_pk>/pack/", views.group_pack, name="group_pack"),
+    path(
+        "groups/<int:group_pk>/deliverables/<int:pk>/quarters/<int:number>/review/",
+        views.review_edit,
+        name="review_edit",
+    ),
+    path("board-report/", views.board_report, name="board_report"),
+    path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
+    path("quarters/", views.quarters, name="quarters"),
+    re_path(
+        r"^quarters/(?P<pk>\d+)/(?P<action>open|close)/$",
+        views.quarter_change,
+        name="quarter_change",
+    ),
 ]

@@ -8,7 +8,7 @@ from objectives.models import KeyIndicator, Objective, Plan, Quarter, Theme
 class QuarterInline(admin.TabularInline):
     model = Quarter
     fields = ["number", "label", "state", "deadline"]
-    readonly_fields = ["number", "label"]
+    readonly_fields = ["number", "label", "state"]
     extra = 0
     can_delete = False
     show_change_link = True
@@ -113,12 +113,15 @@ class KeyIndicatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(Quarter)
 class QuarterAdmin(SimpleHistoryAdmin):
+    """Deadlines are set here; opening and closing happen on the Reporting cycle page, where
+    closing also fixes the quarter's board report."""
+
     list_display = ["label", "plan", "state", "deadline"]
-    list_editable = ["state", "deadline"]
+    list_editable = ["deadline"]
     list_filter = ["plan", "state"]
     list_select_related = ["plan"]
     fields = ["plan", "number", "state", "deadline"]
-    readonly_fields = ["plan", "number"]
+    readonly_fields = ["plan", "number", "state"]
 
     def has_add_permission(self, request):
         return False

@@ -20,8 +20,11 @@ def navigation(request):
         ("deliverables:dashboard", "Dashboard"),
         ("deliverables:rag_grid", "RAG grid"),
         ("deliverables:list", "Deliverables"),
+        ("assurance:board_report", "Board report"),
         ("objectives:plan_overview", "The plan"),
     ]
+    if user.has_perm("objectives.administer_plan"):
+        items.append(("assurance:quarters", "Reporting cycle"))
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "current": name == current}

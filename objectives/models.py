@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -100,6 +101,15 @@ class Quarter(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.UPCOMING)
     deadline = models.DateField(
         null=True, blank=True, help_text="The date executives' updates for this quarter are due."
+    )
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     history = HistoricalRecords()

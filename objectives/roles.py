@@ -26,11 +26,13 @@ READ = [
     "deliverables.view_deliverable",
     "deliverables.view_statusupdate",
     "assurance.view_assurancegroup",
+    "assurance.view_assurancereview",
+    "assurance.view_boardreport",
 ]
 ROLE_PERMISSIONS = {
     PLAN_ADMINISTRATORS: ["objectives.*", "deliverables.*", "assurance.*", "auth.view_user"],
     EXECUTIVE_OWNERS: [*READ, "deliverables.add_statusupdate", "deliverables.change_statusupdate"],
-    SECRETARIES: READ,
+    SECRETARIES: [*READ, "assurance.add_assurancereview", "assurance.change_assurancereview"],
     VIEWERS: READ,
 }
 

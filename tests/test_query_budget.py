@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assurance.models import AssuranceReview
 from objectives.models import Quarter
 from objectives.roles import PLAN_ADMINISTRATORS
 from tests.assurance.factories import AssuranceGroupFactory
@@ -24,6 +25,10 @@ PAGES = [
     ("deliverables:detail", {"args": ["first"]}),
     ("assurance:my_groups", {}),
     ("objectives:plan_overview", {}),
+    ("assurance:board_report", {}),
+    ("assurance:board_report_xlsx", {}),
+    ("assurance:group_pack", {"args": ["group"]}),
+    ("assurance:quarters", {}),
 ]
 
 
@@ -47,6 +52,9 @@ def grow(plan, cdo, group, count):
             assurance_groups=[group, AssuranceGroupFactory()],
         )
         StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green")
+        AssuranceReview.objects.create(
+            deliverable=deliverable, quarter=q2, assurance_group=group, level="reasonable"
+        )
         if i % 2:
             StatusUpdateFactory(
                 deliverable=deliverable,
@@ -58,11 +66,14 @@ def grow(plan, cdo, group, count):
 
 
 def count_queries(client, name, options):
+    from assurance.models import AssuranceGroup
     from deliverables.models import Deliverable
 
     args = options.get("args", [])
     if args == ["first"]:
         args = [Deliverable.objects.natural_order().first().pk]
+    if args == ["group"]:
+        args = [AssuranceGroup.objects.get(code="DHG").pk]
     url = reverse(name, args=args) + ("?" + options["query"] if "query" in options else "")
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)

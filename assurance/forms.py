@@ -1,0 +1,25 @@
+from django import forms
+
+from assurance.models import LEVEL_MEANINGS, AssuranceReview
+from nhsuk.widgets import RadioSelectWithHints
+
+
+class AssuranceReviewForm(forms.ModelForm):
+    class Meta:
+        model = AssuranceReview
+        fields = ["level", "comments", "actions_requested"]
+        widgets = {
+            "level": RadioSelectWithHints(hints=LEVEL_MEANINGS),
+            "comments": forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+            "actions_requested": forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        }
+        help_texts = {
+            "level": "The group's level of assurance that this deliverable will be delivered.",
+            "comments": "Up to 4,000 characters.",
+            "actions_requested": "What the group asks of the owner. Up to 4,000 characters.",
+        }
+        error_messages = {"level": {"required": "Choose the level of assurance."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = AssuranceReview._meta.get_field("level").choices

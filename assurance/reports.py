@@ -1,0 +1,238 @@
+"""The quarterly board report and group packs, as plain data.
+
+`report_data` gathers everything the board report shows into JSON-ready dicts. The page, the
+XLSX and the snapshot kept at close all read this one structure, so the report the Board saw
+can be shown again exactly, whatever changes later.
+"""
+
+import io
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from assurance.models import LEVEL_MEANINGS, AssuranceReview, Level
+from deliverables import rollups
+from deliverables.exports import spreadsheet_safe
+from deliverables.models import Deliverable
+from deliverables.status import MEANINGS, RATING_BASIS, Status
+from objectives.models import KeyIndicator, Objective
+
+EXCEPTIONS = (Status.RED, Status.AMBER)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _deliverable(d, quarter) -> dict:
+    update = d.quarter_update
+    status = d.status_now
+    return {
+        "id": d.pk,
+        "reference": d.reference,
+        "theme": d.objective.theme.number,
+        "objective": d.objective.number,
+        "description": d.description,
+        "delivery": d.delivery,
+        "owners": [owner.code for owner in d.ordered_owners],
+        "groups": [{"id": g.pk, "label": g.label} for g in d.ordered_assurance_groups],
+        "due": bool(d.is_due),
+        "overdue": bool(d.is_overdue),
+        "status": status or "",
+        "status_label": Status(status).label
+        if status
+        else ("Update missing" if d.is_due else "No update due"),
+        "previous_status": d.status_before or "",
+        "trend": d.trend or "",
+        "narrative": update.narrative if update else "",
+        "reason_for_change": update.reason_for_change if update else "",
+        "risks": update.risks if update else "",
+        "next_steps": update.next_steps if update else "",
+        "expected_date": update.expected_date.isoformat()
+        if update and update.expected_date
+        else "",
+        "updated_by": _person(update.updated_by) if update else "",
+        "updated_at": timezone.localtime(update.updated_at).isoformat() if update else "",
+        "reviews": [
+            {
+                "group_id": r.assurance_group_id,
+                "group": r.assurance_group.label,
+                "level": r.level,
+                "level_label": r.get_level_display(),
+                "comments": r.comments,
+                "actions_requested": r.actions_requested,
+                "recorded_by": _person(r.recorded_by),
+                "recorded_at": timezone.localtime(r.recorded_at).isoformat(),
+            }
+            for r in d.quarter_reviews
+        ],
+    }
+
+
+def report_data(quarter) -> dict:
+    """Everything the board report for `quarter` shows, as JSON-ready data."""
+    plan = quarter.plan
+    deliverables = [
+        _deliverable(d, quarter)
+        for d in Deliverable.objects.in_plan(plan)
+        .with_plan_details()
+        .with_status_in(quarter)
+        .with_update_in(quarter)
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=AssuranceReview.objects.filter(quarter=quarter).select_related(
+                    "assurance_group", "recorded_by"
+                ),
+                to_attr="quarter_reviews",
+            )
+        )
+        .natural_order()
+    ]
+    theme_rows = rollups.by_theme(quarter)
+    totals = rollups.totals(theme_rows, quarter)
+    objectives = Objective.objects.filter(plan=plan).prefetch_related(
+        Prefetch("key_indicators", queryset=KeyIndicator.objects.order_by("order"))
+    )
+    by_objective = {}
+    for d in deliverables:
+        by_objective.setdefault(d["objective"], []).append(d)
+    numbers_by_theme = {row.filter_params["theme"]: row for row in theme_rows}
+    themes = []
+    for theme in plan.themes.all():
+        row = numbers_by_theme.get(theme.pk)
+        themes.append(
+            {
+                "number": theme.number,
+                "title": theme.title,
+                "numbers": row.numbers if row else {},
+                "percent_complete": row.percent_complete if row else 0,
+                "trend": row.trend if row else "",
+                "objectives": [
+                    {
+                        "number": o.number,
+                        "title": o.title,
+                        "indicators": [
+                            {
+                                "perspective": k.get_perspective_display(),
+                                "text": k.text,
+                                "incomplete": k.is_incomplete,
+                            }
+                            for k in o.key_indicators.all()
+                        ],
+                        "deliverables": by_objective.get(o.number, []),
+                    }
+                    for o in objectives
+                    if o.theme_id == theme.pk
+                ],
+            }
+        )
+    return {
+        "plan": {"title": plan.title, "financial_year": plan.financial_year},
+        "quarter": {
+            "number": quarter.number,
+            "label": quarter.label,
+            "short_label": quarter.short_label,
+            "deadline": quarter.deadline.isoformat() if quarter.deadline else "",
+        },
+        "generated_at": timezone.localtime().isoformat(),
+        "totals": {
+            **totals.numbers,
+            "percent_complete": totals.percent_complete,
+            "trend": totals.trend,
+        },
+        "status_counts": [
+            {"status": s, "label": Status(s).label, "count": totals.numbers[f"status_{s}"]}
+            for s in rollups.BAR_ORDER
+        ],
+        "themes": themes,
+        "deliverables": deliverables,
+        "exceptions": [d for d in deliverables if d["status"] in EXCEPTIONS],
+        "completed": [d for d in deliverables if d["status"] == Status.COMPLETE],
+        "missing": [d for d in deliverables if d["due"] and not d["status"]],
+        "definitions": {
+            "rating_basis": RATING_BASIS,
+            "statuses": [{"label": Status(s).label, "meaning": MEANINGS[s]} for s in Status],
+            "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
+        },
+    }
+
+
+def group_pack(data: dict, group_id: int) -> list[dict]:
+    """The deliverables of one assurance group in a report's data, with only its reviews."""
+    rows = []
+    for d in data["deliverables"]:
+        if any(g["id"] == group_id for g in d["groups"]):
+            rows.append(d | {"reviews": [r for r in d["reviews"] if r["group_id"] == group_id]})
+    return rows
+
+
+def to_xlsx(data: dict) -> bytes:
+    """The board report as a workbook: summary, every deliverable, exceptions."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    summary.append([f"{data['plan']['title']} {data['plan']['financial_year']}"])
+    summary.append([f"Board report, {data['quarter']['label']}"])
+    summary.append([])
+    totals = data["totals"]
+    for label, value in [
+        ("Deliverables", totals["total"]),
+        ("Due an update", totals["due"]),
+        ("Updates missing", totals["missing"]),
+        ("Overdue", totals["overdue"]),
+        ("Complete to date (%)", totals["percent_complete"]),
+        ("Since last quarter", totals["trend"]),
+        ("Improved", totals["improved"]),
+        ("Deteriorated", totals["deteriorated"]),
+    ] + [(row["label"], row["count"]) for row in data["status_counts"]]:
+        summary.append([label, value])
+    summary["A1"].font = Font(bold=True, size=14)
+
+    columns = [
+        "reference",
+        "status_label",
+        "narrative",
+        "risks",
+        "next_steps",
+        "expected_date",
+        "owners",
+        "assurance",
+        "updated_by",
+    ]
+    headings = [
+        "Reference",
+        "Status",
+        "Progress",
+        "Risks and issues",
+        "Next steps / actions",
+        "Expected date",
+        "Owners",
+        "Assurance",
+        "Updated by",
+    ]
+
+    def rows(sheet, items):
+        sheet.append(headings)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for item in items:
+            values = item | {
+                "owners": "; ".join(item["owners"]),
+                "assurance": "; ".join(
+                    f"{r['group']}: {r['level_label']}" for r in item["reviews"]
+                ),
+            }
+            sheet.append([spreadsheet_safe(values[c]) for c in columns])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+
+    rows(workbook.create_sheet("Deliverables"), data["deliverables"])
+    rows(workbook.create_sheet("Exceptions"), data["exceptions"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,33 @@
+import datetime
+
+from django import template
+
+from assurance.models import LEVEL_TAGS
+from deliverables.status import TAG_CLASSES
+
+register = template.Library()
+
+
+@register.filter
+def isodate(value):
+    """An ISO date or date-time string from report data, as a date or datetime for |date."""
+    if not value:
+        return None
+    try:
+        return (
+            datetime.datetime.fromisoformat(value)
+            if "T" in value
+            else datetime.date.fromisoformat(value)
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def status_tag(status):
+    return TAG_CLASSES.get(status, "nhsuk-tag--red" if not status else "nhsuk-tag--grey")
+
+
+@register.filter
+def level_tag(level):
+    return LEVEL_TAGS.get(level, "nhsuk-tag--grey")

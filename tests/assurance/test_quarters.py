@@ -1,0 +1,82 @@
+import pytest
+from django.urls import reverse
+
+from assurance.models import AssuranceReview, BoardReport
+from deliverables.models import StatusUpdate
+
+
+def close(client, quarter):
+    return client.post(reverse("assurance:quarter_change", args=[quarter.pk, "close"]), follow=True)
+
+
+def reopen(client, quarter):
+    return client.post(reverse("assurance:quarter_change", args=[quarter.pk, "open"]), follow=True)
+
+
+@pytest.mark.django_db
+class TestClosing:
+    @pytest.mark.parametrize("role", ["viewer", "cdo", "secretary", "nobody"])
+    def test_only_administrators(self, client, people, q2, role):
+        client.force_login(people[role])
+        assert client.get(reverse("assurance:quarters")).status_code == 403
+        url = reverse("assurance:quarter_change", args=[q2.pk, "close"])
+        assert client.post(url).status_code == 403
+        q2.refresh_from_db()
+        assert q2.is_open
+
+    def test_close_records_who_and_locks_updates_and_reviews(
+        self, client, people, q2, cdo_deliverable, dhg
+    ):
+        client.force_login(people["admin"])
+        page = close(client, q2).content.decode()
+        assert "is closed and its board report is fixed" in page
+        q2.refresh_from_db()
+        assert q2.is_closed and q2.state_changed_by == people["admin"]
+        assert q2.history.latest().history_change_reason == "Closed"
+        assert BoardReport.objects.filter(quarter=q2, superseded_at__isnull=True).count() == 1
+
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(
+            url,
+            {
+                f"d{cdo_deliverable.pk}-status": "green",
+                f"d{cdo_deliverable.pk}-narrative": "x",
+                f"d{cdo_deliverable.pk}-version": "0",
+            },
+        )
+        assert (
+            "is closed: updates can only be made while a quarter is open"
+            in response.content.decode()
+        )
+        assert not StatusUpdate.objects.exists()
+
+        client.force_login(people["secretary"])
+        url = reverse("assurance:review_edit", args=[dhg.pk, cdo_deliverable.pk, 2])
+        response = client.post(url, {"level": "limited"})
+        assert "assurance can only be recorded while a quarter is open" in response.content.decode()
+        assert not AssuranceReview.objects.exists()
+
+    def test_reopen_is_possible_and_recorded(self, client, people, q2):
+        client.force_login(people["admin"])
+        close(client, q2)
+        page = reopen(client, q2).content.decode()
+        assert "is open for updates" in page
+        q2.refresh_from_db()
+        assert q2.is_open
+        assert [h.history_change_reason for h in q2.history.all()[:2]] == ["Reopened", "Closed"]
+        close(client, q2)
+        assert BoardReport.objects.filter(quarter=q2).count() == 2
+        assert BoardReport.objects.filter(quarter=q2, superseded_at__isnull=True).count() == 1
+
+    def test_cannot_open_a_second_quarter(self, client, people, plan, q2):
+        client.force_login(people["admin"])
+        q3 = plan.quarters.get(number=3)
+        page = reopen(client, q3).content.decode()
+        assert "Q2 is open. Close it before opening Q3." in page
+        q3.refresh_from_db()
+        assert not q3.is_open
+
+    def test_closing_a_closed_quarter_is_a_message(self, client, people, q1):
+        client.force_login(people["admin"])
+        assert "Only an open quarter can be closed" in close(client, q1).content.decode()
