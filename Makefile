@@ -9,7 +9,7 @@ ASSETS := node_modules/.package-lock.json
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
 
-.PHONY: install assets run test test-postgres lint format check-migrations ci clean
+.PHONY: install assets run test test-postgres test-browser lint format check-migrations ci clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("uhbplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -34,10 +34,15 @@ run: install
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser tests will be SKIPPED (install it with: apt-get install -y chromium)."
 	$(TEST_ENV) $(PY) -m pytest
 
+# The browser journeys run in `make test`; here the rest of the suite runs on PostgreSQL.
 test-postgres: install
-	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(PY) -m pytest
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not browser"
+
+test-browser: install
+	$(TEST_ENV) $(PY) -m pytest -m browser
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

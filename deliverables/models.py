@@ -394,7 +394,10 @@ class StatusUpdate(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices)
     narrative = models.TextField(
-        "progress", validators=[MaxLengthValidator(NARRATIVE_MAX)], help_text=RATING_BASIS
+        "progress",
+        validators=[MaxLengthValidator(NARRATIVE_MAX)],
+        help_text=RATING_BASIS,
+        error_messages={"blank": "Describe the progress made this quarter."},
     )
     reason_for_change = models.TextField(
         "reason for the change of status",
@@ -460,7 +463,8 @@ class StatusUpdate(models.Model):
     def clean(self):
         errors = {}
         errors.update(self._quarter_errors())
-        if not (self.narrative or "").strip():
+        if self.narrative and not self.narrative.strip():
+            # Empty is the field's own "blank" error; only whitespace needs saying here, once.
             errors["narrative"] = "Describe the progress made this quarter."
         previous = self.previous() if self.quarter_id else None
         reason = (self.reason_for_change or "").strip()

@@ -251,6 +251,12 @@ class TestSaving:
         assert "expected completion or recovery date" in page
         assert not StatusUpdate.objects.exists()
 
+    def test_each_error_is_listed_once(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        page = client.post(url, form_data(cdo_deliverable, narrative="")).content.decode()
+        assert page.count(f'<a href="#id_d{cdo_deliverable.pk}-narrative">') == 1
+
     def test_plain_post_errors_show_the_summary_and_keep_the_input(
         self, client, people, cdo_deliverable, q1, q2
     ):

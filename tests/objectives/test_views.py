@@ -64,7 +64,7 @@ class TestSignInRequired:
 
         checked = 0
         for name, url in _project_urls(get_resolver()):
-            if name in {"login"}:
+            if name in PUBLIC:
                 continue
             response = client.get(url)
             assert response.status_code in (302, 405), (
@@ -74,6 +74,10 @@ class TestSignInRequired:
                 assert "/login/" in response["Location"], name
             checked += 1
         assert checked >= 2
+
+    def test_public_pages_need_no_sign_in(self, client):
+        for name in PUBLIC:
+            assert client.get(reverse(name)).status_code == 200
 
     def test_login_page_is_public_and_in_nhs_markup(self, client):
         page = client.get(reverse("login")).content.decode()
@@ -106,6 +110,9 @@ class TestSignInRequired:
         assert "ask a plan administrator" in response.content.decode()
 
 
+PUBLIC = {"login", "objectives:accessibility"}
+
+
 def _project_urls(resolver, prefix="", namespace=""):
     """(name, concrete URL) for every project URL without arguments or with an int pk."""
     from django.urls import URLPattern, URLResolver
@@ -122,3 +129,13 @@ def _project_urls(resolver, prefix="", namespace=""):
             if "<" in url:
                 continue
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), url
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_is_linked_from_every_footer(client, user):
+    link = f'href="{reverse("objectives:accessibility")}">Accessibility statement</a>'
+    assert link in client.get(reverse("login")).content.decode()
+    client.force_login(user)
+    page = client.get(reverse("objectives:accessibility")).content.decode()
+    assert "<h1>Accessibility statement for the Strategy Implementation Plan service</h1>" in page
+    assert link in page

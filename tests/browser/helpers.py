@@ -1,0 +1,76 @@
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import PASSWORD, WCAG_TAGS
+
+_axe = Axe()
+
+
+def check_page(page):
+    """What every page the journeys visit must pass: axe (WCAG 2.0–2.2 A/AA) with zero
+    violations, and no sideways scrolling at 320 and 1280 pixels wide."""
+    # axe runs as JavaScript: check pages in a context with it on (pages are the same HTML).
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    # Each width in a fresh tab of the same session, loaded at that width as a person on that
+    # screen would load it; the journey's own tab keeps its state.
+    probe = page.context.new_page()
+    try:
+        for width in (320, 1280):
+            probe.set_viewport_size({"width": width, "height": 900})
+            probe.goto(page.url)
+            scroll_width = probe.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, (
+                f"{page.url} scrolls sideways at {width}px ({scroll_width}px): "
+                f"{probe.evaluate(_TOO_WIDE, width)}"
+            )
+    finally:
+        probe.close()
+
+
+_TOO_WIDE = """(width) => [...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.uhb-scroll'))
+  .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))"""
+
+
+def log_in(page, base, username, keyboard=False):
+    page.goto(f"{base}/login/")
+    if keyboard:
+        tab_to(page, "#id_username")
+        page.keyboard.type(username)
+        tab_to(page, "#id_password")
+        page.keyboard.type(PASSWORD)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+    assert "/login/" not in page.url, f"{username} could not log in"
+
+
+_FOCUS_VISIBLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return false;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  const shadow = style.boxShadow && style.boxShadow !== 'none';
+  const highlight = style.backgroundColor === 'rgb(255, 235, 59)';
+  return outline || shadow || highlight;
+}"""
+
+
+def tab_to(page, selector, limit=400):
+    """Press Tab until `selector` has focus, checking at every stop that focus is visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            assert page.evaluate(_FOCUS_VISIBLE), f"focus on {selector} is not visible"
+            return
+        if page.evaluate("document.activeElement === document.body"):
+            continue  # focus went round through the browser's own controls
+        where = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
+        assert page.evaluate(_FOCUS_VISIBLE), f"focus is not visible on {where}"
+    raise AssertionError(f"could not reach {selector} with the Tab key")

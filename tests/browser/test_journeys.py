@@ -1,0 +1,193 @@
+"""The four journeys of the people who use uhbplan, in a real browser, checked with axe."""
+
+import re
+
+import pytest
+
+from assurance.models import AssuranceReview
+from deliverables.models import Deliverable, StatusUpdate
+from objectives.models import Quarter
+from tests.browser.helpers import check_page, log_in, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def missing_count(page, base):
+    page.goto(f"{base}/dashboard/?plan=2021%2F22&quarter=2")
+    text = page.locator(".uhb-figure").nth(1).inner_text()
+    return int(re.match(r"\d+", text).group())
+
+
+def test_executive(site, new_page):
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "cdo", keyboard=True)
+    assert page.url.endswith("/my-updates/")
+    assert page.locator("h1").inner_text().startswith("My updates")
+    check_page(page)
+    assert page.locator(".uhb-update-row").count() == 15  # the CDO's 14, and 1.1 owned by ALL
+
+    # A failed submit, by keyboard: the error summary takes focus and links to the field.
+    row = page.locator(".uhb-update-row").first
+    row_id = row.get_attribute("id")
+    pk = row_id.split("-")[1]
+    tab_to(page, f"#id_d{pk}-status_0")  # a radio group is one Tab stop...
+    page.keyboard.press("ArrowDown")  # ...and the arrows choose within it
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked(f"#id_d{pk}-status_2")  # At risk (Amber)
+    tab_to(page, f"#{row_id} button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{row_id} .nhsuk-error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    links = page.locator(f"#{row_id} .nhsuk-error-summary a")
+    assert links.count() == 2  # progress and the expected date
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert f"#id_d{pk}-narrative" in hrefs and f"#id_d{pk}-expected_date_0" in hrefs
+    check_page(page)
+
+    # Now correct it, still with the keyboard, and save in place (htmx).
+    tab_to(page, f"#id_d{pk}-narrative")
+    page.keyboard.type("Supplier two weeks late; recovery plan agreed.")
+    tab_to(page, f"#id_d{pk}-expected_date_0")
+    page.keyboard.type("31")
+    page.keyboard.press("Tab")
+    page.keyboard.type("12")
+    page.keyboard.press("Tab")
+    page.keyboard.type("2021")
+    tab_to(page, f"#{row_id} button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#{row_id} .uhb-saved")
+    assert "/my-updates/" in page.url  # saved without leaving the page
+
+    # Still by keyboard: from the top of the page to the dashboard through the header menu.
+    page.goto(f"{base}/my-updates/")
+    tab_to(page, 'a.nhsuk-header__navigation-link[href="/dashboard/"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text().startswith("Dashboard")
+    page.goto(f"{base}/my-updates/")
+
+    # A second one with the mouse, also in place.
+    second = page.locator("#missing ~ .uhb-update-row").nth(1)
+    second_id = second.get_attribute("id")
+    second.get_by_label("On track (Green)").check()
+    second.get_by_label("Progress").fill("Milestones met.")
+    second.get_by_role("button", name=re.compile("Save update")).click()
+    page.wait_for_selector(f"#{second_id} .uhb-saved")
+    assert StatusUpdate.objects.filter(quarter__number=2).count() == 2
+
+    # With JavaScript off, the same form posts normally and comes back to the list.
+    plain = new_page(javascript=False)
+    log_in(plain, base, "cdo")
+    third = plain.locator("#missing ~ .uhb-update-row").nth(2)
+    third.get_by_label("Not started").check()
+    third.get_by_label("Progress").fill("Starts next month.")
+    third.get_by_role("button", name=re.compile("Save update")).click()
+    plain.wait_for_load_state()
+    assert "/my-updates/" in plain.url
+    assert "Saved your Q2 update" in plain.locator(".nhsuk-notification-banner").inner_text()
+    page.goto(plain.url)  # axe needs JavaScript, so the same page is checked in the other tab
+    check_page(page)
+    assert StatusUpdate.objects.filter(quarter__number=2).count() == 3
+
+    # The dashboard reflects the three saves.
+    due = Deliverable.objects.requiring_update_in(Quarter.objects.get(number=2)).count()
+    assert missing_count(page, base) == due - 3
+    check_page(page)
+    page.goto(f"{base}/deliverables/{pk}/")
+    assert "Supplier two weeks late" in page.content()
+    check_page(page)
+
+
+def test_secretary(site, new_page):
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "dhg-secretary")
+    assert page.url.endswith("/my-groups/")
+    assert page.locator("h1").inner_text() == "DHG: items for review"
+    check_page(page)
+    dhg = Deliverable.objects.filter(assurance_groups__code="DHG").count()
+    assert dhg == 7 and page.locator(".uhb-result-list > li").count() == dhg  # 1.3, 6.1–6.5, 7.1
+
+    page.get_by_label("Reference or words").fill("Windows 10")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".uhb-result-list > li").count() == 1
+    check_page(page)
+
+    page.get_by_role("link", name=re.compile("Record DHG's assurance")).first.click()
+    check_page(page)
+    page.get_by_label("Reasonable").check()
+    page.get_by_label("Comments").fill("Rollout on plan; monitoring.")
+    page.get_by_role("button", name="Record assurance").click()
+    assert "Recorded DHG's assurance" in page.locator(".nhsuk-notification-banner").inner_text()
+    assert AssuranceReview.objects.get().level == "reasonable"
+
+    page.get_by_role("link", name=re.compile("DHG pack for Q2")).click()
+    assert page.locator("h1").inner_text().startswith("DHG pack")
+    assert "Rollout on plan; monitoring." in page.content()
+    check_page(page)
+
+
+def test_administrator(site, new_page):
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "admin")
+    check_page(page)
+    deliverable = Deliverable.objects.get(objective__number=10, number=2)
+    page.goto(f"{base}/admin/deliverables/deliverable/{deliverable.pk}/change/")
+    check_page(page)
+    page.fill("#id_delivery", "Q1-Q3")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    check_page(page)
+    deliverable.refresh_from_db()
+    assert (deliverable.delivery, deliverable.end_quarter) == ("Q1-Q3", 3)
+
+    page.goto(f"{base}/quarters/")
+    check_page(page)
+    page.get_by_role("button", name=re.compile("Close Q2")).click()
+    banner = page.locator(".nhsuk-notification-banner").inner_text()
+    assert "is closed and its board report is fixed" in banner
+    check_page(page)
+    page.get_by_role("link", name="Board report Q2").click()
+    assert page.locator("h1").inner_text().startswith("Quarterly board report: Q2 2021/22")
+    assert "as it stood when Q2 closed" in page.locator(".nhsuk-inset-text").first.inner_text()
+    check_page(page)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_viewer(site, new_page):
+    base, people = site
+    page = new_page()
+    log_in(page, base, "viewer")
+    assert page.url.endswith("/dashboard/")
+    for path in [
+        "/dashboard/",
+        "/rag-grid/",
+        "/deliverables/",
+        "/plan/",
+        "/board-report/",
+        "/accessibility/",
+    ]:
+        page.goto(base + path)
+        assert page.locator("h1").count() == 1
+        assert (
+            page.locator("form[method=post] textarea, form[method=post] input[type=radio]").count()
+            == 0
+        )
+        check_page(page)
+    deliverable = Deliverable.objects.get(objective__number=6, number=4)
+    page.goto(f"{base}/deliverables/{deliverable.pk}/")
+    assert "Write the Q2 update" not in page.content()
+    check_page(page)
+    # A crafted POST is refused by the server.
+    token = page.context.cookies()
+    csrf = next(c["value"] for c in token if c["name"] == "csrftoken")
+    response = page.request.post(
+        f"{base}/deliverables/{deliverable.pk}/quarters/2/update/",
+        form={f"d{deliverable.pk}-status": "red", f"d{deliverable.pk}-narrative": "x"},
+        headers={"X-CSRFToken": csrf, "Referer": base},
+    )
+    assert response.status == 403
+    assert not StatusUpdate.objects.exists()
