@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from assurance.models import AssuranceGroup
+from assurance.models import AssuranceGroup, SentReminder
 from deliverables.models import Owner
 from objectives.roles import sync_user_role_groups
 
@@ -68,3 +68,20 @@ class PersonAdmin(UserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_user_role_groups(form.instance)
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What `send_reminders` has sent, so nobody is chased twice (read only)."""
+
+    list_display = ["sent_on", "kind", "email", "quarter", "deliverable_count", "subject"]
+    list_filter = ["kind", "quarter__plan", "sent_on"]
+    list_select_related = ["quarter__plan", "recipient"]
+    search_fields = ["email", "subject", "recipient__username"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -196,3 +196,39 @@ class BoardReport(models.Model):
 
     def __str__(self):
         return f"Board report {self.quarter}"
+
+
+class SentReminder(models.Model):
+    """One reminder e-mail that was sent: the record that makes `send_reminders` idempotent."""
+
+    class Kind(models.TextChoices):
+        OWNER_BEFORE = "owner_before", "Updates due soon (to an executive)"
+        OWNER_DEADLINE = "owner_deadline", "Updates due today (to an executive)"
+        ADMIN_SUMMARY = "admin_summary", "Missing updates after the deadline (to administrators)"
+        GROUP_READY = "group_ready", "Group's items ready for review (to a secretary)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders"
+    )
+    # Distinguishes reminders of one kind: "7" days before, or the group's id.
+    detail = models.CharField(max_length=40, blank=True)
+    email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    deliverable_count = models.PositiveIntegerField(default=0)
+    sent_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "quarter", "recipient", "detail"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email} on {self.sent_on}"

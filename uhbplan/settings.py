@@ -166,3 +166,26 @@ LOGGING = {
 }
 
 SERVICE_NAME = "Strategy Implementation Plan"
+# Where the service is reached, for links in e-mails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: printed to the console unless an SMTP host is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Strategy plan <noreply@localhost>")
+
+# Reminders: executives are e-mailed this many days before the deadline (comma-separated for
+# several) and on the deadline itself.
+REMINDER_DAYS_BEFORE = [
+    int(day) for day in os.environ.get("REMINDER_DAYS_BEFORE", "7").split(",") if day.strip()
+]

@@ -166,7 +166,7 @@ class TestMyUpdates:
         assert [row["deliverable"] for row in groups["done"]] == [done]
         for absent in (cfo_deliverable, finished, not_yet):
             assert f'id="deliverable-{absent.pk}"' not in page
-        assert "Updates are due by <strong>Friday 15 October 2021</strong>" in page
+        assert "Updates are due by <strong>Friday 15 October 2021</strong> (passed" in page
         assert "1 missing, 1 overdue, 1 done" in page
 
     def test_last_quarters_update_is_beside_the_form(self, client, people, cdo_deliverable, q1):

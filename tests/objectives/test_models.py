@@ -91,3 +91,19 @@ class TestNaturalOrdering:
         for number in (10, 2, 1, 9):
             ObjectiveFactory(theme=theme, number=number)
         assert list(Objective.objects.values_list("number", flat=True)) == [1, 2, 9, 10]
+
+
+class TestDaysTo:
+    def test_words(self, monkeypatch):
+        import datetime
+
+        from django.utils import timezone
+
+        from objectives.templatetags.quarter_tags import days_to
+
+        monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2021, 10, 12))
+        assert days_to(datetime.date(2021, 10, 15)) == "in 3 days"
+        assert days_to(datetime.date(2021, 10, 13)) == "in 1 day"
+        assert days_to(datetime.date(2021, 10, 12)) == "today"
+        assert days_to(datetime.date(2021, 10, 10)) == "passed 2 days ago"
+        assert days_to(None) == ""
