@@ -100,7 +100,18 @@ def new_page(browser):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Anything the Content Security Policy blocked shows up here; check_page fails on it.
+        page.csp_errors = []
+        page.on(
+            "console",
+            lambda message: (
+                page.csp_errors.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:

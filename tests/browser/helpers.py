@@ -11,6 +11,7 @@ def check_page(page):
     # axe runs as JavaScript: check pages in a context with it on (pages are the same HTML).
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert not getattr(page, "csp_errors", []), f"{page.url}: CSP blocked {page.csp_errors}"
     # Each width in a fresh tab of the same session, loaded at that width as a person on that
     # screen would load it; the journey's own tab keeps its state.
     probe = page.context.new_page()

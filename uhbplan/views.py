@@ -1,0 +1,60 @@
+"""Project-wide responses: health checks and error pages that must work without the database."""
+
+import logging
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+log = logging.getLogger("uhbplan")
+
+
+@require_GET
+@login_not_required
+@never_cache
+def healthz(request):
+    """Alive: the process answers. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@login_not_required
+@never_cache
+def readyz(request):
+    """Ready: the database answers a query. 503, saying what is wrong, when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        log.error("readyz: database unreachable: %s", error)
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "error": str(error).strip()[:200]},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """500, or 503 with a friendly page when the cause is the database being unreachable.
+
+    Django calls this inside the `except` block of the failed request, so the exception is at
+    hand; the page is rendered without a request context, which could need the database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and _is_outage(error):
+        log.error("database unavailable: %s %s: %s", request.method, request.path, error)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def _is_outage(error) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, (OperationalError, InterfaceError))
