@@ -1,0 +1,187 @@
+"""Every URL × every role × GET and POST. A URL added without an entry here fails the suite."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "nobody", "viewer", "secretary", "cfo", "cdo", "admin"]
+READERS = {"viewer": 200, "secretary": 200, "cfo": 200, "cdo": 200, "admin": 200}
+READ_ONLY_POST = {
+    "anonymous": 302,
+    "nobody": 405,
+    "viewer": 405,
+    "secretary": 405,
+    "cfo": 405,
+    "cdo": 405,
+    "admin": 405,
+}
+
+
+def reader_page(get_extra=None):
+    return {
+        "get": {"anonymous": 302, "nobody": 403, **READERS, **(get_extra or {})},
+        "post": READ_ONLY_POST,
+    }
+
+
+# name: (arguments, {"get": {role: status}, "post": {role: status}})
+MATRIX = {
+    "login": (
+        [],
+        {
+            "get": {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)},
+            "post": dict.fromkeys(ROLES, 200),
+        },
+    ),
+    "logout": ([], {"get": dict.fromkeys(ROLES, 405), "post": dict.fromkeys(ROLES, 302)}),
+    "healthz": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
+    "readyz": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
+    "objectives:accessibility": (
+        [],
+        {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)},
+    ),
+    "home": ([], {"get": dict.fromkeys(ROLES, 302), "post": READ_ONLY_POST}),
+    "objectives:plan_overview": ([], reader_page()),
+    "objectives:plan_detail": (["plan"], reader_page()),
+    "deliverables:dashboard": ([], reader_page()),
+    "deliverables:rag_grid": ([], reader_page()),
+    "deliverables:list": ([], reader_page()),
+    "deliverables:export": (["csv"], reader_page()),
+    "deliverables:detail": (["deliverable"], reader_page()),
+    "assurance:board_report": ([], reader_page()),
+    "assurance:board_report_xlsx": ([], reader_page()),
+    "assurance:group_pack": (["group"], reader_page()),
+    "assurance:my_groups": ([], reader_page()),
+    "deliverables:my_updates": (
+        [],
+        {
+            "get": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 200,
+                "cdo": 200,
+                "admin": 200,
+            },
+            "post": READ_ONLY_POST,
+        },
+    ),
+    "deliverables:update_edit": (
+        ["deliverable", 2],
+        {
+            "get": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 200,
+                "admin": 200,
+            },
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 302,
+                "admin": 302,
+            },
+        },
+    ),
+    "assurance:review_edit": (
+        ["group", "deliverable", 2],
+        {
+            "get": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 200,
+                "cfo": 403,
+                "cdo": 403,
+                "admin": 200,
+            },
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 302,
+                "cfo": 403,
+                "cdo": 403,
+                "admin": 302,
+            },
+        },
+    ),
+    "assurance:quarters": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": READ_ONLY_POST,
+        },
+    ),
+    "assurance:quarter_change": (
+        ["quarter", "close"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
+        },
+    ),
+}
+
+POST_DATA = {
+    "login": {"username": "nobody-at-all", "password": "wrong"},
+    "deliverables:update_edit": "update",
+    "assurance:review_edit": {"level": "reasonable"},
+}
+
+
+def all_url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern).startswith("admin/"):
+                continue  # Django admin checks is_staff and model permissions itself
+            yield from all_url_names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_an_entry():
+    assert set(all_url_names()) == set(MATRIX)
+
+
+@pytest.fixture
+def world(people, plan, q2, cdo_deliverable, dhg):
+    return {"plan": plan.pk, "deliverable": cdo_deliverable.pk, "group": dhg.pk, "quarter": q2.pk}
+
+
+def url_for(name, world):
+    args = [world.get(arg, arg) if isinstance(arg, str) else arg for arg in MATRIX[name][0]]
+    return reverse(name, args=args)
+
+
+def post_data(name, world):
+    data = POST_DATA.get(name, {})
+    if data == "update":
+        pk = world["deliverable"]
+        return {f"d{pk}-status": "green", f"d{pk}-narrative": "Fine.", f"d{pk}-version": "0"}
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_get(client, people, world, name, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+    assert client.get(url_for(name, world)).status_code == MATRIX[name][1]["get"][role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_post(client, people, world, name, role):
+    if role != "anonymous":
+        client.force_login(people[role])
+    response = client.post(url_for(name, world), post_data(name, world))
+    assert response.status_code == MATRIX[name][1]["post"][role]
