@@ -25,14 +25,21 @@ def reader_page(get_extra=None):
 
 # name: (arguments, {"get": {role: status}, "post": {role: status}})
 MATRIX = {
+    # Signed-in people are sent on from the login page, whatever they post.
     "login": (
         [],
         {
             "get": {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)},
-            "post": dict.fromkeys(ROLES, 200),
+            "post": {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)},
         },
     ),
-    "logout": ([], {"get": dict.fromkeys(ROLES, 405), "post": dict.fromkeys(ROLES, 302)}),
+    "logout": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": dict.fromkeys(ROLES, 302),
+        },
+    ),
     "healthz": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
     "readyz": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
     "objectives:accessibility": (
