@@ -1,0 +1,100 @@
+"""Concurrent writers against PostgreSQL: no lost update, every accepted write in history."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from deliverables.models import StatusUpdate
+from deliverables.services import UpdateConflict, status_update_save
+from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locking and concurrent writers need PostgreSQL (the PostgreSQL run of .ci/run)",
+    ),
+]
+
+WRITERS = 20
+
+
+def run_together(work):
+    """Start every writer at the same moment; collect what each one got."""
+    barrier = threading.Barrier(len(work))
+    results = [None] * len(work)
+
+    def run(index, job):
+        try:
+            barrier.wait()
+            results[index] = ("ok", job())
+        except UpdateConflict as conflict:
+            results[index] = ("conflict", conflict.current.version)
+        except Exception as error:  # noqa: BLE001 - anything else is a failure to report
+            results[index] = ("error", repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(work)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def edit(pk, user, narrative, version):
+    def job():
+        update = StatusUpdate.objects.get(pk=pk)
+        update.narrative = narrative
+        return status_update_save(update=update, user=user, expected_version=version).version
+
+    return job
+
+
+def test_twenty_writers_on_the_same_update(people, cdo_deliverable, q2):
+    first = StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q2, version=1)
+    jobs = [edit(first.pk, people["cdo"], f"Writer {i}", 1) for i in range(WRITERS)]
+    results = run_together(jobs)
+    assert not [r for r in results if r[0] == "error"], results
+    winners = [r for r in results if r[0] == "ok"]
+    assert len(winners) == 1 and winners[0][1] == 2
+    assert sum(1 for r in results if r[0] == "conflict") == WRITERS - 1
+    stored = StatusUpdate.objects.get(pk=first.pk)
+    assert stored.version == 2 and stored.narrative.startswith("Writer ")
+    # Every accepted write is in history: the first version and the one winner.
+    assert [h.narrative for h in stored.history.order_by("history_date")][-1] == stored.narrative
+    assert stored.history.count() == 2
+
+
+def test_twenty_writers_on_different_updates(people, plan, q2, cdo):
+    updates = [
+        StatusUpdateFactory(
+            deliverable=DeliverableFactory(objective__theme__plan=plan, owners=[cdo]), quarter=q2
+        )
+        for _ in range(WRITERS)
+    ]
+    jobs = [edit(u.pk, people["cdo"], f"Own {i}", 1) for i, u in enumerate(updates)]
+    results = run_together(jobs)
+    assert all(r == ("ok", 2) for r in results), results
+    for i, update in enumerate(updates):
+        update.refresh_from_db()
+        assert (update.narrative, update.version, update.history.count()) == (f"Own {i}", 2, 2)
+
+
+def test_twenty_first_saves_of_the_same_update(people, cdo_deliverable, q2):
+    def create(i):
+        def job():
+            update = StatusUpdate(
+                deliverable=cdo_deliverable, quarter=q2, status="green", narrative=f"First {i}"
+            )
+            return status_update_save(update=update, user=people["cdo"], expected_version=0).version
+
+        return job
+
+    results = run_together([create(i) for i in range(WRITERS)])
+    assert not [r for r in results if r[0] == "error"], results
+    assert sum(1 for r in results if r[0] == "ok") == 1
+    assert StatusUpdate.objects.count() == 1
+    assert StatusUpdate.objects.get().history.count() == 1
