@@ -98,3 +98,39 @@ def test_twenty_first_saves_of_the_same_update(people, cdo_deliverable, q2):
     assert sum(1 for r in results if r[0] == "ok") == 1
     assert StatusUpdate.objects.count() == 1
     assert StatusUpdate.objects.get().history.count() == 1
+
+
+def test_twenty_browser_sessions_saving_at_once(people, cdo_deliverable, q2):
+    """The same through the whole request stack: one save wins, the rest see the conflict
+    page, nobody gets a 500."""
+    from django.test import Client
+    from django.urls import reverse
+
+    first = StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q2, version=1)
+    url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+    pk = cdo_deliverable.pk
+    clients = []
+    for _ in range(WRITERS):
+        client = Client()
+        client.force_login(people["cdo"])
+        clients.append(client)
+
+    def post(i, client):
+        def job():
+            data = {
+                f"d{pk}-status": "green",
+                f"d{pk}-narrative": f"Session {i}",
+                f"d{pk}-version": "1",
+            }
+            response = client.post(url, data)
+            return response.status_code, b"Someone else saved this update first" in response.content
+
+        return job
+
+    results = run_together([post(i, c) for i, c in enumerate(clients)])
+    assert not [r for r in results if r[0] == "error"], results
+    outcomes = [r[1] for r in results]
+    assert outcomes.count((302, False)) == 1
+    assert outcomes.count((200, True)) == WRITERS - 1
+    stored = StatusUpdate.objects.get(pk=first.pk)
+    assert stored.version == 2 and stored.history.count() == 2
