@@ -11,6 +11,19 @@ from deliverables.models import (
 from deliverables.status import Status
 
 
+def quarter_state(deliverable, quarter, *, has_update: bool, due: bool) -> str:
+    """Where a deliverable stands in a quarter, for the timeline and the RAG grid alike."""
+    if has_update:
+        return "done"
+    if quarter.number < deliverable.start_quarter:
+        return "outside"
+    if not due:
+        return "finished"
+    if quarter.state == quarter.State.UPCOMING:
+        return "not_open"
+    return "overdue" if deliverable.is_overdue_in(quarter) else "missing"
+
+
 @dataclass
 class QuarterCell:
     """One quarter of a deliverable's timeline."""
@@ -44,18 +57,7 @@ def timeline(deliverable: Deliverable, user) -> list[QuarterCell]:
     for quarter in plan.quarters.all():
         update = updates.get(quarter.pk)
         needed = Deliverable.objects.requiring_update_in(quarter).filter(pk=deliverable.pk).exists()
-        if update:
-            state = "done"
-        elif quarter.number < deliverable.start_quarter:
-            state = "outside"
-        elif not needed:
-            state = "finished"
-        elif quarter.state == quarter.State.UPCOMING:
-            state = "not_open"
-        elif deliverable.is_overdue_in(quarter):
-            state = "overdue"
-        else:
-            state = "missing"
+        state = quarter_state(deliverable, quarter, has_update=bool(update), due=needed)
         can_edit = editable and needed and quarter.is_open
         cells.append(QuarterCell(quarter, update, state, can_edit))
     return cells
@@ -147,7 +149,7 @@ def history(deliverable: Deliverable) -> list[HistoryEntry]:
 GRID_LABELS = {
     "outside": "Outside window",
     "finished": "Finished earlier",
-    "not_yet": "Not open yet",
+    "not_open": "Not open yet",
     "missing": "Update missing",
     "overdue": "Overdue: update missing",
 }
@@ -157,7 +159,7 @@ GRID_LABELS = {
 class GridCell:
     number: int
     status: str | None  # a Status value, when there is an update
-    state: str  # "update" or one of GRID_LABELS
+    state: str  # "done" or one of GRID_LABELS
 
     @property
     def label(self) -> str:
@@ -176,17 +178,6 @@ def rag_grid_cells(deliverable, quarters) -> list[GridCell]:
     for quarter in quarters:
         status = getattr(deliverable, f"status_q{quarter.number}")
         due = getattr(deliverable, f"due_q{quarter.number}")
-        if status:
-            state = "update"
-        elif quarter.number < deliverable.start_quarter:
-            state = "outside"
-        elif not due:
-            state = "finished"
-        elif quarter.state == quarter.State.UPCOMING:
-            state = "not_yet"
-        elif deliverable.is_overdue_in(quarter):
-            state = "overdue"
-        else:
-            state = "missing"
+        state = quarter_state(deliverable, quarter, has_update=bool(status), due=due)
         cells.append(GridCell(quarter.number, status, state))
     return cells
