@@ -91,7 +91,7 @@ def _owner_reminders(quarter, missing, days_left):
     messages = []
     for person in people:  # executives and their delegates
         theirs = set(
-            Deliverable.objects.editable_by(person)
+            Deliverable.objects.owed_by(person)
             .filter(pk__in=missing_ids)
             .values_list("pk", flat=True)
         )

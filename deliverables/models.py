@@ -61,12 +61,28 @@ class Owner(models.Model):
 _REFERENCE_RE = re.compile(r"^\s*(?P<objective>\d+)(?:\.(?P<number>\d+)?)?\s*$")
 
 
+def _quarter_ids(quarter) -> dict[int, int]:
+    """The plan's quarter ids by number, fetched once per quarter object. Subqueries filter on
+    quarter ids directly, with no join to the quarter table (see docs/performance.md)."""
+    if not hasattr(quarter, "_plan_quarter_ids"):
+        from objectives.models import Quarter
+
+        quarter._plan_quarter_ids = dict(
+            Quarter.objects.filter(plan_id=quarter.plan_id).values_list("number", "id")
+        )
+    return quarter._plan_quarter_ids
+
+
+def _ids_before(quarter, inclusive=False) -> list[int]:
+    ids = _quarter_ids(quarter)
+    return [ids[n] for n in ids if n < quarter.number or (inclusive and n == quarter.number)]
+
+
 def _due_in(quarter) -> models.Q:
     """The one statement of "needs an update in this quarter", as a query condition."""
     finished_earlier = StatusUpdate.objects.filter(
         deliverable=models.OuterRef("pk"),
-        quarter__plan_id=quarter.plan_id,
-        quarter__number__lt=quarter.number,
+        quarter_id__in=_ids_before(quarter),
         status__in=FINISHED,
     )
     return models.Q(
@@ -124,19 +140,16 @@ class DeliverableQuerySet(models.QuerySet):
         is_complete (complete in this or an earlier quarter), is_overdue, and trend
         (improved / sustained / deteriorated, where both quarters have a rated status).
         """
-        updates = StatusUpdate.objects.filter(
-            deliverable=models.OuterRef("pk"), quarter__plan_id=quarter.plan_id
-        )
+        updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).order_by()
+        before = _quarter_ids(quarter).get(quarter.number - 1)
         return self.annotate(
             is_due=models.ExpressionWrapper(_due_in(quarter), output_field=models.BooleanField()),
-            status_now=models.Subquery(
-                updates.filter(quarter__number=quarter.number).values("status")[:1]
-            ),
-            status_before=models.Subquery(
-                updates.filter(quarter__number=quarter.number - 1).values("status")[:1]
-            ),
+            status_now=models.Subquery(updates.filter(quarter_id=quarter.pk).values("status")[:1]),
+            status_before=models.Subquery(updates.filter(quarter_id=before).values("status")[:1]),
             is_complete=models.Exists(
-                updates.filter(quarter__number__lte=quarter.number, status=Status.COMPLETE)
+                updates.filter(
+                    quarter_id__in=_ids_before(quarter, inclusive=True), status=Status.COMPLETE
+                )
             ),
             score_now=_score("status_now"),
             score_before=_score("status_before"),
@@ -191,6 +204,17 @@ class DeliverableQuerySet(models.QuerySet):
             ),
         )
 
+    def owed_by(self, user):
+        """Deliverables whose updates this person owes: their Owners' (as executive or
+        delegate), and those owned by ALL. A plan administrator may edit more, but owes only
+        these."""
+        mine = Owner.objects.filter(users=user) if user.is_authenticated else Owner.objects.none()
+        if not mine.exists():
+            return self.none()
+        return self.filter(
+            models.Q(owners__in=mine) | models.Q(owners__code=Owner.ALL_CODE)
+        ).distinct()
+
     def editable_by(self, user):
         """Deliverables whose updates this user may write: object-level access, in one place."""
         from objectives.roles import is_plan_admin
@@ -201,13 +225,8 @@ class DeliverableQuerySet(models.QuerySet):
             return self.all()
         if not user.has_perm("deliverables.change_statusupdate"):
             return self.none()
-        mine = Owner.objects.filter(users=user)
-        if not mine.exists():
-            return self.none()
         # A deliverable owned by ALL is every executive owner's to update.
-        return self.filter(
-            models.Q(owners__in=mine) | models.Q(owners__code=Owner.ALL_CODE)
-        ).distinct()
+        return self.owed_by(user)
 
     def search(self, text: str):
         """Free text: a reference ("6" for a whole objective, "6.4") or words in the text."""

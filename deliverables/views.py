@@ -26,7 +26,7 @@ def my_updates(request):
     rows = []
     if quarter is not None:
         deliverables = (
-            Deliverable.objects.editable_by(request.user)
+            Deliverable.objects.owed_by(request.user)
             .requiring_update_in(quarter)
             .with_plan_details()
             .with_update_in(quarter)

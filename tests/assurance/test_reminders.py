@@ -162,3 +162,12 @@ class TestAddresses:
     def test_a_bad_date_is_a_clear_error(self, setup):
         with pytest.raises(CommandError, match="--today must be a date like 2021-10-08"):
             run("08/10/2021")
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_owns_is_chased_only_for_their_own(setup, people, cdo, cdo_deliverable, cfo_deliverable):
+    cdo.users.add(people["admin"])
+    run("2021-10-08")
+    admin_mail = next(m for m in mail.outbox if m.to == ["admin@example.nhs.uk"])
+    assert cdo_deliverable.reference in admin_mail.body
+    assert cfo_deliverable.reference not in admin_mail.body

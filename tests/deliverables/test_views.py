@@ -389,3 +389,14 @@ class TestDeliverablePage:
         url = reverse("deliverables:update_edit", args=[everyone.pk, 2])
         assert client.post(url, form_data(everyone)).status_code == 302
         assert StatusUpdate.objects.get().expected_date is None
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_also_an_owner_sees_only_what_they_owe(
+    client, people, cdo, cdo_deliverable, cfo_deliverable, q2
+):
+    cdo.users.add(people["admin"])
+    client.force_login(people["admin"])
+    rows = client.get(reverse("deliverables:my_updates")).context["groups"]
+    listed = [row["deliverable"] for group in rows.values() for row in group]
+    assert listed == [cdo_deliverable]  # may edit the CFO's, but does not owe it
