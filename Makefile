@@ -9,7 +9,7 @@ ASSETS := node_modules/.package-lock.json
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
 
-.PHONY: install assets run test test-postgres test-browser lint format check-migrations ci clean
+.PHONY: install assets run test test-postgres test-browser lint format check-migrations bench loadtest ci clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("uhbplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -54,6 +54,28 @@ format: $(INSTALLED)
 
 check-migrations: $(INSTALLED)
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# Performance: docs/performance.md explains the figures.
+bench: install
+	$(PY) tools/bench.py
+
+# A bounded load test: gunicorn on loopback against PostgreSQL, 30 users for 60 seconds.
+LOAD_DB ?= postgres://postgres@127.0.0.1:5432/uhbplan_load
+# Plain HTTP on loopback: no HTTPS redirect, cookies without the Secure flag.
+LOAD_ENV := DEBUG=0 SECRET_KEY=load-test-only-key ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 DATABASE_URL=$(LOAD_DB) AXES_FAILURE_LIMIT=1000
+loadtest: install
+	dropdb --if-exists -h 127.0.0.1 -U postgres uhbplan_load; createdb -h 127.0.0.1 -U postgres uhbplan_load
+	$(LOAD_ENV) $(PY) manage.py migrate --no-input -v0
+	$(LOAD_ENV) $(PY) manage.py load_plan
+	$(LOAD_ENV) $(PY) manage.py seed_demo --force
+	$(LOAD_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(LOAD_ENV) $(VENV)/bin/gunicorn uhbplan.wsgi -b 127.0.0.1:8765 -w 3 --threads 2 --pid /tmp/uhbplan-load.pid -D
+	sleep 3
+	$(VENV)/bin/locust -f tools/locustfile.py --headless -u 30 -r 10 -t 60s --host http://127.0.0.1:8765 \
+		--only-summary --csv /tmp/uhbplan-load || true
+	kill $$(cat /tmp/uhbplan-load.pid)
+	@cat /tmp/uhbplan-load_stats.csv | cut -d, -f1-12 | column -s, -t
 
 ci:
 	bash .ci/run

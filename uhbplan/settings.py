@@ -167,8 +167,8 @@ CRISPY_TEMPLATE_PACK = "nhsuk"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Secure by default; development over plain HTTP relaxes the cookie flags and HTTPS redirects.
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after 30 minutes without activity (each request renews the window).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60

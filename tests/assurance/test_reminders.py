@@ -165,7 +165,9 @@ class TestAddresses:
 
 
 @pytest.mark.django_db
-def test_an_administrator_who_owns_is_chased_only_for_their_own(setup, people, cdo, cdo_deliverable, cfo_deliverable):
+def test_an_administrator_who_owns_is_chased_only_for_their_own(
+    setup, people, cdo, cdo_deliverable, cfo_deliverable
+):
     cdo.users.add(people["admin"])
     run("2021-10-08")
     admin_mail = next(m for m in mail.outbox if m.to == ["admin@example.nhs.uk"])
