@@ -1,3 +1,5 @@
+import gzip
+import json
 import statistics
 import time
 
@@ -23,10 +25,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=20)
-        parser.add_argument("--json", help="Write the figures to this file.")
+        parser.add_argument("--json", dest="json_path", help="Write the figures to this file.")
         parser.add_argument("--label", default="")
 
-    def handle(self, *args, repeat=20, json=None, label="", **options):
+    def handle(self, *args, repeat=20, json_path=None, label="", **options):
         quarter = Quarter.objects.current()
         if quarter is None:
             raise CommandError("No open quarter: load data first (generate_scale_data).")
@@ -47,9 +49,9 @@ class Command(BaseCommand):
             row["ratio_to_floor"] = round(row["median_ms"] / floor["median_ms"], 1)
         result = {"label": label, "plan": str(quarter.plan), "repeat": repeat, "pages": rows}
         self._print(result)
-        if json:
-            with open(json, "w", encoding="utf-8") as output:
-                __import__("json").dump(result, output, indent=2)
+        if json_path:
+            with open(json_path, "w", encoding="utf-8") as output:
+                json.dump(result, output, indent=2)
 
     def _client(self):
         user, _ = get_user_model().objects.get_or_create(username="bench-admin")
@@ -109,6 +111,8 @@ class Command(BaseCommand):
             "median_ms": round(statistics.median(timings), 2),
             "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
             "bytes": len(response.content),
+            # What the browser downloads for the page: its HTML, gzip-compressed as served.
+            "html_gzip_bytes": len(gzip.compress(response.content)),
         }
 
     def _update_data(self, deliverable, quarter):
