@@ -95,7 +95,16 @@ class TestFilters:
         assert len(refs(response)) == 8  # the bad filter is left out, the rest apply
 
     @pytest.mark.parametrize(
-        "query", ["quarter=9", "quarter=x", "plan=1999%2F00", "page=999", "page=x"]
+        "query",
+        [
+            "quarter=9",
+            "quarter=x",
+            "plan=1999%2F00",
+            "plan=%00",
+            "plan=2021%2F22%00",
+            "page=999",
+            "page=x",
+        ],
     )
     def test_out_of_range_plan_quarter_or_page_falls_back(self, reader, hand_built, query):
         response = get_list(reader, query)
