@@ -160,6 +160,14 @@ def test_administrator(site, new_page):
 def test_viewer(site, new_page):
     base, people = site
     page = new_page()
+    page.goto(f"{base}/login/")
+    check_page(page)  # the login page, before signing in
+    page.fill("#id_username", "viewer")
+    page.fill("#id_password", "not the password")
+    page.click("button[type=submit]")
+    assert page.locator(".nhsuk-error-summary").count() == 1
+    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    check_page(page)  # the login page with its error summary
     log_in(page, base, "viewer")
     assert page.url.endswith("/dashboard/")
     for path in [
