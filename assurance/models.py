@@ -106,11 +106,6 @@ LEVEL_TAGS = {
 }
 
 
-class AssuranceReviewQuerySet(models.QuerySet):
-    def for_quarter(self, quarter):
-        return self.filter(quarter=quarter)
-
-
 class AssuranceReview(models.Model):
     """An assurance group's level of assurance on one deliverable for one quarter."""
 
@@ -137,7 +132,6 @@ class AssuranceReview(models.Model):
     corrected_after_close = models.BooleanField(default=False)
 
     history = HistoricalRecords()
-    objects = AssuranceReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["quarter_id", "assurance_group_id", "deliverable_id"]

@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from assurance.models import LEVEL_MEANINGS, AssuranceReview, Level
 from deliverables import rollups
-from deliverables.exports import spreadsheet_safe
+from deliverables.exports import append_safe_row
 from deliverables.models import Deliverable
 from deliverables.status import MEANINGS, RATING_BASIS, Status
 from objectives.models import KeyIndicator, Objective
@@ -225,10 +225,7 @@ def to_xlsx(data: dict) -> bytes:
                     f"{r['group']}: {r['level_label']}" for r in item["reviews"]
                 ),
             }
-            sheet.append([spreadsheet_safe(values[c]) for c in columns])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+            append_safe_row(sheet, [values[c] for c in columns])
         sheet.freeze_panes = "A2"
 
     rows(workbook.create_sheet("Deliverables"), data["deliverables"])

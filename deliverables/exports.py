@@ -124,6 +124,15 @@ def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+def append_safe_row(sheet, values):
+    """Append a spreadsheet row that no cell can turn into a formula."""
+    sheet.append([spreadsheet_safe(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        # Belt and braces: a string is always stored as text, never as a formula.
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def to_xlsx(rows: list[dict], columns: list[str], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -132,12 +141,7 @@ def to_xlsx(rows: list[dict], columns: list[str], title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([spreadsheet_safe(row[column]) for column in columns])
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            # Belt and braces: a string is always stored as text, never as a formula.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+        append_safe_row(sheet, [row[column] for column in columns])
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

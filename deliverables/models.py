@@ -342,11 +342,6 @@ class Deliverable(models.Model):
         """Last quarter's update, after `with_update_in`."""
         return self.previous_updates[0] if self.previous_updates else None
 
-    def in_window(self, quarter: int) -> bool:
-        return quarter >= self.start_quarter and (
-            self.end_quarter is None or quarter <= self.end_quarter
-        )
-
 
 class DeliverableOwner(models.Model):
     deliverable = models.ForeignKey(
@@ -397,9 +392,6 @@ class DeliverableAssuranceGroup(models.Model):
 
 
 class StatusUpdateQuerySet(models.QuerySet):
-    def for_quarter(self, quarter):
-        return self.filter(quarter=quarter)
-
     def with_people(self):
         return self.select_related("updated_by", "quarter")
 
@@ -458,10 +450,6 @@ class StatusUpdate(models.Model):
 
     def __str__(self):
         return f"{self.deliverable.reference} Q{self.quarter.number}: {self.get_status_display()}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
 
     @property
     def tag_class(self) -> str:

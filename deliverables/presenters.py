@@ -56,7 +56,7 @@ def timeline(deliverable: Deliverable, user) -> list[QuarterCell]:
     cells = []
     for quarter in plan.quarters.all():
         update = updates.get(quarter.pk)
-        needed = Deliverable.objects.requiring_update_in(quarter).filter(pk=deliverable.pk).exists()
+        needed = deliverable.needs_update_in(quarter)
         state = quarter_state(deliverable, quarter, has_update=bool(update), due=needed)
         can_edit = editable and needed and quarter.is_open
         cells.append(QuarterCell(quarter, update, state, can_edit))

@@ -56,9 +56,6 @@ class QuarterDates:
         """For example "Q2 2021/22, Jul–Sep 2021"."""
         return f"Q{self.number} {self.financial_year}, {self.months_label}"
 
-    def contains(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
-
 
 def financial_year_label(first_year: int) -> str:
     """2021 -> "2021/22"."""

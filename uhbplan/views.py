@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -46,15 +46,9 @@ def server_error(request):
     hand; the page is rendered without a request context, which could need the database.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError) and _is_outage(error):
+    if isinstance(error, (OperationalError, InterfaceError)):
         log.error("database unavailable: %s %s: %s", request.method, request.path, error)
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
-
-
-def _is_outage(error) -> bool:
-    from django.db import InterfaceError, OperationalError
-
-    return isinstance(error, (OperationalError, InterfaceError))

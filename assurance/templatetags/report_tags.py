@@ -3,7 +3,7 @@ import datetime
 from django import template
 
 from assurance.models import LEVEL_TAGS
-from deliverables.status import TAG_CLASSES
+from deliverables.templatetags.rollup_tags import status_tag_class
 
 register = template.Library()
 
@@ -25,7 +25,8 @@ def isodate(value):
 
 @register.filter
 def status_tag(status):
-    return TAG_CLASSES.get(status, "nhsuk-tag--red" if not status else "nhsuk-tag--grey")
+    """The status's tag; red for an update that is missing (no status at all)."""
+    return status_tag_class(status) if status else "nhsuk-tag--red"
 
 
 @register.filter
