@@ -4,6 +4,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from deliverables.models import Deliverable
+
 
 class AssuranceGroupQuerySet(models.QuerySet):
     def secretary_of(self, user):
@@ -41,6 +43,13 @@ class AssuranceGroup(models.Model):
         help_text="The people who record this group's reviews.",
     )
 
+    deliverables = models.ManyToManyField(
+        Deliverable,
+        through="DeliverableAssuranceGroup",
+        related_name="assurance_groups",
+        blank=True,
+    )
+
     history = HistoricalRecords(m2m_fields=[secretaries])
     objects = AssuranceGroupQuerySet.as_manager()
 
@@ -69,6 +78,36 @@ class AssuranceGroup(models.Model):
     @property
     def full_name(self) -> str:
         return self.name or "Full name not given in the plan"
+
+
+class DeliverableAssuranceGroup(models.Model):
+    """A deliverable's assurance group, in the order the plan names them ("DHG CEAG": DHG first).
+
+    It lives here, in the higher app, so the deliverables app never names this one."""
+
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="group_links"
+    )
+    assurance_group = models.ForeignKey(
+        AssuranceGroup, on_delete=models.PROTECT, related_name="deliverable_links"
+    )
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Where the plan names this group: 1 for the first."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "assurance group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "assurance_group"], name="deliverable_group_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assurance_group)
 
 
 class Level(models.TextChoices):
@@ -109,9 +148,7 @@ LEVEL_TAGS = {
 class AssuranceReview(models.Model):
     """An assurance group's level of assurance on one deliverable for one quarter."""
 
-    deliverable = models.ForeignKey(
-        "deliverables.Deliverable", on_delete=models.CASCADE, related_name="reviews"
-    )
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="reviews")
     quarter = models.ForeignKey(
         "objectives.Quarter", on_delete=models.PROTECT, related_name="reviews"
     )

@@ -46,7 +46,7 @@ class Message:
             "group": self.group,
             "days_left": (quarter.deadline - self.today).days if quarter.deadline else None,
             "my_updates_url": settings.SITE_URL + reverse("deliverables:my_updates"),
-            "dashboard_url": settings.SITE_URL + reverse("deliverables:dashboard"),
+            "dashboard_url": settings.SITE_URL + reverse("assurance:dashboard"),
             "group_url": settings.SITE_URL
             + reverse("assurance:my_groups")
             + (f"?group={self.group.pk}" if self.group else ""),
@@ -70,12 +70,7 @@ def planned(today) -> list[Message]:
 
 def _missing(quarter):
     """Deliverables due an update in the quarter that do not have one yet, in plan order."""
-    return list(
-        Deliverable.objects.requiring_update_in(quarter)
-        .exclude(updates__quarter=quarter)
-        .with_plan_details()
-        .natural_order()
-    )
+    return list(Deliverable.objects.awaiting_update_in(quarter).with_plan_details().natural_order())
 
 
 def _owner_reminders(quarter, missing, days_left):
@@ -134,8 +129,9 @@ def _groups_ready(quarter):
     messages = []
     groups = AssuranceGroup.objects.filter(secretaries__isnull=False).distinct()
     for group in groups:
-        due = Deliverable.objects.requiring_update_in(quarter).filter(assurance_groups=group)
-        if not due.exists() or due.exclude(updates__quarter=quarter).exists():
+        theirs = Deliverable.objects.filter(assurance_groups=group)
+        due = theirs.requiring_update_in(quarter)
+        if not due.exists() or theirs.awaiting_update_in(quarter).exists():
             continue  # nothing to review, or still waiting for updates
         items = list(due.with_plan_details().natural_order())
         subject = (

@@ -6,16 +6,19 @@ can be shown again exactly, whatever changes later.
 """
 
 import io
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from assurance.models import LEVEL_MEANINGS, AssuranceReview, Level
-from deliverables import rollups
+from assurance import rollups
+from assurance.models import LEVEL_MEANINGS, AssuranceReview, BoardReport, Level
 from deliverables.exports import append_safe_row
 from deliverables.models import Deliverable
+from deliverables.positions import AWAITING, Position
+from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
 from objectives.models import KeyIndicator, Objective
 
@@ -38,12 +41,13 @@ def _deliverable(d, quarter) -> dict:
         "delivery": d.delivery,
         "owners": [owner.code for owner in d.ordered_owners],
         "groups": [{"id": g.pk, "label": g.label} for g in d.ordered_assurance_groups],
+        "start_quarter": d.start_quarter,
+        "end_quarter": d.end_quarter,
+        "position": d.position,
         "due": bool(d.is_due),
         "overdue": bool(d.is_overdue),
         "status": status or "",
-        "status_label": Status(status).label
-        if status
-        else ("Update missing" if d.is_due else "No update due"),
+        "status_label": PositionPresenter.for_row(d).label,
         "previous_status": d.status_before or "",
         "trend": d.trend or "",
         "narrative": update.narrative if update else "",
@@ -149,15 +153,51 @@ def report_data(quarter) -> dict:
         ],
         "themes": themes,
         "deliverables": deliverables,
-        "exceptions": [d for d in deliverables if d["status"] in EXCEPTIONS],
-        "completed": [d for d in deliverables if d["status"] == Status.COMPLETE],
-        "missing": [d for d in deliverables if d["due"] and not d["status"]],
+        "exceptions": [
+            d
+            for d in deliverables
+            if d["position"] == Position.UPDATED and d["status"] in EXCEPTIONS
+        ],
+        "completed": [d for d in deliverables if d["position"] == Position.COMPLETE],
+        "missing": [d for d in deliverables if d["position"] in AWAITING],
         "definitions": {
             "rating_basis": RATING_BASIS,
             "statuses": [{"label": Status(s).label, "meaning": MEANINGS[s]} for s in Status],
             "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
         },
     }
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    """The report of a quarter as a reader gets it: the data, and where it comes from."""
+
+    quarter: object
+    data: dict
+    frozen: bool  # the snapshot stored when the quarter closed
+    snapshot: BoardReport | None = None  # the current stored report, if the quarter ever closed
+
+    @property
+    def reopened(self) -> bool:
+        """Closed once (a report was fixed) and open again: the page shows a live draft."""
+        return not self.frozen and self.snapshot is not None and self.quarter.is_open
+
+    @property
+    def fixed_at(self):
+        return self.snapshot.created_at if self.snapshot else None
+
+
+def report_for(quarter) -> QuarterReport:
+    """The one way to read a quarter's board report: the snapshot fixed at close while the
+    quarter is closed, otherwise a live draft (noting a report fixed at an earlier close)."""
+    snapshot = (
+        BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True)
+        .select_related("created_by")
+        .first()
+    )
+    if quarter.is_closed and snapshot is not None:
+        return QuarterReport(quarter, snapshot.data, True, snapshot)
+    return QuarterReport(quarter, report_data(quarter), False, snapshot)
 
 
 def group_pack(data: dict, group_id: int) -> list[dict]:

@@ -21,14 +21,12 @@ def review_save(*, review: AssuranceReview, user) -> AssuranceReview:
     if not AssuranceGroup.objects.reviewable_by(user).filter(pk=review.assurance_group_id).exists():
         raise PermissionDenied("Only this group's secretaries can record its assurance.")
     quarter = review.quarter
-    if not quarter.is_open and not is_plan_admin(user):
-        raise QuarterStateError(
-            f"{quarter.label} is {quarter.get_state_display().lower()}: assurance can only be "
-            "recorded while a quarter is open. Ask a plan administrator if it needs correcting."
-        )
+    access = quarter.write_access(user, "assurance")
+    if not access.allowed:
+        raise QuarterStateError(access.reason)
     review.recorded_by = user
     review._history_user = user
-    if quarter.is_closed:
+    if access.correction:
         review.corrected_after_close = True
         review._change_reason = (
             f"Corrected by a plan administrator after {quarter.short_label} closed"

@@ -5,6 +5,14 @@ from assurance import views
 app_name = "assurance"
 
 urlpatterns = [
+    # The plan-wide pages filter by assurance group, so they live here, in the top domain app.
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("deliverables/", views.deliverable_list, name="deliverable_list"),
+    re_path(
+        r"^deliverables/export\.(?P<format>csv|xlsx)$",
+        views.deliverable_export,
+        name="deliverable_export",
+    ),
     path("my-groups/", views.my_groups, name="my_groups"),
     path("groups/<int:group_pk>/pack/", views.group_pack, name="group_pack"),
     path(

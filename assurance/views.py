@@ -8,24 +8,77 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assurance import reports, services
+from assurance import reports, rollups, services
+from assurance.filters import PlanFilter
 from assurance.forms import AssuranceReviewForm
-from assurance.models import AssuranceGroup, AssuranceReview, BoardReport
+from assurance.models import AssuranceGroup, AssuranceReview
 from deliverables import exports
-from deliverables.filters import DeliverableFilter
 from deliverables.models import Deliverable
 from objectives.models import Plan, Quarter
 
+LIST_PAGE_SIZE = 50
+
 
 @require_GET
-def home(request):
-    """Send each person to the page they came for."""
-    user = request.user
-    if user.has_perm("deliverables.change_statusupdate") and user.owners.exists():
-        return redirect("deliverables:my_updates")
-    if user.assurance_groups.exists():
-        return redirect("assurance:my_groups")
-    return redirect("deliverables:dashboard")
+@permission_required("deliverables.view_deliverable", raise_exception=True)
+def deliverable_list(request):
+    """The plan's deliverables, filtered by anything in the URL, with their status in a quarter."""
+    filterset = PlanFilter(request.GET or None)
+    page = Paginator(filterset.qs.with_plan_details(), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "assurance/deliverable_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "quarter": filterset.quarter_obj,
+            "query": filterset.query_string(),
+        },
+    )
+
+
+@require_GET
+@permission_required("deliverables.view_deliverable", raise_exception=True)
+def deliverable_export(request, format):
+    """The filtered list as CSV or XLSX: the plan's columns, then the quarter's update."""
+    filterset = PlanFilter(request.GET or None)
+    quarter = filterset.quarter_obj
+    if quarter is None:
+        raise Http404("No plan has been loaded yet.")
+    deliverables = filterset.qs.with_plan_details().with_update_in(quarter)
+    rows, columns = exports.rows_for(deliverables, quarter), exports.columns_for(quarter)
+    name = exports.file_name(quarter, filterset.description(), format)
+    if format == "xlsx":
+        content = exports.to_xlsx(rows, columns, title=f"Q{quarter.number}")
+        response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    else:
+        response = HttpResponse(exports.to_csv(rows, columns), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@permission_required("objectives.view_plan", raise_exception=True)
+def dashboard(request):
+    """The plan at a glance for a quarter: totals, then each theme, owner and assurance group."""
+    filterset = PlanFilter(request.GET or None)
+    quarter = filterset.quarter_obj
+    if quarter is None:
+        raise Http404("No plan has been loaded yet.")
+    themes = rollups.by_theme(quarter)
+    context = {
+        "filter": filterset,
+        "quarter": quarter,
+        "totals": rollups.totals(themes, quarter),
+        "themes": themes,
+        "owners": rollups.by_owner(quarter),
+        "groups": rollups.by_assurance_group(quarter),
+        "legend": rollups.legend(),
+        "statuses": rollups.STATUS_COLUMNS,
+    }
+    return render(request, "assurance/dashboard.html", context)
 
 
 @require_GET
@@ -40,7 +93,7 @@ def my_groups(request):
     params = request.GET.copy()
     params.pop("group", None)
     params["assurance_group"] = str(chosen.pk)
-    filterset = DeliverableFilter(params)
+    filterset = PlanFilter(params)
     deliverables = filterset.qs.with_plan_details().prefetch_related(
         Prefetch(
             "reviews",
@@ -59,9 +112,7 @@ def my_groups(request):
         "page": page,
         "query": filterset.query_string(),
         "heading": f"{chosen.label}: items for review",
-        "can_review": AssuranceGroup.objects.reviewable_by(request.user)
-        .filter(pk=chosen.pk)
-        .exists(),
+        "review_access": _review_access(request.user, chosen, filterset.quarter_obj),
     }
     return render(request, "assurance/my_groups.html", context)
 
@@ -96,7 +147,13 @@ def review_edit(request, group_pk, pk, number):
             url = reverse("assurance:my_groups") + f"?group={group.pk}&quarter={number}"
             return redirect(f"{url}#deliverable-{deliverable.pk}")
     update = deliverable.updates.filter(quarter=quarter).select_related("updated_by").first()
-    context = {"form": form, "group": group, "deliverable": deliverable, "quarter": quarter}
+    context = {
+        "form": form,
+        "group": group,
+        "deliverable": deliverable,
+        "quarter": quarter,
+        "access": quarter.write_access(request.user, "assurance"),
+    }
     return render(request, "assurance/review_form.html", context | {"update": update})
 
 
@@ -105,13 +162,13 @@ def review_edit(request, group_pk, pk, number):
 def group_pack(request, group_pk):
     """A printable pack for a committee meeting: its deliverables, updates and reviews."""
     group = get_object_or_404(AssuranceGroup, pk=group_pk)
-    quarter, data, frozen = _report_for(request)
+    report = reports.report_for(_chosen_quarter(request))
     context = {
         "group": group,
-        "quarter": quarter,
-        "data": data,
-        "frozen": frozen,
-        "rows": reports.group_pack(data, group.pk),
+        "quarter": report.quarter,
+        "report": report,
+        "data": report.data,
+        "rows": reports.group_pack(report.data, group.pk),
     }
     return render(request, "assurance/group_pack.html", context)
 
@@ -120,18 +177,24 @@ def group_pack(request, group_pk):
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
-    quarter, data, frozen = _report_for(request)
-    filterset = DeliverableFilter(request.GET or None)
-    context = {"quarter": quarter, "data": data, "frozen": frozen, "filter": filterset}
+    filterset = PlanFilter(request.GET or None)
+    report = reports.report_for(_chosen_quarter(request, filterset))
+    context = {
+        "quarter": report.quarter,
+        "report": report,
+        "data": report.data,
+        "filter": filterset,
+    }
     return render(request, "assurance/board_report.html", context)
 
 
 @require_GET
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report_xlsx(request):
-    quarter, data, frozen = _report_for(request)
-    response = HttpResponse(reports.to_xlsx(data), content_type=exports.XLSX_TYPE)
-    name = exports.file_name(quarter, "board-report" + ("" if frozen else "-draft"), "xlsx")
+    report = reports.report_for(_chosen_quarter(request))
+    response = HttpResponse(reports.to_xlsx(report.data), content_type=exports.XLSX_TYPE)
+    suffix = "" if report.frozen else "-draft"
+    name = exports.file_name(report.quarter, "board-report" + suffix, "xlsx")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -162,13 +225,21 @@ def quarter_change(request, pk, action):
     return redirect("assurance:quarters")
 
 
-def _report_for(request):
-    """The chosen quarter, its report data, and whether that data is the snapshot from close."""
-    filterset = DeliverableFilter(request.GET or None)
-    quarter = filterset.quarter_obj
+def _chosen_quarter(request, filterset=None):
+    """The quarter in the URL (else the open one); 404 before any plan is loaded."""
+    quarter = (filterset or PlanFilter(request.GET or None)).quarter_obj
     if quarter is None:
         raise Http404("No plan has been loaded yet.")
-    snapshot = BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True).first()
-    if quarter.is_closed and snapshot is not None:
-        return quarter, snapshot.data, True
-    return quarter, reports.report_data(quarter), False
+    return quarter
+
+
+def _review_access(user, group, quarter):
+    """The quarter's write access for this group's reviews, or None where this person may not
+    record them (not the group's secretary, or the quarter's rule says no)."""
+    if (
+        quarter is None
+        or not AssuranceGroup.objects.reviewable_by(user).filter(pk=group.pk).exists()
+    ):
+        return None
+    access = quarter.write_access(user, "assurance")
+    return access if access.allowed else None

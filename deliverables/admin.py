@@ -7,12 +7,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from deliverables.models import (
     Deliverable,
-    DeliverableAssuranceGroup,
     DeliverableOwner,
     Owner,
     StatusUpdate,
 )
-from objectives.roles import sync_user_role_groups
 
 
 @admin.register(Owner)
@@ -21,12 +19,6 @@ class OwnerAdmin(SimpleHistoryAdmin):
     list_filter = ["in_plan_key"]
     search_fields = ["code", "title"]
     autocomplete_fields = ["users"]
-
-    def save_related(self, request, form, formsets, change):
-        before = set(form.instance.users.all()) if change else set()
-        super().save_related(request, form, formsets, change)
-        for user in before | set(form.instance.users.all()):
-            sync_user_role_groups(user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
@@ -68,14 +60,6 @@ class OwnerLinkInline(admin.StackedInline):
     verbose_name_plural = "Owners, in the plan's order"
 
 
-class AssuranceGroupLinkInline(admin.StackedInline):
-    model = DeliverableAssuranceGroup
-    fields = ["position", "assurance_group"]
-    autocomplete_fields = ["assurance_group"]
-    extra = 0
-    verbose_name_plural = "Assurance groups, in the plan's order"
-
-
 @admin.register(Deliverable)
 class DeliverableAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -92,7 +76,6 @@ class DeliverableAdmin(SimpleHistoryAdmin):
         "objective__theme",
         "objective",
         "owners",
-        "assurance_groups",
         DeliveryWindowFilter,
     ]
     list_select_related = ["objective__theme"]
@@ -101,7 +84,8 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["objective"]
     fields = ["objective", "number", "description", "delivery", "start_quarter", "end_quarter"]
     readonly_fields = ["start_quarter", "end_quarter"]
-    inlines = [OwnerLinkInline, AssuranceGroupLinkInline]
+    # The assurance app adds its group links and filter (assurance/admin.py).
+    inlines = [OwnerLinkInline]
     list_per_page = 100
 
     def get_queryset(self, request):

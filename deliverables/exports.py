@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from deliverables.models import Deliverable
+from deliverables.presenters import PositionPresenter
 from objectives.models import Plan
 
 PLAN_COLUMNS = [
@@ -72,16 +73,15 @@ def quarter_row(deliverable: Deliverable, quarter) -> dict:
     """The quarter's update columns; `deliverable` comes from `with_update_in(quarter)`."""
     update = deliverable.quarter_update
     if update is None:
-        # Rows come annotated by `with_status_in(quarter)`.
-        due = deliverable.is_due
+        # Rows come annotated by `with_status_in(quarter)`: the position says why none.
         return dict.fromkeys(QUARTER_COLUMNS, "") | {
             "quarter": quarter.number,
-            "status": "Update missing" if due else "No update needed",
+            "status": PositionPresenter.for_row(deliverable).label,
         }
     person = update.updated_by
     return {
         "quarter": quarter.number,
-        "status": update.get_status_display(),
+        "status": PositionPresenter.for_row(deliverable).label,
         "narrative": update.narrative,
         "reason_for_change": update.reason_for_change,
         "risks": update.risks,

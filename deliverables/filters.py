@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from deliverables.models import Deliverable, Owner
+from deliverables.positions import AWAITING
 from deliverables.status import Status
 from objectives.models import Objective, Plan, Theme
 from objectives.quarters import parse_financial_year
@@ -54,11 +54,6 @@ class DeliverableFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=Owner.objects.all(), field_name="owners", to_field_name="code", label="Owner"
     )
-    assurance_group = django_filters.ModelChoiceFilter(
-        queryset=Deliverable.assurance_groups.field.related_model.objects.all(),
-        field_name="assurance_groups",
-        label="Assurance group",
-    )
     status = django_filters.ChoiceFilter(
         choices=Status.choices, method="filter_status", label="Status in the quarter"
     )
@@ -69,6 +64,9 @@ class DeliverableFilter(django_filters.FilterSet):
     missing = OnlyWhenTicked(method="filter_missing", label="Update missing")
     overdue = OnlyWhenTicked(field_name="is_overdue", label="Overdue (past its window)")
     completed = OnlyWhenTicked(field_name="is_complete", label="Complete by the quarter")
+
+    # The filters a file name mentions, in this order.
+    DESCRIBED = ("theme", "objective", "owner", "status", "trend")
 
     class Meta:
         model = Deliverable
@@ -134,14 +132,14 @@ class DeliverableFilter(django_filters.FilterSet):
 
     def filter_missing(self, queryset, name, value):
         # A method replaces OnlyWhenTicked.filter, so "unticked means any" is checked here too.
-        return queryset.filter(Q(is_due=True) & Q(status_now__isnull=True)) if value else queryset
+        return queryset.filter(position__in=AWAITING) if value else queryset
 
     def description(self) -> str:
         """A short, file-name-safe summary of the filters in use."""
         parts = []
         self.is_valid()  # cleaned_data then holds every filter that could be used
         data = getattr(self.form, "cleaned_data", {})
-        for name in ("theme", "objective", "owner", "assurance_group", "status", "trend"):
+        for name in self.DESCRIBED:
             value = data.get(name)
             if value:
                 label = getattr(value, "label", None) or getattr(value, "number", None) or value

@@ -1,62 +1,153 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from deliverables.models import StatusUpdate
 from deliverables.status import MEANINGS, NARRATIVE_MAX, RATING_BASIS, TEXT_MAX, Status
 from nhsuk.widgets import DateInput, RadioSelectWithHints
 
+# The fields revealed under the status that needs them (the NHS.UK conditional reveal). Each
+# status has its own inputs, so a date typed under Amber is not sent when Red is chosen.
+DATE_FIELDS = {Status.AMBER: "amber_date", Status.RED: "red_date", Status.DEFERRED: "deferred_date"}
+REASON_FIELDS = {Status.DEFERRED: "deferred_reason", Status.CLOSED: "closed_reason"}
+CONDITIONALS = {
+    Status.AMBER: ["amber_date"],
+    Status.RED: ["red_date"],
+    Status.DEFERRED: ["deferred_reason", "deferred_date"],
+    Status.CLOSED: ["closed_reason"],
+}
+
+
+def _date_field(label, hint):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput,
+        help_text=f"{hint} For example, 31 3 2022.",
+        error_messages={"invalid": "Enter a real date, for example 31 3 2022."},
+    )
+
+
+def _reason_field(label, hint):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}),
+        help_text=f"{hint} Up to {TEXT_MAX:,} characters.",
+    )
+
 
 class StatusUpdateForm(forms.ModelForm):
     """An executive's quarterly update. The model's clean() holds the rules; this adds the
-    version the user loaded, so a save over someone else's newer one is refused."""
+    version the user loaded (so a save over someone else's newer one is refused) and shows each
+    status's date and reason under that status."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    amber_date = _date_field(
+        "Expected recovery date",
+        "Needed for At risk: when it will be back on track or delivered.",
+    )
+    red_date = _date_field(
+        "Expected recovery date",
+        "Needed for Off track: when it will be back on track or delivered.",
+    )
+    deferred_reason = _reason_field("Reason for deferring", "Needed for Deferred.")
+    deferred_date = _date_field(
+        "Deferred to", "Needed for Deferred: the date the work is deferred to."
+    )
+    closed_reason = _reason_field("Reason for closing", "Needed for Closed.")
 
     class Meta:
         model = StatusUpdate
-        fields = [
-            "status",
-            "narrative",
-            "reason_for_change",
-            "risks",
-            "next_steps",
-            "expected_date",
-        ]
+        fields = ["status", "narrative", "reason_for_change", "risks", "next_steps"]
         widgets = {
-            "status": RadioSelectWithHints(hints=MEANINGS),
+            "status": RadioSelectWithHints(hints=MEANINGS, conditionals=CONDITIONALS),
             "narrative": forms.Textarea(attrs={"rows": 5, "maxlength": NARRATIVE_MAX}),
             "reason_for_change": forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}),
             "risks": forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
             "next_steps": forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
-            "expected_date": DateInput,
         }
         labels = {"status": "Status"}
         help_texts = {
             "status": RATING_BASIS,
             "narrative": f"What was done this quarter. Up to {NARRATIVE_MAX:,} characters.",
-            "reason_for_change": (
-                "Needed when the status differs from last quarter's, and for Deferred or "
-                f"Closed. Up to {TEXT_MAX:,} characters."
-            ),
             "risks": f"Up to {TEXT_MAX:,} characters.",
             "next_steps": f"Up to {TEXT_MAX:,} characters.",
-            "expected_date": (
-                "Needed for At risk and Off track (when it will be back on track or delivered) "
-                "and for Deferred (the date it is deferred to). For example, 31 3 2022."
-            ),
         }
         error_messages = {
             "status": {"required": "Choose the status of this deliverable."},
             "narrative": {"required": "Describe the progress made this quarter."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, previous=..., **kwargs):
+        """`previous` is last quarter's update, where the caller has it (lists prefetch it)."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = Status.choices
-        self.fields["expected_date"].error_messages["invalid"] = (
-            "Enter a real date, for example 31 3 2022."
-        )
+        for name in ["reason_for_change", *DATE_FIELDS.values(), *REASON_FIELDS.values()]:
+            # Required by some answers: the hint says which, and the label never says optional.
+            self.fields[name].sometimes_required = True
+        if previous is ...:  # not given: look it up
+            previous = self.instance.previous() if self.instance.quarter_id else None
+        self.fields["reason_for_change"].help_text = self._reason_hint(previous)
         if not self.is_bound:
             self.initial["version"] = self.instance.version if self.instance.pk else 0
+            self._initial_from_instance()
+
+    def _reason_hint(self, previous) -> str:
+        since = (
+            f" ({previous.quarter.short_label}: {previous.get_status_display()})"
+            if previous
+            else ""
+        )
+        return (
+            f"Needed when the status differs from last quarter's{since}. For Deferred or "
+            f"Closed, give the reason under that status. Up to {TEXT_MAX:,} characters."
+        )
+
+    def _initial_from_instance(self):
+        status = self.instance.status
+        if status in DATE_FIELDS and self.instance.expected_date:
+            self.initial[DATE_FIELDS[status]] = self.instance.expected_date
+        if status in REASON_FIELDS:
+            self.initial[REASON_FIELDS[status]] = self.instance.reason_for_change
+            self.initial["reason_for_change"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        # Only the chosen status's inputs count; the others may hold text from a change of mind.
+        date_field = DATE_FIELDS.get(status)
+        self.instance.expected_date = cleaned.get(date_field) if date_field else None
+        if status in REASON_FIELDS:
+            given = (cleaned.get(REASON_FIELDS[status]) or "").strip()
+            general = (cleaned.get("reason_for_change") or "").strip()
+            # Nothing typed is dropped: a general reason typed as well is kept after it.
+            parts = [given] + ([general] if general != given else [])
+            cleaned["reason_for_change"] = "\n\n".join(part for part in parts if part)
+        return cleaned
+
+    def add_error(self, field, error):
+        """The model speaks of `expected_date` and `reason_for_change`; point its messages at
+        the inputs the person used for the chosen status."""
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            status = self.cleaned_data.get("status") if hasattr(self, "cleaned_data") else None
+            remapped = {}
+            for name, errors in error.error_dict.items():
+                target = self._input_for(name, status)
+                if target != NON_FIELD_ERRORS and target in self.errors:
+                    continue  # that input already says what is wrong with it
+                remapped.setdefault(target, []).extend(errors)
+            if not remapped:
+                return
+            error = ValidationError(remapped)
+        super().add_error(field, error)
+
+    def _input_for(self, name, status):
+        if name == "expected_date":
+            return DATE_FIELDS.get(status, NON_FIELD_ERRORS)
+        if name == "reason_for_change" and status in REASON_FIELDS:
+            return REASON_FIELDS[status]
+        return name
 
     @property
     def expected_version(self) -> int:

@@ -6,8 +6,15 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from deliverables.positions import (
+    AWAITING,
+    COMPLETE_TO_DATE,
+    FROM_STATUS,
+    OWED,
+    UNFINISHED,
+    Position,
+)
 from deliverables.status import (
-    FINISHED,
     NARRATIVE_MAX,
     NEEDS_DATE,
     NEEDS_REASON,
@@ -73,21 +80,63 @@ def _quarter_ids(quarter) -> dict[int, int]:
     return quarter._plan_quarter_ids
 
 
-def _ids_before(quarter, inclusive=False) -> list[int]:
+def _ids_before(quarter) -> list[int]:
     ids = _quarter_ids(quarter)
-    return [ids[n] for n in ids if n < quarter.number or (inclusive and n == quarter.number)]
+    return [ids[n] for n in ids if n < quarter.number]
 
 
-def _due_in(quarter) -> models.Q:
-    """The one statement of "needs an update in this quarter", as a query condition."""
-    finished_earlier = StatusUpdate.objects.filter(
-        deliverable=models.OuterRef("pk"),
-        quarter_id__in=_ids_before(quarter),
-        status__in=FINISHED,
-    )
-    return models.Q(
-        objective__plan_id=quarter.plan_id, start_quarter__lte=quarter.number
-    ) & ~models.Exists(finished_earlier)
+def _status_in(quarter_id):
+    """The status of the deliverable's update for one quarter (None without one)."""
+    updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk"), quarter_id=quarter_id)
+    return models.Subquery(updates.order_by().values("status")[:1])
+
+
+def position_expression(quarter, status_field: str = "status_now") -> models.Case:
+    """The one statement of where a deliverable stands in `quarter` (deliverables.positions).
+
+    `status_field` names an annotation that holds the status of the quarter's update. In order:
+    before its window (or not of this plan); finished in an earlier quarter (then nothing more is
+    owed, whatever else is stored); this quarter's update; otherwise owed and not given: not open
+    yet, overdue past the end of its window, or missing.
+    """
+    number = quarter.number
+    earlier = StatusUpdate.objects.filter(
+        deliverable=models.OuterRef("pk"), quarter_id__in=_ids_before(quarter)
+    ).order_by()
+    whens = [
+        models.When(
+            ~models.Q(objective__plan_id=quarter.plan_id) | models.Q(start_quarter__gt=number),
+            then=models.Value(Position.NOT_IN_WINDOW),
+        ),
+        models.When(
+            models.Exists(earlier.filter(status=Status.COMPLETE)),
+            then=models.Value(Position.COMPLETED_EARLIER),
+        ),
+        models.When(
+            models.Exists(earlier.filter(status=Status.CLOSED)),
+            then=models.Value(Position.CLOSED_EARLIER),
+        ),
+        *[
+            models.When(**{status_field: status}, then=models.Value(position))
+            for status, position in FROM_STATUS.items()
+        ],
+        models.When(**{f"{status_field}__isnull": False}, then=models.Value(Position.UPDATED)),
+    ]
+    if quarter.state == quarter.State.UPCOMING:
+        default = Position.NOT_OPEN
+    else:
+        whens.append(models.When(end_quarter__lt=number, then=models.Value(Position.OVERDUE)))
+        default = Position.MISSING
+    return models.Case(*whens, default=models.Value(default), output_field=models.CharField())
+
+
+def overdue_condition(quarter, position_field: str = "position") -> models.Q:
+    """The one statement of "overdue": past the end of its window and not finished."""
+    return models.Q(end_quarter__lt=quarter.number, **{f"{position_field}__in": UNFINISHED})
+
+
+def _flag(condition) -> models.ExpressionWrapper:
+    return models.ExpressionWrapper(condition, output_field=models.BooleanField())
 
 
 def _score(field: str):
@@ -116,75 +165,64 @@ class DeliverableQuerySet(models.QuerySet):
             models.Prefetch(
                 "owner_links", queryset=DeliverableOwner.objects.select_related("owner")
             ),
-            models.Prefetch(
-                "group_links",
-                queryset=DeliverableAssuranceGroup.objects.select_related("assurance_group"),
-            ),
+            # By relation name only: the link model belongs to the assurance app.
+            "group_links__assurance_group",
         )
 
-    # The rules for which quarters need an update live here, once. A deliverable needs an update
-    # for every quarter from its start, inside its window or past it (overdue), until an update
-    # in an earlier quarter completed or closed it.
-
-    def requiring_update_in(self, quarter):
-        return self.filter(_due_in(quarter))
-
-    def overdue_in(self, quarter):
-        """Past the end of their window and not complete: they still need updates."""
-        return self.requiring_update_in(quarter).filter(end_quarter__lt=quarter.number)
+    # Every rule about a deliverable's position in a quarter reads `position_expression`.
 
     def with_status_in(self, quarter):
-        """Annotate each row with its position in `quarter`, for filters and roll-ups:
+        """Annotate each row with its position in `quarter`, for every page and export:
 
-        is_due, status_now (None if no update), status_before (last quarter's),
-        is_complete (complete in this or an earlier quarter), is_overdue, and trend
-        (improved / sustained / deteriorated, where both quarters have a rated status).
+        position (deliverables.positions.Position), status_now (None if no update),
+        status_before (last quarter's), is_due (owed an update), is_overdue (past its window and
+        not finished), is_complete (complete in this or an earlier quarter), and trend (improved
+        / sustained / deteriorated, where both quarters have a rated status).
         """
-        updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).order_by()
         before = _quarter_ids(quarter).get(quarter.number - 1)
-        return self.annotate(
-            is_due=models.ExpressionWrapper(_due_in(quarter), output_field=models.BooleanField()),
-            status_now=models.Subquery(updates.filter(quarter_id=quarter.pk).values("status")[:1]),
-            status_before=models.Subquery(updates.filter(quarter_id=before).values("status")[:1]),
-            is_complete=models.Exists(
-                updates.filter(
-                    quarter_id__in=_ids_before(quarter, inclusive=True), status=Status.COMPLETE
-                )
-            ),
-            score_now=_score("status_now"),
-            score_before=_score("status_before"),
-        ).annotate(
-            is_overdue=models.ExpressionWrapper(
-                models.Q(is_due=True, end_quarter__lt=quarter.number),
-                output_field=models.BooleanField(),
-            ),
-            trend=models.Case(
-                models.When(
-                    models.Q(score_now__isnull=True) | models.Q(score_before__isnull=True),
-                    then=models.Value(None),
+        return (
+            self.annotate(status_now=_status_in(quarter.pk), status_before=_status_in(before))
+            .annotate(
+                position=position_expression(quarter),
+                score_now=_score("status_now"),
+                score_before=_score("status_before"),
+            )
+            .annotate(
+                is_due=_flag(models.Q(position__in=OWED)),
+                is_overdue=_flag(overdue_condition(quarter)),
+                is_complete=_flag(models.Q(position__in=COMPLETE_TO_DATE)),
+                trend=models.Case(
+                    models.When(
+                        models.Q(score_now__isnull=True) | models.Q(score_before__isnull=True),
+                        then=models.Value(None),
+                    ),
+                    models.When(
+                        score_now__gt=models.F("score_before"), then=models.Value("improved")
+                    ),
+                    models.When(
+                        score_now__lt=models.F("score_before"), then=models.Value("deteriorated")
+                    ),
+                    default=models.Value("sustained"),
+                    output_field=models.CharField(),
                 ),
-                models.When(score_now__gt=models.F("score_before"), then=models.Value("improved")),
-                models.When(
-                    score_now__lt=models.F("score_before"), then=models.Value("deteriorated")
-                ),
-                default=models.Value("sustained"),
-                output_field=models.CharField(),
-            ),
+            )
         )
 
-    def with_grid(self, quarters):
-        """Annotate status_q<N> and due_q<N> for each quarter: one row of the RAG grid."""
-        annotations = {}
-        for quarter in quarters:
-            annotations[f"status_q{quarter.number}"] = models.Subquery(
-                StatusUpdate.objects.filter(
-                    deliverable=models.OuterRef("pk"), quarter=quarter
-                ).values("status")[:1]
-            )
-            annotations[f"due_q{quarter.number}"] = models.ExpressionWrapper(
-                _due_in(quarter), output_field=models.BooleanField()
-            )
-        return self.annotate(**annotations)
+    def requiring_update_in(self, quarter):
+        """Owed an update in `quarter`, whether given yet or not (annotated as with_status_in)."""
+        return self.with_status_in(quarter).filter(is_due=True)
+
+    def awaiting_update_in(self, quarter):
+        """Owed an update in `quarter` and not given yet: what reminders chase."""
+        return self.with_status_in(quarter).filter(position__in=AWAITING)
+
+    def with_positions(self, quarters):
+        """Annotate status_q<N> and position_q<N> for each quarter: the RAG grid and timeline."""
+        statuses = {f"status_q{q.number}": _status_in(q.pk) for q in quarters}
+        positions = {
+            f"position_q{q.number}": position_expression(q, f"status_q{q.number}") for q in quarters
+        }
+        return self.annotate(**statuses).annotate(**positions)
 
     def with_update_in(self, quarter):
         """Attach `quarter_update` (or None) and `previous_update` (or None) to each row."""
@@ -262,11 +300,9 @@ class Deliverable(models.Model):
     )
     # Links keep the order the plan names them in ("ECN DCA": ECN first).
     owners = models.ManyToManyField(Owner, through="DeliverableOwner", related_name="deliverables")
-    # The one reference from this app to the assurance app, by name only, so that the plan is
-    # edited in one admin form (docs/adr/0002-deliverable-links-to-owners-and-groups.md).
-    assurance_groups = models.ManyToManyField(
-        "assurance.AssuranceGroup", through="DeliverableAssuranceGroup", related_name="deliverables"
-    )
+    # Assurance groups link here from the assurance app (`AssuranceGroup.deliverables`, through
+    # `assurance.DeliverableAssuranceGroup`): this app never names the one above it. The reverse
+    # names are `assurance_groups` and `group_links`.
 
     history = HistoricalRecords()
     objects = DeliverableQuerySet.as_manager()
@@ -326,10 +362,19 @@ class Deliverable(models.Model):
         """Assurance groups in the plan's order (prefetch with `with_plan_details`)."""
         return [link.assurance_group for link in self.group_links.all()]
 
-    def needs_update_in(self, quarter) -> bool:
-        return Deliverable.objects.requiring_update_in(quarter).filter(pk=self.pk).exists()
+    def position_in(self, quarter) -> str:
+        """This deliverable's position in `quarter`, by the same expression as every list."""
+        return (
+            Deliverable.objects.with_status_in(quarter)
+            .values_list("position", flat=True)
+            .get(pk=self.pk)
+        )
 
-    def is_overdue_in(self, quarter) -> bool:
+    def needs_update_in(self, quarter) -> bool:
+        return self.position_in(quarter) in OWED
+
+    def is_past_window_in(self, quarter) -> bool:
+        """The quarter is after the end of the delivery window (never, for an open window)."""
         return self.end_quarter is not None and quarter.number > self.end_quarter
 
     @property
@@ -363,32 +408,6 @@ class DeliverableOwner(models.Model):
 
     def __str__(self):
         return str(self.owner)
-
-
-class DeliverableAssuranceGroup(models.Model):
-    deliverable = models.ForeignKey(
-        Deliverable, on_delete=models.CASCADE, related_name="group_links"
-    )
-    assurance_group = models.ForeignKey(
-        "assurance.AssuranceGroup", on_delete=models.PROTECT, related_name="deliverable_links"
-    )
-    position = models.PositiveSmallIntegerField(
-        default=1, help_text="Where the plan names this group: 1 for the first."
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name = "assurance group"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["deliverable", "assurance_group"], name="deliverable_group_once"
-            ),
-        ]
-
-    def __str__(self):
-        return str(self.assurance_group)
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -455,6 +474,12 @@ class StatusUpdate(models.Model):
     def tag_class(self) -> str:
         return TAG_CLASSES.get(self.status, "nhsuk-tag--grey")
 
+    @staticmethod
+    def history_description(record) -> str:
+        """How the deliverable page's history names a change to an update (a history record)."""
+        verb = "created" if record.history_type == "+" else "changed"
+        return f"Q{record.quarter.number} update {verb}"
+
     def previous(self):
         """The same deliverable's update for the quarter before, if there is one."""
         return (
@@ -484,6 +509,7 @@ class StatusUpdate(models.Model):
                 f"Give the reason the status changed from "
                 f"{previous.get_status_display()} to {self.get_status_display()}."
             )
+        errors.update(self._window_errors())
         errors.update(self._date_errors())
         if errors:
             raise ValidationError(errors)
@@ -510,6 +536,22 @@ class StatusUpdate(models.Model):
                 )
             }
         return {}
+
+    def _window_errors(self):
+        # Green means "on track to deliver within the window": past the window it cannot be.
+        if self.status != Status.GREEN or not (self.quarter_id and self.deliverable_id):
+            return {}
+        deliverable = self.deliverable
+        if not deliverable.is_past_window_in(self.quarter):
+            return {}
+        return {
+            "status": (
+                f"{deliverable.reference}'s delivery window ended in Q{deliverable.end_quarter}, "
+                "so it cannot be On track (Green), which means on track to deliver within the "
+                "window. Choose At risk (Amber) or Off track (Red) with a recovery date, or "
+                "Complete, Deferred or Closed."
+            )
+        }
 
     def _date_errors(self):
         if self.status in NEEDS_DATE and not self.expected_date:

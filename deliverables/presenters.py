@@ -2,26 +2,110 @@
 
 from dataclasses import dataclass, field
 
-from deliverables.models import (
-    Deliverable,
-    DeliverableAssuranceGroup,
-    DeliverableOwner,
-    StatusUpdate,
-)
-from deliverables.status import Status
+from deliverables.models import Deliverable, StatusUpdate
+from deliverables.positions import OWED, Position
+from deliverables.status import MEANINGS, TAG_CLASSES, Status
 
 
-def quarter_state(deliverable, quarter, *, has_update: bool, due: bool) -> str:
-    """Where a deliverable stands in a quarter, for the timeline and the RAG grid alike."""
-    if has_update:
-        return "done"
-    if quarter.number < deliverable.start_quarter:
-        return "outside"
-    if not due:
-        return "finished"
-    if quarter.state == quarter.State.UPCOMING:
-        return "not_open"
-    return "overdue" if deliverable.is_overdue_in(quarter) else "missing"
+@dataclass(frozen=True)
+class PositionPresenter:
+    """How a position is shown: its label, NHS.UK tag colour and sentence, in one place.
+
+    Built from a row annotated by `with_status_in` (`for_row`), from report data (`for_data`),
+    or from the parts. A position with an update shows the update's status (its BRAG label and
+    colour); one without shows what is owed, or why nothing is.
+    """
+
+    position: str
+    status: str | None = None
+    overdue: bool = False
+    start_quarter: int | None = None
+    end_quarter: int | None = None
+
+    TAGS = {
+        Position.NOT_IN_WINDOW: "nhsuk-tag--white",
+        Position.NOT_OPEN: "nhsuk-tag--grey",
+        Position.MISSING: "nhsuk-tag--red",
+        Position.OVERDUE: "nhsuk-tag--red",
+        Position.COMPLETED_EARLIER: "nhsuk-tag--blue",
+        Position.CLOSED_EARLIER: "nhsuk-tag--white",
+    }
+
+    @classmethod
+    def for_row(cls, deliverable, suffix: str = ""):
+        """From `with_status_in` annotations, or `with_positions` ones with suffix "_q2"."""
+        if suffix:
+            position = getattr(deliverable, f"position{suffix}")
+            status = getattr(deliverable, f"status{suffix}")
+        else:
+            position, status = deliverable.position, deliverable.status_now
+        return cls(
+            position,
+            status,
+            overdue=bool(getattr(deliverable, "is_overdue", False)) and not suffix,
+            start_quarter=deliverable.start_quarter,
+            end_quarter=deliverable.end_quarter,
+        )
+
+    @classmethod
+    def for_data(cls, item: dict):
+        """From one deliverable of report data (`assurance.reports.report_data`)."""
+        return cls(
+            item["position"],
+            item["status"] or None,
+            overdue=item["overdue"],
+            start_quarter=item["start_quarter"],
+            end_quarter=item["end_quarter"],
+        )
+
+    @property
+    def shows_status(self) -> bool:
+        return bool(self.status) and self.position in SHOWN_AS_STATUS
+
+    @property
+    def label(self) -> str:
+        if self.shows_status:
+            return Status(self.status).label
+        return Position(self.position).label
+
+    @property
+    def tag_class(self) -> str:
+        if self.shows_status:
+            return TAG_CLASSES[self.status]
+        return self.TAGS[self.position]
+
+    @property
+    def css(self) -> str:
+        """The RAG grid's cell colour."""
+        return f"uhb-grid--{self.status if self.shows_status else self.position}"
+
+    @property
+    def sentence(self) -> str:
+        if self.shows_status:
+            return MEANINGS[self.status]
+        return {
+            Position.NOT_IN_WINDOW: f"Its delivery window starts in Q{self.start_quarter}.",
+            Position.NOT_OPEN: "The quarter is not open for updates yet.",
+            Position.MISSING: "An update is due this quarter and has not been given.",
+            Position.OVERDUE: (
+                f"Past the end of its delivery window (Q{self.end_quarter}) and not complete; "
+                "this quarter's update has not been given."
+            ),
+            Position.COMPLETED_EARLIER: "Completed in an earlier quarter: no update needed.",
+            Position.CLOSED_EARLIER: "Closed in an earlier quarter: no update needed.",
+        }[self.position]
+
+    @property
+    def overdue_label(self) -> str:
+        """A second tag for a deliverable past its window that has an update (the position
+        itself says so when the update is missing)."""
+        if self.overdue and self.position != Position.OVERDUE:
+            return f"Overdue: window ended Q{self.end_quarter}"
+        return ""
+
+
+# Positions whose update's status is what the page shows.
+SHOWN_AS_STATUS = (Position.UPDATED, Position.COMPLETE, Position.DEFERRED, Position.CLOSED)
 
 
 @dataclass
@@ -30,36 +114,32 @@ class QuarterCell:
 
     quarter: object
     update: StatusUpdate | None
-    state: str  # done, missing, overdue, not_due, outside, finished, not_open
-    can_edit: bool = False
-
-    LABELS = {
-        "done": "Updated",
-        "missing": "Update missing",
-        "overdue": "Overdue: update missing",
-        "not_due": "Not due yet",
-        "outside": "Outside the delivery window",
-        "finished": "No update needed: completed or closed earlier",
-        "not_open": "Quarter not open yet",
-    }
+    position: PositionPresenter
+    access: object = None  # the quarter's WriteAccess, when this person may write the update
 
     @property
-    def label(self) -> str:
-        return self.LABELS[self.state]
+    def can_edit(self) -> bool:
+        return self.access is not None
+
+    @property
+    def is_correction(self) -> bool:
+        return self.can_edit and self.access.correction
 
 
 def timeline(deliverable: Deliverable, user) -> list[QuarterCell]:
     """Q1–Q4 of the deliverable's plan: each quarter's update, or why there is none."""
-    plan = deliverable.objective.plan
+    quarters = list(deliverable.objective.plan.quarters.all())
     updates = {u.quarter_id: u for u in deliverable.updates.with_people()}
+    annotated = Deliverable.objects.with_positions(quarters).get(pk=deliverable.pk)
     editable = Deliverable.objects.editable_by(user).filter(pk=deliverable.pk).exists()
     cells = []
-    for quarter in plan.quarters.all():
-        update = updates.get(quarter.pk)
-        needed = deliverable.needs_update_in(quarter)
-        state = quarter_state(deliverable, quarter, has_update=bool(update), due=needed)
-        can_edit = editable and needed and quarter.is_open
-        cells.append(QuarterCell(quarter, update, state, can_edit))
+    for quarter in quarters:
+        position = PositionPresenter.for_row(annotated, f"_q{quarter.number}")
+        access = quarter.write_access(user)
+        writable = editable and position.position in OWED and access.allowed
+        cells.append(
+            QuarterCell(quarter, updates.get(quarter.pk), position, access if writable else None)
+        )
     return cells
 
 
@@ -113,71 +193,46 @@ def _entries(records, describe):
         )
 
 
-def history(deliverable: Deliverable) -> list[HistoryEntry]:
-    """Every recorded change to the deliverable, its links and its updates, newest first."""
+def _linked_histories(deliverable):
+    """The history of every kind of row that points at this deliverable (its owner links,
+    updates, and whatever higher apps attach to it), found through the relations themselves, so
+    this app lists them without naming the apps that add them. Yields (records, describe)."""
+    for relation in Deliverable._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many or not hasattr(model, "history"):
+            continue
+        # The row's other links (the owner, the group, the quarter), fetched with the records.
+        others = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.name != relation.field.name
+        ]
+        records = model.history.filter(**{relation.field.attname: deliverable.pk})
+        yield records.select_related("history_user", *others), _describer(model, others)
+
+
+def _describer(model, others):
     verbs = {"+": "added", "~": "changed", "-": "removed"}
-    updates = StatusUpdate.history.filter(deliverable_id=deliverable.pk).select_related(
-        "history_user", "quarter"
-    )
+    if hasattr(model, "history_description"):
+        return model.history_description
+    name = model._meta.verbose_name.capitalize()
+    return lambda record: f"{name} {getattr(record, others[0])} {verbs[record.history_type]}"
+
+
+def history(deliverable: Deliverable) -> list[HistoryEntry]:
+    """Every recorded change to the deliverable and to every row attached to it, newest first."""
+    verbs = {"+": "added", "~": "changed", "-": "removed"}
     entries = list(
         _entries(
-            updates,
-            lambda r: (
-                f"Q{r.quarter.number} update {'created' if r.history_type == '+' else 'changed'}"
-            ),
+            Deliverable.history.filter(id=deliverable.pk).select_related("history_user"),
+            lambda r: f"Deliverable {verbs[r.history_type]}",
         )
     )
-    entries += _entries(
-        Deliverable.history.filter(id=deliverable.pk).select_related("history_user"),
-        lambda r: f"Deliverable {verbs[r.history_type]}",
-    )
-    entries += _entries(
-        DeliverableOwner.history.filter(deliverable_id=deliverable.pk).select_related(
-            "history_user", "owner"
-        ),
-        lambda r: f"Owner {r.owner.code} {verbs[r.history_type]}",
-    )
-    entries += _entries(
-        DeliverableAssuranceGroup.history.filter(deliverable_id=deliverable.pk).select_related(
-            "history_user", "assurance_group"
-        ),
-        lambda r: f"Assurance group {r.assurance_group.label} {verbs[r.history_type]}",
-    )
+    for records, describe in _linked_histories(deliverable):
+        entries += _entries(records, describe)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 
 
-GRID_LABELS = {
-    "outside": "Outside window",
-    "finished": "Finished earlier",
-    "not_open": "Not open yet",
-    "missing": "Update missing",
-    "overdue": "Overdue: update missing",
-}
-
-
-@dataclass
-class GridCell:
-    number: int
-    status: str | None  # a Status value, when there is an update
-    state: str  # "done" or one of GRID_LABELS
-
-    @property
-    def label(self) -> str:
-        if self.status:
-            return dict(Status.choices)[self.status]
-        return GRID_LABELS[self.state]
-
-    @property
-    def css(self) -> str:
-        return f"uhb-grid--{self.status or self.state}"
-
-
-def rag_grid_cells(deliverable, quarters) -> list[GridCell]:
-    """Q1–Q4 cells of one row of the RAG grid (rows annotated by `with_grid`)."""
-    cells = []
-    for quarter in quarters:
-        status = getattr(deliverable, f"status_q{quarter.number}")
-        due = getattr(deliverable, f"due_q{quarter.number}")
-        state = quarter_state(deliverable, quarter, has_update=bool(status), due=due)
-        cells.append(GridCell(quarter.number, status, state))
-    return cells
+def rag_grid_cells(deliverable, quarters) -> list[PositionPresenter]:
+    """Q1–Q4 cells of one row of the RAG grid (rows annotated by `with_positions`)."""
+    return [PositionPresenter.for_row(deliverable, f"_q{q.number}") for q in quarters]

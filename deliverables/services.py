@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from deliverables.models import Deliverable, StatusUpdate
-from objectives.roles import is_plan_admin
 
 
 class UpdateConflict(Exception):
@@ -30,22 +29,17 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
     if not Deliverable.objects.editable_by(user).filter(pk=update.deliverable_id).exists():
         raise PermissionDenied("You cannot update this deliverable.")
     quarter = update.quarter
-    correcting = not quarter.is_open
-    if correcting and not (
-        is_plan_admin(user) and user.has_perm("objectives.correct_closed_quarter")
-    ):
-        raise QuarterClosed(
-            f"{quarter.label} is {quarter.get_state_display().lower()}: updates can only be "
-            "made while a quarter is open. Ask a plan administrator if this needs correcting."
-        )
+    access = quarter.write_access(user, "updates")
+    if not access.allowed:
+        raise QuarterClosed(access.reason)
     if update.pk is None:
         _check_first_save(update, expected_version)
     else:
         _claim_version(update, expected_version)
     update.updated_by = user
     update._history_user = user  # the author, whether called from a request or not
-    update.corrected_after_close = update.corrected_after_close or quarter.is_closed
-    if quarter.is_closed:
+    update.corrected_after_close = update.corrected_after_close or access.correction
+    if access.correction:
         update._change_reason = (
             f"Corrected by a plan administrator after {quarter.short_label} closed"
         )

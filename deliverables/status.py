@@ -39,8 +39,6 @@ MEANINGS = {
     Status.CLOSED: "No longer pursued: give the reason. No further updates are needed.",
 }
 
-# Statuses that end a deliverable's reporting: no updates are needed in later quarters.
-FINISHED = (Status.COMPLETE, Status.CLOSED)
 # Statuses that need an expected completion, recovery or deferral date.
 NEEDS_DATE = (Status.AMBER, Status.RED, Status.DEFERRED)
 # Statuses that always need a reason, even when unchanged.

@@ -1,21 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from deliverables import exports, presenters, rollups
+from deliverables import presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import StatusUpdateForm
 from deliverables.models import Deliverable, StatusUpdate
+from deliverables.presenters import PositionPresenter
 from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
 from objectives.models import Quarter
-
-LIST_PAGE_SIZE = 50
 
 
 @require_GET
@@ -70,7 +68,12 @@ def update_edit(request, pk, number):
         )
         return redirect(_next_url(request, deliverable))
     if request.htmx:
-        deliverable = Deliverable.objects.with_plan_details().with_update_in(quarter).get(pk=pk)
+        deliverable = (
+            Deliverable.objects.with_plan_details()
+            .with_status_in(quarter)
+            .with_update_in(quarter)
+            .get(pk=pk)
+        )
         row = _row(deliverable, quarter, form=None if saved else form)
         context = {"row": row, "quarter": quarter, "conflict": conflict, "just_saved": saved}
         return render(request, "deliverables/my_updates.html#update-row", context)
@@ -85,6 +88,7 @@ def update_edit(request, pk, number):
         )
         .first(),
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        "access": quarter.write_access(request.user),
     }
     return render(request, "deliverables/statusupdate_form.html", context, status=200)
 
@@ -102,17 +106,20 @@ def deliverable_detail(request, pk):
 
 
 def _row(deliverable, quarter, form=None):
+    """One row of My updates; `deliverable` is annotated by `with_status_in(quarter)`."""
     update = deliverable.quarter_update
     instance = update or StatusUpdate(deliverable=deliverable, quarter=quarter)
-    group = "done" if update else "missing"
-    if deliverable.is_overdue_in(quarter):
-        group = "overdue"
+    group = "overdue" if deliverable.is_overdue else ("done" if update else "missing")
     return {
         "deliverable": deliverable,
         "update": update,
         "previous": deliverable.previous_update,
+        "position": PositionPresenter.for_row(deliverable),
         "group": group,
-        "form": form or StatusUpdateForm(instance=instance, prefix=f"d{deliverable.pk}"),
+        "form": form
+        or StatusUpdateForm(
+            instance=instance, prefix=f"d{deliverable.pk}", previous=deliverable.previous_update
+        ),
     }
 
 
@@ -133,68 +140,6 @@ def _next_url(request, deliverable):
 
 
 @require_GET
-@permission_required("deliverables.view_deliverable", raise_exception=True)
-def deliverable_list(request):
-    """The plan's deliverables, filtered by anything in the URL, with their status in a quarter."""
-    filterset = DeliverableFilter(request.GET or None)
-    page = Paginator(filterset.qs.with_plan_details(), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(
-        request,
-        "deliverables/deliverable_list.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "quarter": filterset.quarter_obj,
-            "query": filterset.query_string(),
-        },
-    )
-
-
-@require_GET
-@permission_required("deliverables.view_deliverable", raise_exception=True)
-def deliverable_export(request, format):
-    """The filtered list as CSV or XLSX: the plan's columns, then the quarter's update."""
-    filterset = DeliverableFilter(request.GET or None)
-    quarter = filterset.quarter_obj
-    if quarter is None:
-        raise Http404("No plan has been loaded yet.")
-    deliverables = filterset.qs.with_plan_details().with_update_in(quarter)
-    rows, columns = exports.rows_for(deliverables, quarter), exports.columns_for(quarter)
-    name = exports.file_name(quarter, filterset.description(), format)
-    if format == "xlsx":
-        content = exports.to_xlsx(rows, columns, title=f"Q{quarter.number}")
-        response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.to_csv(rows, columns), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@permission_required("objectives.view_plan", raise_exception=True)
-def dashboard(request):
-    """The plan at a glance for a quarter: totals, then each theme, owner and assurance group."""
-    filterset = DeliverableFilter(request.GET or None)
-    quarter = filterset.quarter_obj
-    if quarter is None:
-        raise Http404("No plan has been loaded yet.")
-    themes = rollups.by_theme(quarter)
-    context = {
-        "filter": filterset,
-        "quarter": quarter,
-        "totals": rollups.totals(themes, quarter),
-        "themes": themes,
-        "owners": rollups.by_owner(quarter),
-        "groups": rollups.by_assurance_group(quarter),
-        "legend": rollups.legend(),
-        "statuses": rollups.STATUS_COLUMNS,
-    }
-    return render(request, "deliverables/dashboard.html", context)
-
-
-@require_GET
 @permission_required("objectives.view_plan", raise_exception=True)
 def rag_grid(request):
     """Every deliverable × Q1–Q4: the one page a board member scans."""
@@ -204,7 +149,10 @@ def rag_grid(request):
         raise Http404("No plan has been loaded yet.")
     quarters = list(plan.quarters.all())
     deliverables = (
-        Deliverable.objects.in_plan(plan).with_plan_details().with_grid(quarters).natural_order()
+        Deliverable.objects.in_plan(plan)
+        .with_plan_details()
+        .with_positions(quarters)
+        .natural_order()
     )
     rows = [(d, presenters.rag_grid_cells(d, quarters)) for d in deliverables]
     return render(

@@ -4,11 +4,17 @@ from django import forms
 
 
 class RadioSelectWithHints(forms.RadioSelect):
-    """Radios whose options each carry a hint, shown under the option (NHS.UK radios)."""
+    """Radios whose options each carry a hint, shown under the option (NHS.UK radios).
 
-    def __init__(self, *args, hints=None, **kwargs):
+    `conditionals` maps an option's value to the names of other fields of the same form that
+    belong to it: they are revealed under that option when it is chosen (the NHS.UK conditional
+    reveal). Without JavaScript they all show, each with its own hint saying when it is needed.
+    """
+
+    def __init__(self, *args, hints=None, conditionals=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.hints = dict(hints or {})
+        self.conditionals = {str(k): list(v) for k, v in (conditionals or {}).items()}
 
 
 class DateInput(forms.MultiWidget):

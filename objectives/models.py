@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 from django.conf import settings
@@ -5,12 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from objectives.quarters import (
-    QUARTER_NUMBERS,
-    QuarterDates,
-    parse_financial_year,
-    quarter_for_date,
-)
+from objectives.quarters import QUARTER_NUMBERS, QuarterDates, parse_financial_year
+from objectives.roles import is_plan_admin
 
 
 class PlanQuerySet(models.QuerySet):
@@ -62,17 +59,28 @@ class Plan(models.Model):
     def quarter_dates(self, number: int) -> QuarterDates:
         return QuarterDates(self.first_year, number)
 
-    def quarter_number_on(self, day: datetime.date) -> int | None:
-        """The quarter of this plan that contains `day`, or None if the day is outside it."""
-        first_year, number = quarter_for_date(day)
-        return number if first_year == self.first_year else None
-
     def ensure_quarters(self):
         """Create any of the plan's four quarters that do not exist yet."""
         existing = set(self.quarters.values_list("number", flat=True))
         Quarter.objects.bulk_create(
             [Quarter(plan=self, number=n) for n in QUARTER_NUMBERS if n not in existing]
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteAccess:
+    """Whether a person may write (an update or a review) in a quarter, and how."""
+
+    allowed: bool
+    correction: bool = False  # a plan administrator's recorded change to a closed quarter
+    reason: str = ""  # why not, in words for the person
+
+
+# What is written in a quarter, for the messages: updates (executives) or assurance (groups).
+_WRITTEN = {
+    "updates": "updates can only be made",
+    "assurance": "assurance can only be recorded",
+}
 
 
 class QuarterQuerySet(models.QuerySet):
@@ -150,6 +158,29 @@ class Quarter(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
+
+    def write_access(self, user, what: str = "updates") -> WriteAccess:
+        """The one rule for writing in this quarter, for updates and reviews alike.
+
+        Open: yes (who may write which row is the row's own rule: `editable_by`,
+        `reviewable_by`). Closed: only a plan administrator with the correction permission, and
+        then as a recorded correction. Not open yet: nobody, administrators included.
+        """
+        if self.is_open:
+            return WriteAccess(True)
+        if (
+            self.is_closed
+            and is_plan_admin(user)
+            and user.has_perm("objectives.correct_closed_quarter")
+        ):
+            return WriteAccess(True, correction=True)
+        reason = (
+            f"{self.label} is {self.get_state_display().lower()}: {_WRITTEN[what]} while a "
+            "quarter is open."
+        )
+        if self.is_closed:
+            reason += " Ask a plan administrator if this needs correcting."
+        return WriteAccess(False, reason=reason)
 
     def previous(self):
         """The quarter before this one in the same plan, or None for Q1."""

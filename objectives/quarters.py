@@ -82,13 +82,6 @@ def parse_financial_year(label: str) -> int:
     return first
 
 
-def quarter_for_date(day: datetime.date) -> tuple[int, int]:
-    """The (first year of the financial year, quarter number) that contains `day`."""
-    if day.month >= 4:
-        return day.year, (day.month - 4) // 3 + 1
-    return day.year - 1, 4
-
-
 # "Q1", "Q1-4", "Q1-Q3", "Q1 – Q4", "From Q1"; dashes may be hyphens or en/em dashes.
 _DASH = r"\s*[-–—]\s*"
 _SINGLE_RE = re.compile(r"^Q(?P<start>\d+)$", re.IGNORECASE)

@@ -6,6 +6,5 @@ app_name = "objectives"
 
 urlpatterns = [
     path("plan/", views.plan_overview, name="plan_overview"),
-    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("plan/<int:pk>/", views.plan_overview, name="plan_detail"),
 ]

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -27,10 +27,3 @@ def plan_overview(request, pk=None):
         "objectives/plan_detail.html",
         {"plan": plan, "themes": themes, "plans": Plan.objects.latest_first()},
     )
-
-
-@require_GET
-@login_not_required
-def accessibility_statement(request):
-    """Public-sector sites publish one; it is readable before signing in."""
-    return render(request, "accessibility.html")

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from objectives.models import Quarter
-from objectives.roles import PLAN_ADMINISTRATORS, VIEWERS
 from tests.assurance.factories import AssuranceGroupFactory  # noqa: F401 - re-exported
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory  # noqa: F401
 from tests.factories import UserFactory
@@ -64,7 +64,7 @@ def user(db):
     """A signed-in reader: a viewer."""
     from django.contrib.auth.models import Group
 
-    from objectives.roles import VIEWERS
+    from core.roles import VIEWERS
 
     someone = get_user_model().objects.create_user("someone", password="a-strong-test-password")
     someone.groups.add(Group.objects.get(name=VIEWERS))

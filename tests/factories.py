@@ -2,8 +2,6 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from objectives.roles import sync_user_role_groups
-
 
 class UserFactory(factory.django.DjangoModelFactory):
     """A user; role=<group name>, owners=[Owner...] and assurance_groups=[...] give roles."""
@@ -29,11 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             for owner in extracted:
                 owner.users.add(user)
-            sync_user_role_groups(user)
 
     @factory.post_generation
     def assurance_groups(user, create, extracted, **kwargs):
         if create and extracted:
             for group in extracted:
                 group.secretaries.add(user)
-            sync_user_role_groups(user)

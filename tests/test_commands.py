@@ -133,11 +133,7 @@ class TestPeopleInAdmin:
             "is_active": "on",
             "date_joined_0": "2021-04-01",
             "date_joined_1": "09:00:00",
-            "Owner_users-TOTAL_FORMS": "1",
-            "Owner_users-INITIAL_FORMS": "0",
-            "Owner_users-0-owner": cdo.pk,
-            "AssuranceGroup_secretaries-TOTAL_FORMS": "0",
-            "AssuranceGroup_secretaries-INITIAL_FORMS": "0",
+            "owners": [cdo.pk],
         }
         response = admin_client.post(url, data)
         assert response.status_code == 302, response.content.decode()[:3000]

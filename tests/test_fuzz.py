@@ -84,9 +84,14 @@ class TestForms:
             f"d{pk}-reason_for_change": reason,
             f"d{pk}-risks": risks,
             f"d{pk}-next_steps": narrative[:10],
-            f"d{pk}-expected_date_day": day,
-            f"d{pk}-expected_date_month": month,
-            f"d{pk}-expected_date_year": year,
+            # Every status's own date and reason inputs get the same fuzzed text.
+            **{
+                f"d{pk}-{name}_{part}": value
+                for name in ("amber_date", "red_date", "deferred_date")
+                for part, value in (("day", day), ("month", month), ("year", year))
+            },
+            f"d{pk}-deferred_reason": reason,
+            f"d{pk}-closed_reason": reason,
             f"d{pk}-version": version,
         }
         before = list(StatusUpdate.objects.values_list("version", "narrative"))
@@ -145,12 +150,12 @@ PARAMS = [
     "group",
 ]
 PAGES = [
-    "deliverables:list",
-    "deliverables:dashboard",
+    "assurance:deliverable_list",
+    "assurance:dashboard",
     "deliverables:rag_grid",
     "assurance:board_report",
     "assurance:my_groups",
-    "deliverables:export",
+    "assurance:deliverable_export",
     "assurance:board_report_xlsx",
 ]
 
@@ -166,6 +171,6 @@ class TestQueryParameters:
     )
     def test_any_query_string(self, client, people, hand_built, page, params):
         client.force_login(people["secretary"])
-        args = ["csv"] if page == "deliverables:export" else []
+        args = ["csv"] if page == "assurance:deliverable_export" else []
         response = client.get(reverse(page, args=args), params)
         assert response.status_code == 200

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance.models import AssuranceReview
+from core.roles import PLAN_ADMINISTRATORS
 from objectives.models import Quarter
-from objectives.roles import PLAN_ADMINISTRATORS
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.factories import UserFactory
@@ -15,12 +15,12 @@ from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFacto
 
 PAGES = [
     ("home", {}),
-    ("deliverables:dashboard", {}),
+    ("assurance:dashboard", {}),
     ("deliverables:rag_grid", {}),
-    ("deliverables:list", {}),
-    ("deliverables:list", {"query": "status=green&owner=CDO"}),
-    ("deliverables:export", {"args": ["csv"]}),
-    ("deliverables:export", {"args": ["xlsx"]}),
+    ("assurance:deliverable_list", {}),
+    ("assurance:deliverable_list", {"query": "status=green&owner=CDO"}),
+    ("assurance:deliverable_export", {"args": ["csv"]}),
+    ("assurance:deliverable_export", {"args": ["xlsx"]}),
     ("deliverables:my_updates", {}),
     ("deliverables:detail", {"args": ["first"]}),
     ("assurance:my_groups", {}),

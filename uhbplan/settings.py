@@ -58,12 +58,13 @@ INSTALLED_APPS = [
     "objectives",
     "deliverables",
     "assurance",
+    "core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "uhbplan.middleware.AdminStylesMiddleware",
+    "core.middleware.AdminStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "uhbplan.middleware.AuditLogMiddleware",
+    "core.middleware.AuditLogMiddleware",
     # Last: it must see the outcome of authentication to count failures.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,7 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "objectives.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -213,7 +214,7 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # One JSON object a line: who, what, when, outcome (see docs/security.md).
-        "json": {"()": "uhbplan.logging.JsonFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},

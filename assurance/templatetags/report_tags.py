@@ -3,7 +3,6 @@ import datetime
 from django import template
 
 from assurance.models import LEVEL_TAGS
-from deliverables.templatetags.rollup_tags import status_tag_class
 
 register = template.Library()
 
@@ -21,12 +20,6 @@ def isodate(value):
         )
     except (TypeError, ValueError):
         return None
-
-
-@register.filter
-def status_tag(status):
-    """The status's tag; red for an update that is missing (no status at all)."""
-    return status_tag_class(status) if status else "nhsuk-tag--red"
 
 
 @register.filter

@@ -21,6 +21,34 @@ def choice_hint(field, value):
 
 
 @register.filter
+def choice_conditionals(field, value):
+    """The bound fields revealed under one option of a radios field."""
+    names = getattr(field.field.widget, "conditionals", {}).get(str(value), [])
+    return [field.form[name] for name in names]
+
+
+@register.filter
+def is_revealed_field(field):
+    """True for a field that is rendered under an option of another field, not on its own."""
+    for other in field.form.fields.values():
+        for names in getattr(other.widget, "conditionals", {}).values():
+            if field.name in names:
+                return True
+    return False
+
+
+@register.filter
+def shows_optional(field):
+    """Say "(optional)" only for a field that is never required: one that some answers require
+    (`field.sometimes_required`) says when in its hint instead."""
+    return not (
+        field.field.required
+        or getattr(field.form, "hide_optional", False)
+        or getattr(field.field, "sometimes_required", False)
+    )
+
+
+@register.filter
 def error_anchor(field):
     """Where the error summary links to: the first input a user must correct."""
     if getattr(field.field.widget, "nhsuk_date", False):

@@ -99,9 +99,9 @@ class TestFrozenAtClose:
                 f"d{a1.pk}-status": "red",
                 f"d{a1.pk}-narrative": "Corrected later",
                 f"d{a1.pk}-reason_for_change": "Data error",
-                f"d{a1.pk}-expected_date_day": "1",
-                f"d{a1.pk}-expected_date_month": "3",
-                f"d{a1.pk}-expected_date_year": "2022",
+                f"d{a1.pk}-red_date_day": "1",
+                f"d{a1.pk}-red_date_month": "3",
+                f"d{a1.pk}-red_date_year": "2022",
                 f"d{a1.pk}-version": str(update.version),
             },
         )

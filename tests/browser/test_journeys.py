@@ -42,13 +42,13 @@ def test_executive(site, new_page):
     links = page.locator(f"#{row_id} .nhsuk-error-summary a")
     assert links.count() == 2  # progress and the expected date
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert f"#id_d{pk}-narrative" in hrefs and f"#id_d{pk}-expected_date_0" in hrefs
+    assert f"#id_d{pk}-narrative" in hrefs and f"#id_d{pk}-amber_date_0" in hrefs
     check_page(page)
 
     # Now correct it, still with the keyboard, and save in place (htmx).
     tab_to(page, f"#id_d{pk}-narrative")
     page.keyboard.type("Supplier two weeks late; recovery plan agreed.")
-    tab_to(page, f"#id_d{pk}-expected_date_0")
+    tab_to(page, f"#id_d{pk}-amber_date_0")
     page.keyboard.type("31")
     page.keyboard.press("Tab")
     page.keyboard.type("12")

@@ -1,8 +1,8 @@
 import factory
 
+from assurance.models import DeliverableAssuranceGroup
 from deliverables.models import (
     Deliverable,
-    DeliverableAssuranceGroup,
     DeliverableOwner,
     Owner,
     StatusUpdate,

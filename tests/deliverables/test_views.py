@@ -133,8 +133,8 @@ class TestPermissionMatrix:
             ("cdo", "deliverables:my_updates"),
             ("delegate", "deliverables:my_updates"),
             ("secretary", "assurance:my_groups"),
-            ("viewer", "deliverables:dashboard"),
-            ("admin", "deliverables:dashboard"),
+            ("viewer", "assurance:dashboard"),
+            ("admin", "assurance:dashboard"),
         ],
     )
     def test_home_sends_each_role_to_its_landing_page(self, client, people, role, landing):
@@ -267,9 +267,9 @@ class TestSaving:
             cdo_deliverable,
             status="amber",
             narrative="Supplier late",
-            expected_date_day="31",
-            expected_date_month="2",
-            expected_date_year="2022",
+            amber_date_day="31",
+            amber_date_month="2",
+            amber_date_year="2022",
         )
         response = client.post(url, data)
         page = response.content.decode()
@@ -279,7 +279,7 @@ class TestSaving:
             "Give the reason the status changed from On track (Green) to At risk (Amber)." in page
         )
         assert "Enter a real date, for example 31 3 2022." in page
-        assert f'href="#id_d{cdo_deliverable.pk}-expected_date_0"' in page
+        assert f'href="#id_d{cdo_deliverable.pk}-amber_date_0"' in page
         assert "Supplier late" in page
         assert not StatusUpdate.objects.filter(quarter=q2).exists()
 
@@ -352,9 +352,9 @@ class TestDeliverablePage:
                 status="amber",
                 narrative="Second text",
                 version="1",
-                expected_date_day="1",
-                expected_date_month="12",
-                expected_date_year="2021",
+                amber_date_day="1",
+                amber_date_month="12",
+                amber_date_year="2021",
             ),
         )
         client.force_login(people["viewer"])

@@ -42,12 +42,6 @@ class TestPlan:
             plan.full_clean()
         assert "financial_year" in error.value.message_dict
 
-    def test_quarter_number_on_a_day(self):
-        plan = PlanFactory()
-        assert plan.quarter_number_on(datetime.date(2021, 8, 15)) == 2
-        assert plan.quarter_number_on(datetime.date(2022, 2, 1)) == 4
-        assert plan.quarter_number_on(datetime.date(2022, 4, 1)) is None
-
 
 @pytest.mark.django_db
 class TestConstraints:

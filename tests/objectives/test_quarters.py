@@ -7,7 +7,6 @@ from objectives.quarters import (
     QuarterDates,
     parse_delivery_window,
     parse_financial_year,
-    quarter_for_date,
 )
 
 
@@ -37,19 +36,6 @@ class TestQuarterDates:
     def test_no_fifth_quarter(self, number):
         with pytest.raises(ValueError):
             QuarterDates(2021, number)
-
-    @pytest.mark.parametrize(
-        ("day", "expected"),
-        [
-            (datetime.date(2021, 4, 1), (2021, 1)),
-            (datetime.date(2021, 9, 30), (2021, 2)),
-            (datetime.date(2021, 12, 31), (2021, 3)),
-            (datetime.date(2022, 1, 1), (2021, 4)),
-            (datetime.date(2022, 3, 31), (2021, 4)),
-        ],
-    )
-    def test_quarter_for_date(self, day, expected):
-        assert quarter_for_date(day) == expected
 
 
 class TestFinancialYear:

@@ -98,7 +98,7 @@ class TestSignInRequired:
         )
         assert response.redirect_chain == [
             (reverse("home"), 302),
-            (reverse("deliverables:dashboard"), 302),
+            (reverse("assurance:dashboard"), 302),
         ]
         assert response.status_code == 200
 
@@ -110,7 +110,7 @@ class TestSignInRequired:
         assert "ask a plan administrator" in response.content.decode()
 
 
-PUBLIC = {"login", "objectives:accessibility", "healthz", "readyz"}
+PUBLIC = {"login", "accessibility", "healthz", "readyz"}
 
 
 def _project_urls(resolver, prefix="", namespace=""):
@@ -133,9 +133,9 @@ def _project_urls(resolver, prefix="", namespace=""):
 
 @pytest.mark.django_db
 def test_accessibility_statement_is_linked_from_every_footer(client, user):
-    link = f'href="{reverse("objectives:accessibility")}">Accessibility statement</a>'
+    link = f'href="{reverse("accessibility")}">Accessibility statement</a>'
     assert link in client.get(reverse("login")).content.decode()
     client.force_login(user)
-    page = client.get(reverse("objectives:accessibility")).content.decode()
+    page = client.get(reverse("accessibility")).content.decode()
     assert "<h1>Accessibility statement for the Strategy Implementation Plan service</h1>" in page
     assert link in page

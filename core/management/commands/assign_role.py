@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assurance.models import AssuranceGroup
+from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Owner
-from objectives.roles import PLAN_ADMINISTRATORS, VIEWERS, sync_user_role_groups
 
 
 class Command(BaseCommand):
@@ -50,7 +50,6 @@ class Command(BaseCommand):
                 user.save(update_fields=["is_staff"])
             if viewer:
                 self._toggle(user, VIEWERS, remove)
-            sync_user_role_groups(user)
         self.stdout.write(self.style.SUCCESS(self._summary(user)))
 
     def _find(self, model, codes, lookup):

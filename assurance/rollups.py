@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from assurance.models import AssuranceGroup
 from deliverables.models import Deliverable, Owner
+from deliverables.positions import AWAITING, Position
 from deliverables.status import MEANINGS, Status
 
 # The order of a stacked bar: best news to worst, then the ones outside the BRAG scale.
@@ -32,7 +34,7 @@ def _counts():
     counts = {
         "total": Count("pk", distinct=True),
         "due": Count("pk", filter=due, distinct=True),
-        MISSING: Count("pk", filter=due & Q(status_now__isnull=True), distinct=True),
+        MISSING: Count("pk", filter=Q(position__in=AWAITING), distinct=True),
         "overdue": Count("pk", filter=Q(is_overdue=True), distinct=True),
         "completed": Count("pk", filter=Q(is_complete=True), distinct=True),
     }
@@ -94,7 +96,7 @@ class RollupRow:
             **self.filter_params,
             **metric,
         }
-        return reverse("deliverables:list") + "?" + urlencode(params)
+        return reverse("assurance:deliverable_list") + "?" + urlencode(params)
 
     def status_count(self, status) -> int:
         return self.numbers[f"status_{status}"]
@@ -120,7 +122,7 @@ def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
         row.segments.append(
             Segment(
                 MISSING,
-                "Update missing",
+                Position.MISSING.label,
                 numbers[MISSING],
                 100 * numbers[MISSING] / due,
                 BAR_CLASSES[MISSING],
@@ -154,8 +156,7 @@ def by_owner(quarter) -> list[RollupRow]:
 
 def by_assurance_group(quarter) -> list[RollupRow]:
     grouped = _grouped(quarter, "assurance_groups")
-    model = Deliverable.assurance_groups.field.related_model
-    groups = sorted(model.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
+    groups = sorted(AssuranceGroup.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
     return [
         _row(
             group.label, group.full_name, {"assurance_group": group.pk}, grouped[group.pk], quarter
@@ -185,7 +186,7 @@ def _grouped(quarter, by: str) -> dict:
 def legend() -> list[tuple[str, str, str]]:
     """(label, meaning, css) for each bar colour, for the key under the bars."""
     items = [(Status(s).label, MEANINGS[s], BAR_CLASSES[s]) for s in BAR_ORDER]
-    items.append(("Update missing", "Due this quarter, no update yet.", BAR_CLASSES[MISSING]))
+    items.append((Position.MISSING.label, "Due this quarter, no update yet.", BAR_CLASSES[MISSING]))
     return items
 
 

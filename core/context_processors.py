@@ -17,9 +17,9 @@ def navigation(request):
     if user.assurance_groups.exists():
         items.append(("assurance:my_groups", "My groups"))
     items += [
-        ("deliverables:dashboard", "Dashboard"),
+        ("assurance:dashboard", "Dashboard"),
         ("deliverables:rag_grid", "RAG grid"),
-        ("deliverables:list", "Deliverables"),
+        ("assurance:deliverable_list", "Deliverables"),
         ("assurance:board_report", "Board report"),
         ("objectives:plan_overview", "The plan"),
     ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from deliverables import rollups
+from assurance import rollups
 
 
 @pytest.mark.django_db

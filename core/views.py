@@ -1,4 +1,5 @@
-"""Project-wide responses: health checks and error pages that must work without the database."""
+"""Site-wide pages: the home router, health checks, the accessibility statement, and error
+pages that must work without the database."""
 
 import logging
 import sys
@@ -6,6 +7,7 @@ import sys
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -52,3 +54,21 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+@require_GET
+def home(request):
+    """Send each person to the page they came for."""
+    user = request.user
+    if user.has_perm("deliverables.change_statusupdate") and user.owners.exists():
+        return redirect("deliverables:my_updates")
+    if user.assurance_groups.exists():
+        return redirect("assurance:my_groups")
+    return redirect("assurance:dashboard")
+
+
+@require_GET
+@login_not_required
+def accessibility_statement(request):
+    """Public-sector sites publish one; it is readable before signing in."""
+    return render(request, "accessibility.html")

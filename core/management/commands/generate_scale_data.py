@@ -6,10 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from assurance.models import AssuranceGroup, AssuranceReview, Level
+from assurance.models import AssuranceGroup, AssuranceReview, DeliverableAssuranceGroup, Level
 from deliverables.models import (
     Deliverable,
-    DeliverableAssuranceGroup,
     DeliverableOwner,
     Owner,
     StatusUpdate,

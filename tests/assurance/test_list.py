@@ -24,7 +24,7 @@ def reader(client, people):
 
 
 def get_list(client, query=""):
-    return client.get(reverse("deliverables:list") + "?" + query)
+    return client.get(reverse("assurance:deliverable_list") + "?" + query)
 
 
 @pytest.mark.django_db
@@ -124,13 +124,14 @@ class TestFilters:
     def test_list_shows_status_and_missing(self, reader, hand_built):
         page = get_list(reader, "quarter=2").content.decode()
         assert "At risk (Amber)" in page and "Update missing" in page and "Overdue" in page
-        assert "No update due" in page  # 1.5 complete earlier, 1.6 not started yet
+        # 1.5 complete earlier, 1.6 before its window: each says why it has no update.
+        assert "Completed earlier" in page and "Not in its window yet" in page
 
 
 @pytest.mark.django_db
 class TestDashboardLinks:
     def test_every_number_links_to_a_list_of_exactly_that_many(self, reader, hand_built):
-        page = reader.get(reverse("deliverables:dashboard") + "?quarter=2").content.decode()
+        page = reader.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
         links = re.findall(r'<a href="(/deliverables/\?[^"]+)">(\d+)</a>', page)
         assert len(links) > 20
         for url, number in links:
@@ -138,18 +139,18 @@ class TestDashboardLinks:
             assert response.context["page"].paginator.count == int(number), url
 
     def test_bars_and_table_are_on_the_page(self, reader, hand_built):
-        page = reader.get(reverse("deliverables:dashboard") + "?quarter=2").content.decode()
+        page = reader.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
         assert page.count('<svg class="uhb-bar"') == 3  # totals and two themes
         assert "Deliverables by theme" in page and "Deliverables by executive owner" in page
         assert "Deliverables by assurance group" in page
         assert "Theme 1: A" in page or "Theme 1</a>" in page
 
     def test_defaults_to_the_open_quarter(self, reader, hand_built):
-        response = reader.get(reverse("deliverables:dashboard"))
+        response = reader.get(reverse("assurance:dashboard"))
         assert response.context["quarter"].number == 2
 
     def test_no_plan_is_a_404(self, reader):
-        assert reader.get(reverse("deliverables:dashboard")).status_code == 404
+        assert reader.get(reverse("assurance:dashboard")).status_code == 404
 
 
 @pytest.mark.django_db
@@ -160,31 +161,33 @@ class TestRagGrid:
         assert rows["1.1"] == [
             "On track (Green)",
             "At risk (Amber)",
-            "Not open yet",
-            "Not open yet",
+            "Quarter not open yet",
+            "Quarter not open yet",
         ]
         assert rows["1.4"] == [
             "At risk (Amber)",
             "Overdue: update missing",
-            "Not open yet",
-            "Not open yet",
+            "Quarter not open yet",
+            "Quarter not open yet",
         ]
         assert rows["1.5"] == [
             "Complete (Blue)",
-            "Finished earlier",
-            "Finished earlier",
-            "Finished earlier",
+            "Completed earlier",
+            "Completed earlier",
+            "Completed earlier",
         ]
-        assert rows["1.6"][:2] == ["Outside window", "Outside window"]
+        assert rows["1.6"][:2] == ["Not in its window yet", "Not in its window yet"]
         assert rows["1.3"][1] == "Update missing"
         page = response.content.decode()
-        assert "uhb-grid--outside" in page and "uhb-grid--missing" in page
+        assert "uhb-grid--not_in_window" in page and "uhb-grid--missing" in page
 
 
 @pytest.mark.django_db
 class TestExports:
     def test_csv_of_a_filtered_view(self, reader, hand_built):
-        response = reader.get(reverse("deliverables:export", args=["csv"]) + "?owner=CDO&quarter=2")
+        response = reader.get(
+            reverse("assurance:deliverable_export", args=["csv"]) + "?owner=CDO&quarter=2"
+        )
         assert response["Content-Type"] == "text/csv"
         assert (
             response["Content-Disposition"]
@@ -209,11 +212,11 @@ class TestExports:
             "At risk (Amber)",
             "x",
         )
-        assert rows[2]["status"] == "Update missing"
+        assert rows[2]["status"] == "Overdue: update missing"  # 1.4, as the grid says
 
     def test_xlsx_of_a_filtered_view(self, reader, hand_built, dhg):
         url = (
-            reverse("deliverables:export", args=["xlsx"])
+            reverse("assurance:deliverable_export", args=["xlsx"])
             + f"?assurance_group={dhg.pk}&quarter=2&missing=1"
         )
         response = reader.get(url)
@@ -226,7 +229,7 @@ class TestExports:
         Deliverable.objects.filter(number=1, objective__number=1).update(
             description="=cmd|' /C calc'!A0 <script>alert(1)</script>"
         )
-        response = reader.get(reverse("deliverables:export", args=["csv"]) + "?q=1.1")
+        response = reader.get(reverse("assurance:deliverable_export", args=["csv"]) + "?q=1.1")
         row = next(csv.DictReader(io.StringIO(response.content.decode())))
         assert row["description"].startswith("'=cmd")
 
@@ -240,7 +243,7 @@ class TestExports:
         call_command("export_plan", "--quarter", "2", stdout=out)
         rows = list(csv.DictReader(io.StringIO(out.getvalue())))
         assert len(rows) == 8 and rows[0]["status"] == "At risk (Amber)"
-        assert rows[4]["status"] == "No update needed"  # 1.5, completed in Q1
+        assert rows[4]["status"] == "Completed earlier"  # 1.5, completed in Q1
 
 
 @pytest.mark.django_db

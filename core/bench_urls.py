@@ -15,4 +15,4 @@ def floor(request):
 
 
 urlpatterns = [path("bench/floor/", floor, name="bench_floor"), *project_urlpatterns]
-handler500 = "uhbplan.views.server_error"
+handler500 = "core.views.server_error"

@@ -1,7 +1,5 @@
 from django import template
 
-from deliverables.status import TAG_CLASSES, Status
-
 register = template.Library()
 
 
@@ -14,13 +12,3 @@ def url_with(row, **metric):
 @register.filter
 def status_count(row, status):
     return row.status_count(status)
-
-
-@register.filter
-def status_tag_class(status):
-    return TAG_CLASSES.get(status, "nhsuk-tag--grey")
-
-
-@register.filter
-def status_label(status):
-    return dict(Status.choices).get(status, status)

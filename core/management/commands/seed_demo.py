@@ -7,10 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from assurance.models import AssuranceGroup
+from assurance.services import quarter_close, quarter_open
+from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
+from deliverables.services import status_update_save
 from deliverables.status import Status
 from objectives.models import Plan, Quarter
-from objectives.roles import PLAN_ADMINISTRATORS, VIEWERS, sync_user_role_groups
 
 # Known passwords: for a developer's machine only (the command refuses when DEBUG is off).
 DEMO_PASSWORD = "demo-plan-2021"
@@ -78,33 +80,47 @@ class Command(BaseCommand):
             group.secretaries.add(user)
         if role_group:
             user.groups.add(Group.objects.get_or_create(name=role_group)[0])
-        sync_user_role_groups(user)
         return user
 
     def _updates(self, plan, admin):
-        """Q1 closed with every update in; Q2 open with about half in. Existing ones are kept."""
+        """Q1 closed with every update in; Q2 open with about half in. Existing ones are kept.
+
+        Everything goes through the services a person's clicks use: Q1 is opened, updated and
+        closed (so its board report is frozen, as any closed quarter's is), then Q2 is opened.
+        """
         q1, q2 = plan.quarters.get(number=1), plan.quarters.get(number=2)
-        if not plan.quarters.filter(state=Quarter.State.OPEN).exists():
-            Quarter.objects.filter(pk=q1.pk).update(
-                state=Quarter.State.CLOSED, deadline=datetime.date(2021, 7, 16)
-            )
-            Quarter.objects.filter(pk=q2.pk).update(
-                state=Quarter.State.OPEN, deadline=datetime.date(2021, 10, 15)
-            )
+        if not plan.quarters.exclude(state=Quarter.State.UPCOMING).exists():
+            Quarter.objects.filter(pk=q1.pk).update(deadline=datetime.date(2021, 7, 16))
+            Quarter.objects.filter(pk=q2.pk).update(deadline=datetime.date(2021, 10, 15))
             q1.refresh_from_db()
-            q2.refresh_from_db()
+            quarter_open(quarter=q1, user=admin)
         written = 0
-        due_in_q1 = set(Deliverable.objects.requiring_update_in(q1).values_list("pk", flat=True))
-        deliverables = Deliverable.objects.in_plan(plan).with_plan_details().natural_order()
+        deliverables = list(Deliverable.objects.in_plan(plan).with_plan_details().natural_order())
+        q1.refresh_from_db()
+        q1_statuses = {}
+        if q1.is_open:
+            due_in_q1 = set(
+                Deliverable.objects.requiring_update_in(q1).values_list("pk", flat=True)
+            )
+            for index, deliverable in enumerate(deliverables):
+                if deliverable.pk in due_in_q1:
+                    q1_statuses[deliverable.pk] = self._q1_status(deliverable, index)
+                    written += self._write(deliverable, q1, q1_statuses[deliverable.pk], None)
+            quarter_close(quarter=q1, user=admin)
+            quarter_open(quarter=q2, user=admin)
+        else:
+            q1_statuses = dict(q1.updates.values_list("deliverable_id", "status"))
+        q2.refresh_from_db()
+        if not q2.is_open:
+            return written
         for index, deliverable in enumerate(deliverables):
-            author = self._author(deliverable, admin)
-            q1_status = self._q1_status(deliverable, index) if deliverable.pk in due_in_q1 else None
-            if q1_status:
-                written += self._write(deliverable, q1, q1_status, author, None)
+            q1_status = q1_statuses.get(deliverable.pk)
             if q1_status in (Status.COMPLETE, Status.CLOSED) or index % 2:
                 continue  # Q2: finished ones need nothing; every other one is still missing
             q2_status = self._q2_status(q1_status, index)
-            written += self._write(deliverable, q2, q2_status, author, q1_status)
+            if q2_status == Status.GREEN and deliverable.is_past_window_in(q2):
+                q2_status = Status.AMBER  # past its window, it cannot be on track
+            written += self._write(deliverable, q2, q2_status, q1_status)
         return written
 
     def _q1_status(self, deliverable, index):
@@ -130,16 +146,18 @@ class Command(BaseCommand):
             return Status.GREEN
         return q1_status
 
-    def _author(self, deliverable, admin):
+    def _author(self, deliverable):
+        """The first owner's executive, else the plan administrator (who may write any)."""
         for owner in deliverable.ordered_owners:
             person = owner.users.order_by("username").first()
             if person:
                 return person
-        return admin
+        return get_user_model().objects.get(username="admin")
 
-    def _write(self, deliverable, quarter, status, author, previous_status):
+    def _write(self, deliverable, quarter, status, previous_status):
         if StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).exists():
             return 0
+        author = self._author(deliverable)
         needs_date = status in (Status.AMBER, Status.RED)
         update = StatusUpdate(
             deliverable=deliverable,
@@ -154,11 +172,8 @@ class Command(BaseCommand):
             risks="Operational pressures on the project team." if needs_date else "",
             next_steps="Report progress to the assurance group next month.",
             expected_date=quarter.end + datetime.timedelta(days=90) if needs_date else None,
-            updated_by=author,
         )
-        update.full_clean()
-        update._history_user = author
-        update.save()
+        status_update_save(update=update, user=author, expected_version=0)
         return 1
 
     def _print_accounts(self):

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance.models import AssuranceGroup
+from core.roles import PLAN_ADMINISTRATORS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from objectives.models import Quarter
-from objectives.roles import PLAN_ADMINISTRATORS
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if quarter is None:
             raise CommandError("No open quarter: load data first (generate_scale_data).")
         with override_settings(
-            ROOT_URLCONF="uhbplan.bench_urls",
+            ROOT_URLCONF="core.bench_urls",
             SECURE_SSL_REDIRECT=False,
             DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
@@ -73,21 +73,21 @@ class Command(BaseCommand):
         update_url = reverse("deliverables:update_edit", args=[mine.pk, quarter.number])
         return [
             ("floor", "get", "/bench/floor/"),
-            ("dashboard", "get", reverse("deliverables:dashboard") + query),
+            ("dashboard", "get", reverse("assurance:dashboard") + query),
             ("rag_grid", "get", reverse("deliverables:rag_grid") + query),
-            ("list", "get", reverse("deliverables:list") + query),
+            ("list", "get", reverse("assurance:deliverable_list") + query),
             (
                 "list_filtered",
                 "get",
-                reverse("deliverables:list") + query + "&owner=CDO&status=green",
+                reverse("assurance:deliverable_list") + query + "&owner=CDO&status=green",
             ),
             ("deliverable", "get", reverse("deliverables:detail", args=[mine.pk])),
             ("my_updates", "get", reverse("deliverables:my_updates")),
             ("update_post", "post", update_url, mine, quarter),
             ("board_report", "get", reverse("assurance:board_report") + query),
             ("group_pack", "get", reverse("assurance:group_pack", args=[group.pk]) + query),
-            ("export_csv", "get", reverse("deliverables:export", args=["csv"]) + query),
-            ("export_xlsx", "get", reverse("deliverables:export", args=["xlsx"]) + query),
+            ("export_csv", "get", reverse("assurance:deliverable_export", args=["csv"]) + query),
+            ("export_xlsx", "get", reverse("assurance:deliverable_export", args=["xlsx"]) + query),
             ("admin_changelist", "get", "/admin/deliverables/deliverable/"),
         ]
 
