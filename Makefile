@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 ASSETS := node_modules/.package-lock.json
 # Tests never use a real secret; production must set SECRET_KEY (see .env.example).
-TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0
+TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0 UHBPLAN_ENV_FILE=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
 
 .PHONY: install assets run test test-postgres test-browser lint format check-migrations bench loadtest ci clean
@@ -26,12 +26,17 @@ install: $(INSTALLED) assets
 
 assets: $(ASSETS)
 
-run: install
-	DEBUG=1 $(PY) manage.py migrate --no-input
-	DEBUG=1 $(PY) manage.py load_plan
-	DEBUG=1 $(PY) manage.py seed_demo
+# .env (git-ignored) turns DEBUG on with a generated key, for `make run` and every local
+# `python manage.py ...` after it; settings read it, and real environment variables win.
+.env:
+	$(PY) tools/dev_env.py $@
+
+run: install .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_plan
+	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser tests will be SKIPPED (install it with: apt-get install -y chromium)."
@@ -62,7 +67,7 @@ bench: install
 # A bounded load test: gunicorn on loopback against PostgreSQL, 30 users for 60 seconds.
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/uhbplan_load
 # Plain HTTP on loopback: no HTTPS redirect, cookies without the Secure flag.
-LOAD_ENV := DEBUG=0 SECRET_KEY=load-test-only-key ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
+LOAD_ENV := UHBPLAN_ENV_FILE= DEBUG=0 SECRET_KEY=load-test-only-key ALLOWED_HOSTS=127.0.0.1 SECURE_SSL_REDIRECT=0 \
 	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 DATABASE_URL=$(LOAD_DB) AXES_FAILURE_LIMIT=1000
 loadtest: install
 	dropdb --if-exists -h 127.0.0.1 -U postgres uhbplan_load; createdb -h 127.0.0.1 -U postgres uhbplan_load

@@ -132,7 +132,12 @@ def position_expression(quarter, status_field: str = "status_now") -> models.Cas
 
 def overdue_condition(quarter, position_field: str = "position") -> models.Q:
     """The one statement of "overdue": past the end of its window and not finished."""
-    return models.Q(end_quarter__lt=quarter.number, **{f"{position_field}__in": UNFINISHED})
+    # An open-ended window is never past (and stays false, not NULL, in SQL).
+    return models.Q(
+        end_quarter__isnull=False,
+        end_quarter__lt=quarter.number,
+        **{f"{position_field}__in": UNFINISHED},
+    )
 
 
 def _flag(condition) -> models.ExpressionWrapper:

@@ -59,6 +59,25 @@ class TestSeedDemoUpdates:
         call_command("seed_demo", stdout=io.StringIO())
         assert StatusUpdate.objects.count() == count
 
+    def test_demo_q1_report_is_frozen_like_any_closed_quarter(self, client, settings, plan_2021):
+        from django.urls import reverse
+
+        from assurance.models import BoardReport
+
+        settings.DEBUG = True
+        call_command("seed_demo", stdout=io.StringIO())
+        q1 = plan_2021.quarters.get(number=1)
+        report = BoardReport.objects.get(quarter=q1, superseded_at__isnull=True)
+        assert report.created_by.username == "admin"
+        assert len(report.data["deliverables"]) == 63
+        assert q1.history.filter(history_change_reason="Closed").exists()
+        client.force_login(report.created_by)
+        page = client.get(reverse("assurance:board_report") + "?quarter=1").content.decode()
+        assert "This is the report as it stood when Q1 closed" in page
+        assert "Draft" not in page
+        call_command("seed_demo", stdout=io.StringIO())  # again: the frozen report stays
+        assert BoardReport.objects.filter(quarter=q1).count() == 1
+
 
 @pytest.mark.django_db
 class TestAssignRole:

@@ -13,6 +13,24 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+def read_env_file(path: str) -> None:
+    """Local development only: load KEY=VALUE lines of the git-ignored .env that `make run`
+    writes (tools/dev_env.py), so every local command sees the settings `make run` used. Real
+    environment variables win. Production sets them and has no such file; an empty
+    UHBPLAN_ENV_FILE turns this off (the test suite does)."""
+    file = Path(path) if path else None
+    if file is None or not file.is_file():
+        return
+    for line in file.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+read_env_file(os.environ.get("UHBPLAN_ENV_FILE", str(BASE_DIR / ".env")))
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value.strip() == "":

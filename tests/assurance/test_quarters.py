@@ -69,6 +69,21 @@ class TestClosing:
         assert BoardReport.objects.filter(quarter=q2).count() == 2
         assert BoardReport.objects.filter(quarter=q2, superseded_at__isnull=True).count() == 1
 
+    def test_a_reopened_quarters_report_and_pack_say_so(self, client, people, q2, dhg):
+        client.force_login(people["admin"])
+        close(client, q2)
+        reopen(client, q2)
+        for url in (
+            reverse("assurance:board_report") + "?quarter=2",
+            reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2",
+        ):
+            page = client.get(url).content.decode()
+            assert "Draft: Q2 was reopened" in page
+            assert "The report fixed when it closed is kept on record" in page
+        # A quarter that never closed is a plain draft.
+        q3_page = client.get(reverse("assurance:board_report") + "?quarter=3").content.decode()
+        assert "was reopened" not in q3_page and "Draft" in q3_page
+
     def test_cannot_open_a_second_quarter(self, client, people, plan, q2):
         client.force_login(people["admin"])
         q3 = plan.quarters.get(number=3)

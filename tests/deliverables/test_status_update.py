@@ -115,3 +115,40 @@ class TestNoUpdateOnceFinished:
         StatusUpdateFactory(deliverable=deliverable, status="complete")
         messages = errors_of(build(deliverable, number=2))
         assert "completed or closed in an earlier quarter" in str(messages)
+
+
+@pytest.mark.django_db
+class TestGreenPastTheWindow:
+    """Green means on track to deliver within the window: past the window it is refused."""
+
+    @pytest.fixture
+    def q1_only(self, plan):
+        return DeliverableFactory(
+            objective__theme__plan=plan, delivery="Q1", start_quarter=1, end_quarter=1
+        )
+
+    def test_refused_with_what_to_choose_instead(self, q1_only):
+        update = build(q1_only, 2, status="green")
+        with pytest.raises(ValidationError) as error:
+            update.full_clean()
+        message = error.value.message_dict["status"][0]
+        assert "delivery window ended in Q1" in message
+        for choice in ("At risk (Amber)", "Off track (Red)", "Complete", "Deferred", "Closed"):
+            assert choice in message
+
+    def test_green_inside_the_window_and_amber_after_it_are_fine(self, q1_only, deliverable):
+        build(q1_only, 1, status="green").full_clean()
+        build(deliverable, 4, status="green").full_clean()  # Q1-4: Q4 is still inside
+        build(
+            q1_only,
+            2,
+            status="amber",
+            reason_for_change="Late",
+            expected_date=datetime.date(2021, 9, 1),
+        ).full_clean()
+
+    def test_an_open_ended_window_is_never_past(self, plan):
+        open_ended = DeliverableFactory(
+            objective__theme__plan=plan, delivery="From Q1", start_quarter=1, end_quarter=None
+        )
+        build(open_ended, 4, status="green").full_clean()

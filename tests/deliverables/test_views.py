@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -400,3 +402,100 @@ def test_an_administrator_who_is_also_an_owner_sees_only_what_they_owe(
     rows = client.get(reverse("deliverables:my_updates")).context["groups"]
     listed = [row["deliverable"] for group in rows.values() for row in group]
     assert listed == [cdo_deliverable]  # may edit the CFO's, but does not owe it
+
+
+@pytest.mark.django_db
+class TestConditionalReveal:
+    """Each status's date and reason sit under that status (NHS.UK conditional reveal); a label
+    never says optional for a field that some status requires."""
+
+    def test_fields_are_revealed_under_the_status_that_needs_them(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        page = client.get(url).content.decode()
+        prefix = f"id_d{cdo_deliverable.pk}"
+        for index, names in [
+            (2, ["amber_date"]),
+            (3, ["red_date"]),
+            (5, ["deferred_reason", "deferred_date"]),
+            (6, ["closed_reason"]),
+        ]:
+            radio = f'id="{prefix}-status_{index}"'
+            assert f'aria-controls="{prefix}-status_{index}-conditional"' in page
+            block = page.split(f'id="{prefix}-status_{index}-conditional"')[1].split(
+                "nhsuk-radios__item"
+            )[0]
+            for name in names:
+                assert f'id="div_{prefix}-{name}"' in block, (radio, name)
+        # Without JavaScript every field shows; only the design system's script hides the
+        # unchosen ones, so each says when it is needed.
+        assert "Needed for At risk" in page and "Needed for Deferred" in page
+        assert page.count(f'id="div_{prefix}-amber_date"') == 1  # rendered once, under Amber
+
+    def test_labels_say_optional_only_when_never_required(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        page = client.get(
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        ).content.decode()
+        for label in (
+            "Reason for the change of status",
+            "Expected recovery date",
+            "Reason for deferring",
+            "Deferred to",
+            "Reason for closing",
+        ):
+            assert f"{label} (optional)" not in page and label in page
+        assert "Risks and issues (optional)" in page and "Next steps (optional)" in page
+
+    def test_deferred_saves_its_own_reason_and_date(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(
+            cdo_deliverable,
+            status="deferred",
+            deferred_reason="Waiting for the new system",
+            deferred_date_day="1",
+            deferred_date_month="2",
+            deferred_date_year="2022",
+            amber_date_day="5",  # typed under Amber before changing mind: ignored
+            amber_date_month="1",
+            amber_date_year="2022",
+        )
+        assert client.post(url, data).status_code == 302
+        update = StatusUpdate.objects.get()
+        assert update.reason_for_change == "Waiting for the new system"
+        assert update.expected_date == datetime.date(2022, 2, 1)
+        # Shown again under Deferred when the form is opened to change it.
+        page = client.get(url).content.decode()
+        assert "Waiting for the new system" in page
+
+    def test_a_missing_date_is_reported_on_the_chosen_statuss_input(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(
+            cdo_deliverable,
+            status="red",
+            reason_for_change="Slipped",
+            amber_date_day="5",
+            amber_date_month="1",
+            amber_date_year="2022",
+        )
+        page = client.post(url, data).content.decode()
+        assert f'href="#id_d{cdo_deliverable.pk}-red_date_0"' in page
+        assert "needed when the status is Off track (Red)" in page
+        assert not StatusUpdate.objects.exists()
+
+    def test_closed_without_a_reason_points_at_its_reason(
+        self, client, people, cdo_deliverable, q2
+    ):
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        page = client.post(url, form_data(cdo_deliverable, status="closed")).content.decode()
+        assert f'href="#id_d{cdo_deliverable.pk}-closed_reason"' in page
+        assert "Give the reason this deliverable is closed." in page

@@ -1,0 +1,85 @@
+"""Every `python manage.py ...` command the README shows works as written after `make run`.
+
+`make run` writes a git-ignored .env (DEBUG on, a generated key); here the same script writes
+one to a temporary place, and each command runs in a fresh process with no SECRET_KEY or DEBUG
+in its environment, as a developer's shell has after `make run`. Only the database is moved, to
+a temporary SQLite file, so the developer's own is never touched.
+"""
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# Interactive or long-running; each is run by `make run` or has its own test elsewhere.
+NOT_RUN_HERE = {
+    "createsuperuser": "interactive",
+    "runserver": "serves until stopped",
+    "collectstatic": "needs the front-end assets (tests/test_security.py runs it)",
+    "generate_scale_data": "slow; tests/test_scale.py runs it",
+    "bench": "slow; tests/test_scale.py runs it",
+}
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines():
+            line = line.split("  #")[0].strip()
+            if line.startswith("python manage.py "):
+                commands.append(line.removeprefix("python manage.py "))
+    for inline in re.findall(r"`python manage\.py ([^`]+)`", text):
+        commands.append(inline.strip())
+    return list(dict.fromkeys(commands))
+
+
+def _concrete(command: str) -> list[str]:
+    """The README's placeholders filled in: a demo account, optional parts left out."""
+    command = command.replace("USERNAME", "viewer").replace("YYYY-MM-DD", "2021-10-08")
+    command = re.sub(r"\[([^\]]*)\]", r"\1", command)  # [--dry-run] [--today ...] -> both
+    return shlex.split(command)
+
+
+@pytest.fixture(scope="module")
+def after_make_run(tmp_path_factory):
+    home = tmp_path_factory.mktemp("after-make-run")
+    env_file = home / ".env"
+    subprocess.run([sys.executable, "tools/dev_env.py", str(env_file)], cwd=ROOT, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env |= {"UHBPLAN_ENV_FILE": str(env_file), "DATABASE_URL": f"sqlite:///{home / 'db.sqlite3'}"}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=home,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    for step in (["migrate", "--no-input"], ["load_plan"], ["seed_demo"]):  # what make run does
+        done = run(*step)
+        assert done.returncode == 0, done.stderr
+    return run
+
+
+def test_the_readme_shows_commands():
+    names = {_concrete(c)[0] for c in readme_commands()}
+    assert {"migrate", "load_plan", "export_plan", "assign_role", "send_reminders"} <= names
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_readme_command_works_after_make_run(after_make_run, command):
+    args = _concrete(command)
+    if args[0] in NOT_RUN_HERE:
+        pytest.skip(f"{args[0]}: {NOT_RUN_HERE[args[0]]}")
+    done = after_make_run(*args)
+    assert done.returncode == 0, f"{command}\n{done.stderr[-2000:]}"
+    assert "Traceback" not in done.stderr
