@@ -35,6 +35,10 @@ def test_executive(site, new_page):
     page.keyboard.press("ArrowDown")  # ...and the arrows choose within it
     page.keyboard.press("ArrowDown")
     assert page.is_checked(f"#id_d{pk}-status_2")  # At risk (Amber)
+    # Its recovery date is revealed under it; the other statuses' inputs stay hidden.
+    assert page.is_visible(f"#id_d{pk}-amber_date_0")
+    assert not page.is_visible(f"#id_d{pk}-red_date_0")
+    assert not page.is_visible(f"#id_d{pk}-closed_reason")
     tab_to(page, f"#{row_id} button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#{row_id} .nhsuk-error-summary")

@@ -423,7 +423,7 @@ class TestConditionalReveal:
             (6, ["closed_reason"]),
         ]:
             radio = f'id="{prefix}-status_{index}"'
-            assert f'aria-controls="{prefix}-status_{index}-conditional"' in page
+            assert f'data-uhb-reveals="{prefix}-status_{index}-conditional"' in page
             block = page.split(f'id="{prefix}-status_{index}-conditional"')[1].split(
                 "nhsuk-radios__item"
             )[0]
