@@ -44,9 +44,7 @@ def deliverable_list(request):
 def deliverable_export(request, format):
     """The filtered list as CSV or XLSX: the plan's columns, then the quarter's update."""
     filterset = PlanFilter(request.GET or None)
-    quarter = filterset.quarter_obj
-    if quarter is None:
-        raise Http404("No plan has been loaded yet.")
+    quarter = _chosen_quarter(request, filterset)
     deliverables = filterset.qs.with_plan_details().with_update_in(quarter)
     rows, columns = exports.rows_for(deliverables, quarter), exports.columns_for(quarter)
     name = exports.file_name(quarter, filterset.description(), format)
@@ -64,9 +62,7 @@ def deliverable_export(request, format):
 def dashboard(request):
     """The plan at a glance for a quarter: totals, then each theme, owner and assurance group."""
     filterset = PlanFilter(request.GET or None)
-    quarter = filterset.quarter_obj
-    if quarter is None:
-        raise Http404("No plan has been loaded yet.")
+    quarter = _chosen_quarter(request, filterset)
     themes = rollups.by_theme(quarter)
     context = {
         "filter": filterset,

@@ -1,7 +1,10 @@
-"""The statuses an update can have, what each means, and how they are shown.
+"""The statuses an update can have, what each means, and their NHS.UK tag colours.
 
-One place for the BRAG scale (see ../shared/docs/domain.md): forms show the meanings beside the
-options, pages show the labels and colours, and the rules ask which statuses need a date.
+One place for the BRAG scale (see ../shared/docs/domain.md): the form shows the meanings beside
+the options, `StatusUpdate.clean` asks which statuses need a date or a reason, and the position
+presenter (`deliverables.presenters.PositionPresenter`) takes labels and colours from here.
+Where a deliverable stands in a quarter (missing, overdue, finished...) is not a status: it is
+its position, in `deliverables/positions.py`.
 """
 
 from django.db import models
