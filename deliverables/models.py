@@ -125,19 +125,22 @@ def position_expression(quarter, status_field: str = "status_now") -> models.Cas
     if quarter.state == quarter.State.UPCOMING:
         default = Position.NOT_OPEN
     else:
-        whens.append(models.When(end_quarter__lt=number, then=models.Value(Position.OVERDUE)))
+        whens.append(
+            models.When(past_window_condition(quarter), then=models.Value(Position.OVERDUE))
+        )
         default = Position.MISSING
     return models.Case(*whens, default=models.Value(default), output_field=models.CharField())
 
 
 def overdue_condition(quarter, position_field: str = "position") -> models.Q:
     """The one statement of "overdue": past the end of its window and not finished."""
-    # An open-ended window is never past (and stays false, not NULL, in SQL).
-    return models.Q(
-        end_quarter__isnull=False,
-        end_quarter__lt=quarter.number,
-        **{f"{position_field}__in": UNFINISHED},
-    )
+    return past_window_condition(quarter) & models.Q(**{f"{position_field}__in": UNFINISHED})
+
+
+def past_window_condition(quarter) -> models.Q:
+    """The quarter is after the end of the delivery window (`Deliverable.is_past_window_in` in
+    Python). An open-ended window is never past, and the test stays false, not NULL, in SQL."""
+    return models.Q(end_quarter__isnull=False, end_quarter__lt=quarter.number)
 
 
 def _flag(condition) -> models.ExpressionWrapper:
@@ -379,7 +382,8 @@ class Deliverable(models.Model):
         return self.position_in(quarter) in OWED
 
     def is_past_window_in(self, quarter) -> bool:
-        """The quarter is after the end of the delivery window (never, for an open window)."""
+        """The quarter is after the end of the delivery window (never, for an open window);
+        `past_window_condition` says the same in SQL."""
         return self.end_quarter is not None and quarter.number > self.end_quarter
 
     @property

@@ -94,13 +94,6 @@ class DeliveryWindow:
     start: int
     end: int | None  # None: runs past the plan year ("From Q1")
 
-    @property
-    def is_open_ended(self) -> bool:
-        return self.end is None
-
-    def includes(self, quarter: int) -> bool:
-        return quarter >= self.start and (self.end is None or quarter <= self.end)
-
 
 def _check_quarter(number: int, label: str) -> int:
     if number not in QUARTER_NUMBERS:
