@@ -14,7 +14,7 @@ from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
 from deliverables.status import Status
 from objectives.models import Objective, Plan, Theme
-from objectives.quarters import parse_financial_year
+from objectives.quarters import parse_financial_year, parse_number
 
 TRENDS = [("improved", "Improved"), ("sustained", "Sustained"), ("deteriorated", "Deteriorated")]
 
@@ -101,9 +101,9 @@ class DeliverableFilter(django_filters.FilterSet):
         if self.plan_obj is None:
             return None
         quarters = {q.number: q for q in self.plan_obj.quarters.all()}
-        number = str(self.data_in.get("quarter", ""))
-        if number.isdigit() and int(number) in quarters:
-            return quarters[int(number)]
+        number = parse_number(self.data_in.get("quarter"))
+        if number in quarters:
+            return quarters[number]
         open_quarter = next((q for q in quarters.values() if q.is_open), None)
         return open_quarter or quarters.get(1)
 

@@ -65,7 +65,7 @@ class Owner(models.Model):
         return self.title or "Full title not given in the plan"
 
 
-_REFERENCE_RE = re.compile(r"^\s*(?P<objective>\d+)(?:\.(?P<number>\d+)?)?\s*$")
+_REFERENCE_RE = re.compile(r"^\s*(?P<objective>\d+)(?:\.(?P<number>\d+)?)?\s*$", re.ASCII)
 
 
 def _quarter_ids(quarter) -> dict[int, int]:

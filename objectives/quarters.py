@@ -57,12 +57,22 @@ class QuarterDates:
         return f"Q{self.number} {self.financial_year}, {self.months_label}"
 
 
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def parse_number(text) -> int | None:
+    """A whole number typed or put in a URL, or None. ASCII digits only: str.isdigit() and int()
+    also accept "²", "٣" or "３", which then fail or surprise further on (issue: 500s on "²")."""
+    text = str(text if text is not None else "").strip()
+    return int(text) if _ASCII_NUMBER.fullmatch(text) else None
+
+
 def financial_year_label(first_year: int) -> str:
     """2021 -> "2021/22"."""
     return f"{first_year}/{(first_year + 1) % 100:02d}"
 
 
-_FINANCIAL_YEAR_RE = re.compile(r"^(?P<first>\d{4})/(?P<second>\d{2})$")
+_FINANCIAL_YEAR_RE = re.compile(r"^(?P<first>\d{4})/(?P<second>\d{2})$", re.ASCII)
 
 
 def parse_financial_year(label: str) -> int:
@@ -84,9 +94,9 @@ def parse_financial_year(label: str) -> int:
 
 # "Q1", "Q1-4", "Q1-Q3", "Q1 – Q4", "From Q1"; dashes may be hyphens or en/em dashes.
 _DASH = r"\s*[-–—]\s*"
-_SINGLE_RE = re.compile(r"^Q(?P<start>\d+)$", re.IGNORECASE)
-_RANGE_RE = re.compile(rf"^Q(?P<start>\d+){_DASH}Q?(?P<end>\d+)$", re.IGNORECASE)
-_FROM_RE = re.compile(r"^From\s+Q(?P<start>\d+)$", re.IGNORECASE)
+_SINGLE_RE = re.compile(r"^Q(?P<start>\d+)$", re.IGNORECASE | re.ASCII)
+_RANGE_RE = re.compile(rf"^Q(?P<start>\d+){_DASH}Q?(?P<end>\d+)$", re.IGNORECASE | re.ASCII)
+_FROM_RE = re.compile(r"^From\s+Q(?P<start>\d+)$", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
