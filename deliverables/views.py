@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from deliverables import presenters
@@ -13,6 +12,7 @@ from deliverables.forms import StatusUpdateForm
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.presenters import PositionPresenter
 from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
+from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 
 
@@ -66,7 +66,8 @@ def update_edit(request, pk, number):
         messages.success(
             request, f"Saved your {quarter.short_label} update for {deliverable.reference}."
         )
-        return redirect(_next_url(request, deliverable))
+        mine = reverse("deliverables:my_updates") + f"#deliverable-{deliverable.pk}"
+        return redirect(safe_next_url(request, default=mine))
     if request.htmx:
         deliverable = (
             Deliverable.objects.with_plan_details()
@@ -87,7 +88,7 @@ def update_edit(request, pk, number):
             deliverable=deliverable, quarter__plan_id=quarter.plan_id, quarter__number=number - 1
         )
         .first(),
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "next": safe_next_url(request),
         "access": quarter.write_access(request.user),
     }
     return render(request, "deliverables/statusupdate_form.html", context, status=200)
@@ -130,13 +131,6 @@ def _keep_input(data, current, pk):
     # A separate instance: validating the form writes the user's input into it, and `current`
     # must keep showing what the other person saved.
     return StatusUpdateForm(data, instance=StatusUpdate.objects.get(pk=current.pk), prefix=f"d{pk}")
-
-
-def _next_url(request, deliverable):
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
-        return url
-    return reverse("deliverables:my_updates") + f"#deliverable-{deliverable.pk}"
 
 
 @require_GET
