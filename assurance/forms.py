@@ -1,10 +1,11 @@
 from django import forms
 
 from assurance.models import LEVEL_MEANINGS, AssuranceReview
+from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import RadioSelectWithHints
 
 
-class AssuranceReviewForm(forms.ModelForm):
+class AssuranceReviewForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AssuranceReview
         fields = ["level", "comments", "actions_requested"]

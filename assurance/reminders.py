@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from assurance.models import AssuranceGroup, SentReminder
 from deliverables.models import Deliverable
+from nhsuk.text import clean_text, one_line
 from objectives.models import Quarter
 
 Kind = SentReminder.Kind
@@ -165,10 +166,12 @@ def already_sent(message) -> bool:
 def send(message, today) -> bool:
     """Send one message and record it; False if another run recorded it first."""
     context = message.context()
-    text = render_to_string("assurance/email/reminder.txt", context)
-    html = render_to_string("assurance/email/reminder.html", context)
+    # Any stored text (a group's name, a deliverable's description) is made safe for e-mail:
+    # a line break in a subject is refused by the mail library, a control character by servers.
+    text = clean_text(render_to_string("assurance/email/reminder.txt", context))
+    html = clean_text(render_to_string("assurance/email/reminder.html", context))
     email = EmailMultiAlternatives(
-        subject=f"[{message.quarter.plan.financial_year}] {message.subject}",
+        subject=one_line(f"[{message.quarter.plan.financial_year}] {message.subject}"),
         body=text,
         to=[message.email],
     )

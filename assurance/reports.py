@@ -214,8 +214,8 @@ def to_xlsx(data: dict) -> bytes:
     workbook = Workbook()
     summary = workbook.active
     summary.title = "Summary"
-    summary.append([f"{data['plan']['title']} {data['plan']['financial_year']}"])
-    summary.append([f"Board report, {data['quarter']['label']}"])
+    append_safe_row(summary, [f"{data['plan']['title']} {data['plan']['financial_year']}"])
+    append_safe_row(summary, [f"Board report, {data['quarter']['label']}"])
     summary.append([])
     totals = data["totals"]
     for label, value in [
@@ -228,7 +228,7 @@ def to_xlsx(data: dict) -> bytes:
         ("Improved", totals["improved"]),
         ("Deteriorated", totals["deteriorated"]),
     ] + [(row["label"], row["count"]) for row in data["status_counts"]]:
-        summary.append([label, value])
+        append_safe_row(summary, [label, value])
     summary["A1"].font = Font(bold=True, size=14)
 
     columns = [

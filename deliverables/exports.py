@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 
 from deliverables.models import Deliverable
 from deliverables.presenters import PositionPresenter
+from nhsuk.text import clean_text
 from objectives.models import Plan
 
 PLAN_COLUMNS = [
@@ -44,7 +45,10 @@ _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (OWASP)."""
+    """Any stored text made safe for a spreadsheet: control characters (which XLSX cannot hold,
+    and which text stored before they were cleaned at entry may still have) removed, and text
+    that a spreadsheet would run as a formula prefixed with an apostrophe (OWASP)."""
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
         return "'" + value
     return value

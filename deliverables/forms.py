@@ -3,6 +3,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from deliverables.models import StatusUpdate
 from deliverables.status import MEANINGS, NARRATIVE_MAX, RATING_BASIS, TEXT_MAX, Status
+from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import DateInput, RadioSelectWithHints
 
 # The fields revealed under the status that needs them (the NHS.UK conditional reveal). Each
@@ -37,7 +38,7 @@ def _reason_field(label, hint):
     )
 
 
-class StatusUpdateForm(forms.ModelForm):
+class StatusUpdateForm(CleanTextMixin, forms.ModelForm):
     """An executive's quarterly update. The model's clean() holds the rules; this adds the
     version the user loaded (so a save over someone else's newer one is refused) and shows each
     status's date and reason under that status."""
