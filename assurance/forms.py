@@ -1,11 +1,12 @@
 from django import forms
 
 from assurance.models import LEVEL_MEANINGS, AssuranceReview
+from deliverables.forms import VersionedFormMixin
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import RadioSelectWithHints
 
 
-class AssuranceReviewForm(CleanTextMixin, forms.ModelForm):
+class AssuranceReviewForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AssuranceReview
         fields = ["level", "comments", "actions_requested"]

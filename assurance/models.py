@@ -166,6 +166,7 @@ class AssuranceReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     recorded_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     corrected_after_close = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -185,6 +186,12 @@ class AssuranceReview(models.Model):
     @property
     def tag_class(self) -> str:
         return LEVEL_TAGS.get(self.level, "nhsuk-tag--grey")
+
+    @staticmethod
+    def history_description(record) -> str:
+        """How the deliverable page's history names a change to a review (a history record)."""
+        verb = "recorded" if record.history_type == "+" else "changed"
+        return f"{record.assurance_group.label}'s Q{record.quarter.number} assurance {verb}"
 
     def clean(self):
         if not (self.deliverable_id and self.quarter_id and self.assurance_group_id):

@@ -29,7 +29,29 @@ def _person(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def _deliverable(d, quarter) -> dict:
+def _review_histories(quarter) -> dict[int, list[dict]]:
+    """Each review's changes in the quarter, oldest first, by review id: what the group
+    recorded and changed, by whom and when (kept in the report, so a frozen pack keeps it)."""
+    records = (
+        AssuranceReview.history.filter(quarter_id=quarter.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    histories: dict[int, list[dict]] = {}
+    for record in records:
+        histories.setdefault(record.id, []).append(
+            {
+                "when": timezone.localtime(record.history_date).isoformat(),
+                "who": _person(record.history_user),
+                "what": "recorded" if record.history_type == "+" else "changed",
+                "level_label": record.get_level_display(),
+                "reason": record.history_change_reason or "",
+            }
+        )
+    return histories
+
+
+def _deliverable(d, quarter, histories) -> dict:
     update = d.quarter_update
     status = d.status_now
     return {
@@ -69,6 +91,7 @@ def _deliverable(d, quarter) -> dict:
                 "actions_requested": r.actions_requested,
                 "recorded_by": _person(r.recorded_by),
                 "recorded_at": timezone.localtime(r.recorded_at).isoformat(),
+                "history": histories.get(r.pk, []),
             }
             for r in d.quarter_reviews
         ],
@@ -78,8 +101,9 @@ def _deliverable(d, quarter) -> dict:
 def report_data(quarter) -> dict:
     """Everything the board report for `quarter` shows, as JSON-ready data."""
     plan = quarter.plan
+    histories = _review_histories(quarter)
     deliverables = [
-        _deliverable(d, quarter)
+        _deliverable(d, quarter, histories)
         for d in Deliverable.objects.in_plan(plan)
         .with_plan_details()
         .with_status_in(quarter)

@@ -1,11 +1,12 @@
 """Writes that change state across models: reviews, and opening and closing quarters."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from assurance import reports
 from assurance.models import AssuranceGroup, AssuranceReview, BoardReport
+from deliverables.services import save_versioned
 from objectives.models import Quarter
 from objectives.roles import is_plan_admin
 
@@ -15,7 +16,7 @@ class QuarterStateError(ValidationError):
 
 
 @transaction.atomic
-def review_save(*, review: AssuranceReview, user) -> AssuranceReview:
+def review_save(*, review: AssuranceReview, user, expected_version: int) -> AssuranceReview:
     """Record a group's level of assurance: its secretaries (or a plan administrator) only,
     and only while the quarter is open (a plan administrator's later correction is flagged)."""
     if not AssuranceGroup.objects.reviewable_by(user).filter(pk=review.assurance_group_id).exists():
@@ -32,15 +33,16 @@ def review_save(*, review: AssuranceReview, user) -> AssuranceReview:
             f"Corrected by a plan administrator after {quarter.short_label} closed"
         )
     review.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            review.save()
-    except IntegrityError:
-        raise ValidationError(
-            "Another review for this deliverable was recorded at the same time. "
-            "Reload the page to see it."
-        ) from None
+    save_versioned(review, expected_version, stored=lambda: _stored(review))
     return review
+
+
+def _stored(review):
+    return AssuranceReview.objects.select_related("recorded_by").get(
+        deliverable_id=review.deliverable_id,
+        quarter_id=review.quarter_id,
+        assurance_group_id=review.assurance_group_id,
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from assurance.forms import AssuranceReviewForm
 from assurance.models import AssuranceGroup, AssuranceReview
 from deliverables import exports
 from deliverables.models import Deliverable
+from deliverables.services import UpdateConflict
 from objectives.models import Plan, Quarter
 
 LIST_PAGE_SIZE = 50
@@ -131,9 +132,14 @@ def review_edit(request, group_pk, pk, number):
         deliverable=deliverable, quarter=quarter, assurance_group=group
     )
     form = AssuranceReviewForm(request.POST or None, instance=instance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_save(review=form.instance, user=request.user)
+            services.review_save(
+                review=form.instance, user=request.user, expected_version=form.expected_version
+            )
+        except UpdateConflict as error:
+            conflict, form = error.current, form.with_newer(request.POST, error.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -149,8 +155,10 @@ def review_edit(request, group_pk, pk, number):
         "deliverable": deliverable,
         "quarter": quarter,
         "access": quarter.write_access(request.user, "assurance"),
+        "conflict": conflict,
+        "update": update,
     }
-    return render(request, "assurance/review_form.html", context | {"update": update})
+    return render(request, "assurance/review_form.html", context)
 
 
 @require_GET

@@ -38,12 +38,38 @@ def _reason_field(label, hint):
     )
 
 
-class StatusUpdateForm(CleanTextMixin, forms.ModelForm):
+class VersionedFormMixin(forms.Form):
+    """Carries the version of the record the user loaded, so a save over someone else's newer
+    one is refused (`deliverables.services.save_versioned`)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else 0
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or 0
+
+    def with_newer(self, data, current):
+        """This form's input again, against `current`, the newer version someone else saved:
+        nothing the user typed is lost, and saving again is a knowing overwrite."""
+        data = data.copy()
+        data[self.add_prefix("version")] = str(current.version)
+        # A fresh instance: validating writes the input into it, and `current` must keep
+        # showing what the other person saved.
+        return type(self)(
+            data, instance=type(current).objects.get(pk=current.pk), prefix=self.prefix
+        )
+
+
+class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
     """An executive's quarterly update. The model's clean() holds the rules; this adds the
     version the user loaded (so a save over someone else's newer one is refused) and shows each
     status's date and reason under that status."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     amber_date = _date_field(
         "Expected recovery date",
         "Needed for At risk: when it will be back on track or delivered.",
@@ -91,7 +117,6 @@ class StatusUpdateForm(CleanTextMixin, forms.ModelForm):
             previous = self.instance.previous() if self.instance.quarter_id else None
         self.fields["reason_for_change"].help_text = self._reason_hint(previous)
         if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else 0
             self._initial_from_instance()
 
     def _reason_hint(self, previous) -> str:
@@ -149,7 +174,3 @@ class StatusUpdateForm(CleanTextMixin, forms.ModelForm):
         if name == "reason_for_change" and status in REASON_FIELDS:
             return REASON_FIELDS[status]
         return name
-
-    @property
-    def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or 0

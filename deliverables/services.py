@@ -32,10 +32,6 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
     access = quarter.write_access(user, "updates")
     if not access.allowed:
         raise QuarterClosed(access.reason)
-    if update.pk is None:
-        _check_first_save(update, expected_version)
-    else:
-        _claim_version(update, expected_version)
     update.updated_by = user
     update._history_user = user  # the author, whether called from a request or not
     update.corrected_after_close = update.corrected_after_close or access.correction
@@ -44,12 +40,7 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
             f"Corrected by a plan administrator after {quarter.short_label} closed"
         )
     update.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        # A savepoint: a concurrent first save makes this insert fail, which is a conflict.
-        with transaction.atomic():
-            update.save()
-    except IntegrityError:
-        raise UpdateConflict(_stored(update)) from None
+    save_versioned(update, expected_version, stored=lambda: _stored(update))
     return update
 
 
@@ -59,20 +50,26 @@ def _stored(update):
     )
 
 
-def _check_first_save(update, expected_version):
-    exists = StatusUpdate.objects.filter(
-        deliverable_id=update.deliverable_id, quarter_id=update.quarter_id
-    ).exists()
-    if exists:
-        raise UpdateConflict(_stored(update))
-    update.version = 1
-
-
-def _claim_version(update, expected_version):
-    """Move the stored version on by one only if it is still the one the user loaded."""
-    claimed = StatusUpdate.objects.filter(pk=update.pk, version=expected_version).update(
+def save_versioned(record, expected_version: int, *, stored) -> None:
+    """Save `record` only if the stored row is still at the version the user loaded, moving it
+    on by one; a new record only if nobody saved one first. Otherwise raise UpdateConflict with
+    `stored()`, the row as it is now. Optimistic locking for every record people edit in a
+    browser (ADR 4); call it inside a transaction, after validation, so a refusal writes
+    nothing."""
+    model = type(record)
+    if record.pk is None:
+        record.version = 1
+        try:
+            # A savepoint: a concurrent first save makes this insert fail, which is a conflict.
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            raise UpdateConflict(stored()) from None
+        return
+    claimed = model.objects.filter(pk=record.pk, version=expected_version).update(
         version=expected_version + 1
     )
     if not claimed:
-        raise UpdateConflict(StatusUpdate.objects.with_people().get(pk=update.pk))
-    update.version = expected_version + 1
+        raise UpdateConflict(stored())
+    record.version = expected_version + 1
+    record.save()

@@ -59,7 +59,7 @@ def update_edit(request, pk, number):
                 update=form.instance, user=request.user, expected_version=form.expected_version
             )
         except UpdateConflict as error:
-            conflict, form = error.current, _keep_input(request.POST, error.current, pk)
+            conflict, form = error.current, form.with_newer(request.POST, error.current)
         except QuarterClosed as error:
             form.add_error(None, error)
     if saved and not request.htmx:
@@ -122,15 +122,6 @@ def _row(deliverable, quarter, form=None):
             instance=instance, prefix=f"d{deliverable.pk}", previous=deliverable.previous_update
         ),
     }
-
-
-def _keep_input(data, current, pk):
-    """The user's form again, now against the newer version: nothing they typed is lost."""
-    data = data.copy()
-    data[f"d{pk}-version"] = str(current.version)
-    # A separate instance: validating the form writes the user's input into it, and `current`
-    # must keep showing what the other person saved.
-    return StatusUpdateForm(data, instance=StatusUpdate.objects.get(pk=current.pk), prefix=f"d{pk}")
 
 
 @require_GET

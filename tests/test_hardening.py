@@ -1,6 +1,8 @@
 """Reliability and security, round two: each class of defect an attacker's suite and a race
 found, with a test that failed before its fix (issue 13)."""
 
+import html
+
 import pytest
 from django.urls import reverse
 
@@ -144,3 +146,72 @@ class TestControlCharacters:
         sent = mail.outbox[0]
         assert "\n" not in sent.subject and "Digital Healthcare Group" in sent.subject
         assert "\x0b" not in sent.body and "\x01" not in sent.body
+
+
+@pytest.mark.django_db
+class TestReviewVersions:
+    """Two secretaries open the same review; the second save no longer silently overwrites the
+    first: it is refused, the newer version is shown, and what was typed is kept."""
+
+    def _url(self, dhg, deliverable):
+        return reverse("assurance:review_edit", args=[dhg.pk, deliverable.pk, 2])
+
+    def test_a_stale_save_is_refused_and_nothing_is_lost(
+        self, client, people, cdo_deliverable, dhg, q2
+    ):
+        from assurance.models import AssuranceReview
+        from tests.factories import UserFactory
+
+        second = UserFactory(username="second-secretary", assurance_groups=[dhg])
+        url = self._url(dhg, cdo_deliverable)
+        client.force_login(people["secretary"])
+        client.post(url, {"level": "substantial", "comments": "First", "version": "0"})
+        # The other secretary had loaded the page before that save (version 0).
+        client.force_login(second)
+        response = client.post(
+            url, {"level": "limited", "comments": "Concerns remain", "version": "0"}
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Someone else recorded this assurance first" in page
+        assert "Substantial assurance" in page and "First" in page  # theirs, shown
+        assert "Concerns remain" in page  # mine, kept in the form
+        assert 'name="version" value="1"' in page  # saving again is a knowing overwrite
+        review = AssuranceReview.objects.get()
+        assert (review.level, review.comments, review.version) == ("substantial", "First", 1)
+        # Saving again from the newer version succeeds.
+        client.post(url, {"level": "limited", "comments": "Concerns remain", "version": "1"})
+        assert AssuranceReview.objects.get().level == "limited"
+
+    def test_two_first_saves_race_and_the_loser_is_told(self, people, cdo_deliverable, dhg, q2):
+        from assurance.models import AssuranceReview
+        from assurance.services import review_save
+        from deliverables.services import UpdateConflict
+
+        def new(level):
+            return AssuranceReview(
+                deliverable=cdo_deliverable, quarter=q2, assurance_group=dhg, level=level
+            )
+
+        review_save(review=new("substantial"), user=people["secretary"], expected_version=0)
+        with pytest.raises(UpdateConflict) as error:
+            review_save(review=new("limited"), user=people["secretary"], expected_version=0)
+        assert error.value.current.level == "substantial"
+
+    def test_history_on_the_pack_and_the_deliverable_page(
+        self, client, people, cdo_deliverable, dhg, q2
+    ):
+        url = self._url(dhg, cdo_deliverable)
+        client.force_login(people["secretary"])
+        client.post(url, {"level": "substantial", "version": "0"})
+        client.post(url, {"level": "limited", "version": "1"})
+        pack = client.get(
+            reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+        ).content.decode()
+        assert "DHG's review history" in pack
+        assert pack.index("recorded Substantial") < pack.index("changed Limited")
+        detail = html.unescape(
+            client.get(reverse("deliverables:detail", args=[cdo_deliverable.pk])).content.decode()
+        )
+        assert "DHG's Q2 assurance recorded" in detail and "DHG's Q2 assurance changed" in detail
+        assert "Substantial → Limited" in detail

@@ -79,10 +79,10 @@ class TestServices:
         )
         if expected is None:
             with pytest.raises((PermissionDenied, ValidationError)):
-                review_save(review=review, user=people[role])
+                review_save(review=review, user=people[role], expected_version=0)
             assert not AssuranceReview.objects.exists()
         else:
-            saved = review_save(review=review, user=people[role])
+            saved = review_save(review=review, user=people[role], expected_version=0)
             assert saved.corrected_after_close == (expected == "correct")
 
 
