@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assurance import reports, rollups, services
 from assurance.filters import PlanFilter
@@ -20,7 +20,7 @@ from objectives.models import Plan, Quarter
 LIST_PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 @permission_required("deliverables.view_deliverable", raise_exception=True)
 def deliverable_list(request):
     """The plan's deliverables, filtered by anything in the URL, with their status in a quarter."""
@@ -40,7 +40,7 @@ def deliverable_list(request):
     )
 
 
-@require_GET
+@require_safe
 @permission_required("deliverables.view_deliverable", raise_exception=True)
 def deliverable_export(request, format):
     """The filtered list as CSV or XLSX: the plan's columns, then the quarter's update."""
@@ -53,12 +53,14 @@ def deliverable_export(request, format):
         content = exports.to_xlsx(rows, columns, title=f"Q{quarter.number}")
         response = HttpResponse(content, content_type=exports.XLSX_TYPE)
     else:
-        response = HttpResponse(exports.to_csv(rows, columns), content_type="text/csv")
+        response = HttpResponse(
+            exports.to_csv_download(rows, columns), content_type=exports.CSV_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-@require_GET
+@require_safe
 @permission_required("objectives.view_plan", raise_exception=True)
 def dashboard(request):
     """The plan at a glance for a quarter: totals, then each theme, owner and assurance group."""
@@ -78,7 +80,7 @@ def dashboard(request):
     return render(request, "assurance/dashboard.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required("deliverables.view_deliverable", raise_exception=True)
 def my_groups(request):
     """A secretary's landing page: their group's deliverables in the current quarter."""
@@ -161,7 +163,7 @@ def review_edit(request, group_pk, pk, number):
     return render(request, "assurance/review_form.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required("assurance.view_assurancereview", raise_exception=True)
 def group_pack(request, group_pk):
     """A printable pack for a committee meeting: its deliverables, updates and reviews."""
@@ -177,7 +179,7 @@ def group_pack(request, group_pk):
     return render(request, "assurance/group_pack.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
@@ -192,7 +194,7 @@ def board_report(request):
     return render(request, "assurance/board_report.html", context)
 
 
-@require_GET
+@require_safe
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report_xlsx(request):
     report = reports.report_for(_chosen_quarter(request))
@@ -203,7 +205,7 @@ def board_report_xlsx(request):
     return response
 
 
-@require_GET
+@require_safe
 @permission_required("objectives.administer_plan", raise_exception=True)
 def quarters(request):
     """The reporting cycle: open, close and reopen quarters (plan administrators)."""

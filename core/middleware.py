@@ -2,6 +2,8 @@
 
 import logging
 
+from django.utils.cache import add_never_cache_headers
+
 audit = logging.getLogger("uhbplan.audit")
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -54,3 +56,20 @@ class AdminStylesMiddleware:
 def _username(request):
     user = getattr(request, "user", None)
     return user.get_username() if user is not None and user.is_authenticated else None
+
+
+class NoStoreMiddleware:
+    """Signed-in pages and every download carry a plan's unpublished positions and people's
+    names: no browser, proxy or shared computer keeps a copy (Cache-Control: no-store)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = "attachment" in response.get("Content-Disposition", "")
+        if signed_in or download:
+            add_never_cache_headers(response)
+        return response

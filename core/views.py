@@ -10,12 +10,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger("uhbplan")
 
 
-@require_GET
+@require_safe
 @login_not_required
 @never_cache
 def healthz(request):
@@ -23,22 +23,21 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-@require_GET
+@require_safe
 @login_not_required
 @never_cache
 def readyz(request):
-    """Ready: the database answers a query. 503, saying what is wrong, when it does not."""
+    """Ready: the database answers a query; 503 when it does not. Anyone may ask (a load
+    balancer has no session), so the answer says only ready or not: what failed, with the
+    database's host and port, goes to the log."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
         log.error("readyz: database unreachable: %s", error)
-        return JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "error": str(error).strip()[:200]},
-            status=503,
-        )
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
 
 
 def server_error(request):
@@ -56,7 +55,7 @@ def server_error(request):
     return HttpResponse(render_to_string("500.html"), status=500)
 
 
-@require_GET
+@require_safe
 def home(request):
     """Send each person to the page they came for."""
     user = request.user
@@ -67,7 +66,7 @@ def home(request):
     return redirect("assurance:dashboard")
 
 
-@require_GET
+@require_safe
 @login_not_required
 def accessibility_statement(request):
     """Public-sector sites publish one; it is readable before signing in."""

@@ -124,6 +124,15 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
     return buffer.getvalue()
 
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def to_csv_download(rows: list[dict], columns: list[str]) -> bytes:
+    """CSV for a browser download: UTF-8 with a byte order mark, which Excel on Windows needs
+    to read "•", "–" and accents as written (without it, it guesses a legacy code page)."""
+    return ("\ufeff" + to_csv(rows, columns)).encode("utf-8")
+
+
 def to_json(rows: list[dict]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n"
 

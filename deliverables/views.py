@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from deliverables import presenters
 from deliverables.filters import DeliverableFilter
@@ -16,7 +16,7 @@ from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 
 
-@require_GET
+@require_safe
 @permission_required("deliverables.change_statusupdate", raise_exception=True)
 def my_updates(request):
     """An executive's landing page: every deliverable they must update this quarter."""
@@ -94,7 +94,7 @@ def update_edit(request, pk, number):
     return render(request, "deliverables/statusupdate_form.html", context, status=200)
 
 
-@require_GET
+@require_safe
 @permission_required("deliverables.view_deliverable", raise_exception=True)
 def deliverable_detail(request, pk):
     deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
@@ -124,7 +124,7 @@ def _row(deliverable, quarter, form=None):
     }
 
 
-@require_GET
+@require_safe
 @permission_required("objectives.view_plan", raise_exception=True)
 def rag_grid(request):
     """Every deliverable × Q1–Q4: the one page a board member scans."""

@@ -2,12 +2,12 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from objectives.models import Objective, Plan
 
 
-@require_GET
+@require_safe
 @permission_required("objectives.view_plan", raise_exception=True)
 def plan_overview(request, pk=None):
     """The plan as the trust wrote it: themes, objectives, key indicators and deliverables."""

@@ -215,3 +215,62 @@ class TestReviewVersions:
         )
         assert "DHG's Q2 assurance recorded" in detail and "DHG's Q2 assurance changed" in detail
         assert "Substantial → Limited" in detail
+
+
+SIGNED_IN_PAGES = [
+    ("assurance:dashboard", []),
+    ("assurance:deliverable_list", []),
+    ("assurance:deliverable_export", ["csv"]),
+    ("assurance:deliverable_export", ["xlsx"]),
+    ("assurance:board_report", []),
+    ("assurance:board_report_xlsx", []),
+    ("deliverables:rag_grid", []),
+    ("objectives:plan_overview", []),
+]
+
+
+@pytest.mark.django_db
+class TestCaching:
+    @pytest.mark.parametrize(("name", "args"), SIGNED_IN_PAGES)
+    def test_signed_in_pages_and_downloads_are_not_stored(
+        self, client, people, hand_built, name, args
+    ):
+        client.force_login(people["admin"])
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+    def test_my_updates_and_the_update_form(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        for url in (
+            reverse("deliverables:my_updates"),
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2]),
+        ):
+            assert "no-store" in client.get(url)["Cache-Control"]
+
+
+@pytest.mark.django_db
+class TestHead:
+    """HEAD answers like GET, without a body: monitors and link checkers use it."""
+
+    @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+    def test_health_checks(self, client, path):
+        response = client.head(path)
+        assert response.status_code == 200 and response.content == b""
+
+    @pytest.mark.parametrize(("name", "args"), SIGNED_IN_PAGES)
+    def test_pages(self, client, people, hand_built, name, args):
+        client.force_login(people["admin"])
+        assert client.head(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.django_db
+class TestCsvForExcel:
+    def test_declares_utf8_and_starts_with_a_bom(self, client, people, cdo_deliverable, q2):
+        cdo_deliverable.description = "• Bullet – dash, café"
+        cdo_deliverable.save()
+        client.force_login(people["viewer"])
+        response = client.get(reverse("assurance:deliverable_export", args=["csv"]))
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response.content.startswith("\ufeff".encode())
+        assert "• Bullet – dash, café" in response.content.decode("utf-8-sig")

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.AuditLogMiddleware",
+    "core.middleware.NoStoreMiddleware",
     # Last: it must see the outcome of authentication to count failures.
     "axes.middleware.AxesMiddleware",
 ]

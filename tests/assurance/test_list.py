@@ -188,7 +188,7 @@ class TestExports:
         response = reader.get(
             reverse("assurance:deliverable_export", args=["csv"]) + "?owner=CDO&quarter=2"
         )
-        assert response["Content-Type"] == "text/csv"
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert (
             response["Content-Disposition"]
             == 'attachment; filename="uhbplan_2021-22_Q2_owner-cdo.csv"'
