@@ -142,6 +142,8 @@ def review_edit(request, group_pk, pk, number):
             )
         except UpdateConflict as error:
             conflict, form = error.current, form.with_newer(request.POST, error.current)
+            request.audit_event = "conflict"  # for the audit log (core.middleware)
+            request.audit_outcome = f"version {conflict.version} was saved first"
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -150,6 +152,9 @@ def review_edit(request, group_pk, pk, number):
             )
             url = reverse("assurance:my_groups") + f"?group={group.pk}&quarter={number}"
             return redirect(f"{url}#deliverable-{deliverable.pk}")
+    if request.method == "POST" and not conflict:
+        request.audit_event = "refused"
+        request.audit_outcome = "invalid: " + ", ".join(form.errors)
     update = deliverable.updates.filter(quarter=quarter).select_related("updated_by").first()
     context = {
         "form": form,
@@ -228,6 +233,7 @@ def quarter_change(request, pk, action):
             messages.success(request, f"{quarter.label} is open for updates.")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        request.audit_event, request.audit_outcome = "refused", " ".join(error.messages)
     return redirect("assurance:quarters")
 
 

@@ -11,8 +11,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from core import roles
+        from core import audit, roles
 
         # Setup data, not domain logic: the role groups follow the code after every migrate.
         post_migrate.connect(roles.sync_roles, dispatch_uid="core.sync_roles")
         roles.connect_role_signals()
+        audit.connect()

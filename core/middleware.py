@@ -1,40 +1,22 @@
 """Project-wide middleware: the audit log, and the admin's allowance in the CSP."""
 
-import logging
-
 from django.utils.cache import add_never_cache_headers
 
-audit = logging.getLogger("uhbplan.audit")
-
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+from core import audit
 
 
 class AuditLogMiddleware:
-    """Log every write (who, what, when, outcome) and every refusal, as JSON lines."""
+    """Log every write (who, what, when, outcome) and every refusal, as JSON lines; the event
+    vocabulary is in core/audit.py."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Who is writing, taken before the view runs (a logout changes it).
-        writer = _username(request) if request.method in WRITE_METHODS else None
+        # Who is acting, taken before the view runs (a logout changes it, a login sets it).
+        before = _username(request)
         response = self.get_response(request)
-        status = response.status_code
-        if request.method in WRITE_METHODS or status in (401, 403):
-            event = "refused" if status in (401, 403) else "write"
-            if request.method in WRITE_METHODS and status == 405:
-                event = "refused"
-            audit.info(
-                event,
-                extra={
-                    "user": writer if request.method in WRITE_METHODS else _username(request),
-                    "method": request.method,
-                    "path": request.path,
-                    "status": status,
-                    "ip": request.META.get("REMOTE_ADDR"),
-                    "htmx": bool(getattr(request, "htmx", False)),
-                },
-            )
+        audit.record(request, response.status_code, before or _username(request))
         return response
 
 

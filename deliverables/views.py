@@ -62,6 +62,12 @@ def update_edit(request, pk, number):
             conflict, form = error.current, form.with_newer(request.POST, error.current)
         except QuarterClosed as error:
             form.add_error(None, error)
+    if request.method == "POST" and not saved:
+        # For the audit log (core.middleware): what happened to this write, in words.
+        request.audit_event = "conflict" if conflict else "refused"
+        request.audit_outcome = (
+            f"version {conflict.version} was saved first" if conflict else _refusal(form)
+        )
     if saved and not request.htmx:
         messages.success(
             request, f"Saved your {quarter.short_label} update for {deliverable.reference}."
@@ -104,6 +110,11 @@ def deliverable_detail(request, pk):
         "history": presenters.history(deliverable),
     }
     return render(request, "deliverables/deliverable_detail.html", context)
+
+
+def _refusal(form) -> str:
+    """Which inputs were refused (never what was typed, which may be sensitive)."""
+    return "invalid: " + ", ".join(name if name != "__all__" else "form" for name in form.errors)
 
 
 def _row(deliverable, quarter, form=None):

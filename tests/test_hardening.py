@@ -274,3 +274,99 @@ class TestCsvForExcel:
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response.content.startswith("\ufeff".encode())
         assert "• Bullet – dash, café" in response.content.decode("utf-8-sig")
+
+
+@pytest.fixture
+def audit_log(caplog):
+    """The audit lines written during a test, as the JSON the log store receives."""
+    import json
+    import logging
+
+    from core.logging import JsonFormatter
+
+    caplog.set_level(logging.INFO, logger="uhbplan.audit")
+
+    def entries():
+        return [
+            json.loads(JsonFormatter().format(r))
+            for r in caplog.records
+            if r.name == "uhbplan.audit"
+        ]
+
+    return entries
+
+
+@pytest.mark.django_db
+class TestAuditEvents:
+    """Every kind of outcome has its own event; a refusal is never logged as a write."""
+
+    def _update_url(self, deliverable, number=2):
+        return reverse("deliverables:update_edit", args=[deliverable.pk, number])
+
+    def test_an_accepted_save_is_a_write(self, client, people, cdo_deliverable, q2, audit_log):
+        client.force_login(people["cdo"])
+        client.post(self._update_url(cdo_deliverable), form_data(cdo_deliverable))
+        assert [(e["event"], e["status"]) for e in audit_log()] == [("write", 302)]
+
+    @pytest.mark.parametrize("htmx", [False, True])
+    def test_invalid_input_is_refused(self, client, people, cdo_deliverable, q2, audit_log, htmx):
+        client.force_login(people["cdo"])
+        headers = {"HX-Request": "true"} if htmx else {}
+        client.post(
+            self._update_url(cdo_deliverable),
+            form_data(cdo_deliverable, narrative=""),
+            headers=headers,
+        )
+        [entry] = audit_log()
+        assert (entry["event"], entry["status"], entry["htmx"]) == ("refused", 200, htmx)
+        assert entry["outcome"] == "invalid: narrative"
+
+    def test_a_closed_quarter_is_refused(self, client, people, cdo_deliverable, q1, audit_log):
+        client.force_login(people["cdo"])
+        client.post(self._update_url(cdo_deliverable, 1), form_data(cdo_deliverable))
+        [entry] = audit_log()
+        assert entry["event"] == "refused" and entry["outcome"] == "invalid: form"
+
+    def test_a_stale_version_is_a_conflict(self, client, people, cdo_deliverable, q2, audit_log):
+        client.force_login(people["cdo"])
+        client.post(self._update_url(cdo_deliverable), form_data(cdo_deliverable))
+        client.post(self._update_url(cdo_deliverable), form_data(cdo_deliverable, narrative="Late"))
+        events = [(e["event"], e["outcome"]) for e in audit_log()]
+        assert events == [("write", "accepted"), ("conflict", "version 1 was saved first")]
+
+    def test_a_review_conflict(self, client, people, cdo_deliverable, dhg, q2, audit_log):
+        client.force_login(people["secretary"])
+        url = reverse("assurance:review_edit", args=[dhg.pk, cdo_deliverable.pk, 2])
+        client.post(url, {"level": "limited", "version": "0"})
+        client.post(url, {"level": "substantial", "version": "0"})
+        assert [e["event"] for e in audit_log()] == ["write", "conflict"]
+
+    def test_forbidden_and_not_found(self, client, people, cdo_deliverable, q2, audit_log):
+        client.force_login(people["cfo"])
+        client.post(self._update_url(cdo_deliverable), form_data(cdo_deliverable))
+        client.get(reverse("deliverables:detail", args=[999999]))
+        assert [(e["event"], e["status"]) for e in audit_log()] == [
+            ("denied", 403),
+            ("not_found", 404),
+        ]
+
+    def test_signing_in_and_out(self, client, people, audit_log):
+        person = people["viewer"]
+        client.post(reverse("login"), {"username": person.username, "password": "wrong"})
+        client.post(
+            reverse("login"), {"username": person.username, "password": "a-strong-test-password"}
+        )
+        client.post(reverse("logout"))
+        events = [(e["event"], e["user"]) for e in audit_log()]
+        assert events == [("login_failed", None), ("login", "viewer"), ("logout", "viewer")]
+
+    def test_lockout(self, client, people, audit_log):
+        for _ in range(5):
+            client.post(reverse("login"), {"username": "viewer", "password": "wrong"})
+        events = [e["event"] for e in audit_log()]
+        assert events[:4] == ["login_failed"] * 4 and events[-1] == "lockout"
+
+    def test_reading_is_not_logged(self, client, people, audit_log, hand_built):
+        client.force_login(people["viewer"])
+        client.get(reverse("assurance:dashboard"))
+        assert audit_log() == []

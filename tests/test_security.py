@@ -226,14 +226,15 @@ class TestAuditLog:
         records = [r for r in caplog.records if r.name == "uhbplan.audit"]
         entries = [json.loads(JsonFormatter().format(r)) for r in records]
         assert {
-            "event": "write",
+            "event": "logout",
             "user": "someone",
             "method": "POST",
             "path": "/logout/",
             "status": 302,
         }.items() <= entries[0].items()
         assert {
-            "event": "refused",
+            "event": "denied",
+            "outcome": "forbidden",
             "user": "someone",
             "method": "GET",
             "path": "/quarters/",
