@@ -1,5 +1,8 @@
 """Project-wide middleware: the audit log, and the admin's allowance in the CSP."""
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 
 from core import audit
@@ -54,4 +57,25 @@ class NoStoreMiddleware:
         download = "attachment" in response.get("Content-Disposition", "")
         if signed_in or download:
             add_never_cache_headers(response)
+        return response
+
+
+class HtmxSignedOutMiddleware:
+    """An in-page save (htmx) after the session ended gets 401, not the redirect to the login
+    page: htmx would follow that redirect and swap a whole login page into the row, losing
+    what was typed. The page's script shows a message and keeps the form (static/js)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.headers.get("HX-Request") == "true"
+            and response.status_code == 302
+            and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            signed_out = HttpResponse("You have been signed out.", status=401)
+            signed_out["Content-Type"] = "text/plain; charset=utf-8"
+            return signed_out
         return response

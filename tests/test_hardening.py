@@ -370,3 +370,17 @@ class TestAuditEvents:
         client.force_login(people["viewer"])
         client.get(reverse("assurance:dashboard"))
         assert audit_log() == []
+
+
+@pytest.mark.django_db
+class TestSignedOutInPageSave:
+    def test_htmx_gets_401_not_a_login_page(self, client, cdo_deliverable, q2):
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, form_data(cdo_deliverable), headers={"HX-Request": "true"})
+        assert response.status_code == 401
+        assert b"<html" not in response.content  # nothing to swap into the row
+
+    def test_a_plain_post_still_goes_to_the_login_page(self, client, cdo_deliverable, q2):
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, form_data(cdo_deliverable))
+        assert response.status_code == 302 and response["Location"].startswith("/login/")

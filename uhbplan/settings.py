@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An in-page save after signing out gets 401, not a login page swapped into the row.
+    "core.middleware.HtmxSignedOutMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (login, health checks).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -34,3 +34,73 @@ document.addEventListener("htmx:afterSettle", (event) => {
     summary.focus();
   }
 });
+
+// When an in-page save fails (signed out, a stale security token after signing in again in
+// another tab, a server error, no connection), nothing is swapped: the form and everything
+// typed stay, and a message says what happened and what to do.
+const PROBLEMS = {
+  signedOut:
+    "You have been signed out, so this was not saved. Sign in again in a new tab, then come back and press Save again: what you typed is still here.",
+  tokenRenewed:
+    "This was not saved because you signed in again in another tab. The form is ready now: press Save again.",
+  forbidden: "This was not saved: you are not allowed to change this update.",
+  server:
+    "This was not saved: something went wrong on our side. What you typed is still here; try again in a minute.",
+  network:
+    "This was not saved: the connection was lost. What you typed is still here; try again when you are back online.",
+};
+
+function showProblem(form, text) {
+  let box = form.querySelector(".uhb-save-problem");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "nhsuk-error-summary uhb-save-problem";
+    box.setAttribute("tabindex", "-1");
+    const alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    const heading = document.createElement("h2");
+    heading.className = "nhsuk-error-summary__heading";
+    heading.textContent = "Your update was not saved";
+    const body = document.createElement("p");
+    body.className = "nhsuk-error-summary__body uhb-save-problem__text";
+    alert.append(heading, body);
+    box.append(alert);
+    form.prepend(box);
+  }
+  box.querySelector(".uhb-save-problem__text").textContent = text;
+  box.focus();
+}
+
+// After signing in again elsewhere the CSRF cookie is new; the same URL's page carries the
+// matching token. Returns "renewed", "signedOut" or "forbidden".
+async function renewToken(form) {
+  try {
+    const response = await fetch(form.action, { credentials: "same-origin" });
+    if (response.redirected && new URL(response.url).pathname.startsWith("/login")) {
+      return "signedOut";
+    }
+    if (!response.ok) return "forbidden";
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.querySelector('input[name="csrfmiddlewaretoken"]');
+    const mine = form.querySelector('input[name="csrfmiddlewaretoken"]');
+    if (!fresh || !mine) return "forbidden";
+    mine.value = fresh.value;
+    return "tokenRenewed";
+  } catch {
+    return "network";
+  }
+}
+
+document.addEventListener("htmx:responseError", async (event) => {
+  const form = event.detail.elt.closest("form");
+  if (!form) return;
+  const status = event.detail.xhr.status;
+  if (status === 401) showProblem(form, PROBLEMS.signedOut);
+  else if (status === 403) showProblem(form, PROBLEMS[await renewToken(form)]);
+  else showProblem(form, PROBLEMS.server);
+});
+
+document.addEventListener("htmx:sendError", (event) => {
+  const form = event.detail.elt.closest("form");
+  if (form) showProblem(form, PROBLEMS.network);
+});

@@ -101,16 +101,22 @@ def new_page(browser):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        # Anything the Content Security Policy blocked shows up here; check_page fails on it.
+        # Anything the Content Security Policy blocked, any console error and any uncaught
+        # script error show up here; check_page fails on them.
         page.csp_errors = []
-        page.on(
-            "console",
-            lambda message: (
+        page.console_errors = []
+
+        def on_console(message):
+            if "Content Security Policy" in message.text:
                 page.csp_errors.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
+            elif message.type == "error" and "ERR_NAME_NOT_RESOLVED" not in message.text:
+                # Name look-ups fail only because this machine has no network: the NHS.UK
+                # frontend's web fonts come from its CDN (allowed by the CSP).
+                page.console_errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+
         return page
 
     yield make

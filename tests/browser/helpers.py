@@ -12,6 +12,7 @@ def check_page(page):
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert not getattr(page, "csp_errors", []), f"{page.url}: CSP blocked {page.csp_errors}"
+    assert not getattr(page, "console_errors", []), f"{page.url}: {page.console_errors}"
     # Each width in a fresh tab of the same session, loaded at that width as a person on that
     # screen would load it; the journey's own tab keeps its state.
     probe = page.context.new_page()

@@ -203,3 +203,46 @@ def test_viewer(site, new_page):
     )
     assert response.status == 403
     assert not StatusUpdate.objects.exists()
+
+
+def test_a_failed_in_page_save_keeps_what_was_typed(site, new_page):
+    """Signed out (idle timeout), then signed in again in another tab (a new security token):
+    each failed save says what happened on the row and loses nothing; the next save works."""
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "cdo")
+    row = page.locator(".uhb-update-row").first
+    row_id = row.get_attribute("id")
+    pk = row_id.split("-")[1]
+    row = page.locator(f"#{row_id}")
+    text = "Typed carefully over twenty minutes."
+    row.locator(f"#id_d{pk}-status_2").check()  # At risk (Amber), with its recovery date
+    row.locator(f"#id_d{pk}-amber_date_0").fill("31")
+    row.locator(f"#id_d{pk}-amber_date_1").fill("12")
+    row.locator(f"#id_d{pk}-amber_date_2").fill("2021")
+    row.locator(f"#id_d{pk}-narrative").fill(text)
+
+    # The session ends while the form is open (as after the idle timeout).
+    assert any(c["name"] == "sessionid" for c in page.context.cookies())
+    page.context.clear_cookies()
+    row.locator("button[type=submit]").click()
+    problem = row.locator(".uhb-save-problem")
+    problem.wait_for()
+    assert "You have been signed out" in problem.inner_text()
+    assert row.locator(f"#id_d{pk}-narrative").input_value() == text
+    assert page.locator("#maincontent h1").count() == 1  # no login page swapped into the row
+
+    # Signing in again in another tab gives new cookies; this tab still has the old token.
+    other = page.context.new_page()
+    log_in(other, base, "cdo")
+    other.close()
+    row.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "(id) => document.querySelector(`#${id} .uhb-save-problem`).textContent.includes('signed in again')",
+        arg=row_id,
+    )
+    assert row.locator(f"#id_d{pk}-narrative").input_value() == text
+    # Pressing Save again now works, in place.
+    row.locator("button[type=submit]").click()
+    page.locator(f"#{row_id} .uhb-saved").wait_for()
+    assert StatusUpdate.objects.get(deliverable_id=pk, quarter__number=2).narrative == text
