@@ -18,6 +18,8 @@ import logging
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
+from core.client_ip import client_ip
+
 log = logging.getLogger("uhbplan.audit")
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -55,7 +57,7 @@ def record(request, status: int, user: str | None) -> None:
             "method": request.method,
             "path": request.path,
             "status": status,
-            "ip": request.META.get("REMOTE_ADDR"),
+            "ip": client_ip(request),
             "htmx": bool(getattr(request, "htmx", False)),
         },
     )

@@ -384,3 +384,52 @@ class TestSignedOutInPageSave:
         url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
         response = client.post(url, form_data(cdo_deliverable))
         assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.django_db
+class TestLockoutBehindAProxy:
+    """The lockout is keyed on username and address; behind our proxies the address is the
+    client's, so nobody can lock a named person out from elsewhere, and a spray across
+    usernames from one address is refused after LOGIN_ADDRESS_FAILURE_LIMIT failures."""
+
+    def login(self, client, username, password, forwarded):
+        return client.post(
+            reverse("login"),
+            {"username": username, "password": password},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    def test_an_attacker_elsewhere_cannot_lock_out_a_named_person(self, client, people, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        for _ in range(6):
+            self.login(client, "viewer", "wrong", "203.0.113.9")  # the attacker
+        # The person, from the hospital, behind the same proxy: not locked out.
+        response = self.login(client, "viewer", "a-strong-test-password", "198.51.100.20")
+        assert response.status_code == 302
+        # A forged header cannot pose as the person: our proxy's entry is the last one.
+        client.post(reverse("logout"))
+        for _ in range(6):
+            self.login(client, "viewer", "wrong", "198.51.100.20, 203.0.113.9")
+        assert (
+            self.login(client, "viewer", "a-strong-test-password", "198.51.100.20").status_code
+            == 302
+        )
+
+    def test_the_client_address_is_in_the_audit_log(self, client, people, settings, audit_log):
+        settings.TRUSTED_PROXY_COUNT = 1
+        self.login(client, "viewer", "wrong", "203.0.113.9")
+        assert audit_log()[-1]["ip"] == "203.0.113.9"
+
+    def test_without_trusted_proxies_the_header_is_ignored(self, client, people, audit_log):
+        self.login(client, "viewer", "wrong", "203.0.113.9")
+        assert audit_log()[-1]["ip"] == "10.0.0.1"
+
+    def test_a_spray_across_usernames_is_slowed(self, client, people, settings, audit_log):
+        settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
+        for number in range(8):
+            self.login(client, f"guess{number}", "Summer2021!", "")
+        response = self.login(client, "viewer", "a-strong-test-password", "")
+        assert response.status_code == 200
+        assert "too many failed sign-ins from your network" in response.content.decode()
+        assert audit_log()[-1]["event"] == "lockout"

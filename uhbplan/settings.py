@@ -109,7 +109,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
+# Locked out: a username from one address, never a username everywhere, so nobody can lock
+# a named person out from elsewhere. A spray across usernames from one address is refused
+# after LOGIN_ADDRESS_FAILURE_LIMIT failures (core/forms.py), high enough for a hospital's
+# shared address. Behind proxies, TRUSTED_PROXY_COUNT makes the address the client's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
