@@ -16,6 +16,7 @@ from deliverables import exports
 from deliverables.models import Deliverable
 from deliverables.services import UpdateConflict
 from objectives.models import Plan, Quarter
+from objectives.quarters import parse_number
 
 LIST_PAGE_SIZE = 50
 
@@ -26,7 +27,7 @@ def deliverable_list(request):
     """The plan's deliverables, filtered by anything in the URL, with their status in a quarter."""
     filterset = PlanFilter(request.GET or None)
     page = Paginator(filterset.qs.with_plan_details(), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
+        parse_number(request.GET.get("page"))
     )
     return render(
         request,
@@ -87,7 +88,8 @@ def my_groups(request):
     groups = sorted(AssuranceGroup.objects.secretary_of(request.user), key=lambda g: g.label)
     if not groups:
         return render(request, "assurance/my_groups.html", {"groups": []})
-    chosen = next((g for g in groups if str(g.pk) == request.GET.get("group")), groups[0])
+    wanted = parse_number(request.GET.get("group"))
+    chosen = next((g for g in groups if g.pk == wanted), groups[0])
     # Any other filter in the URL still applies; the group is always the chosen one.
     params = request.GET.copy()
     params.pop("group", None)
@@ -102,7 +104,7 @@ def my_groups(request):
             to_attr="group_reviews",
         )
     )
-    page = Paginator(deliverables, 100).get_page(request.GET.get("page"))
+    page = Paginator(deliverables, 100).get_page(parse_number(request.GET.get("page")))
     context = {
         "groups": groups,
         "chosen": chosen,
