@@ -5,9 +5,11 @@ names the assurance app (docs/adr/0005-reading-pages-live-in-assurance.md).
 """
 
 import django_filters
+from django.db.models import Exists, OuterRef
 
-from assurance.models import AssuranceGroup
+from assurance.models import AssuranceGroup, AssuranceReview
 from deliverables.filters import DeliverableFilter
+from deliverables.models import text_match
 
 
 class PlanFilter(DeliverableFilter):
@@ -24,6 +26,14 @@ class PlanFilter(DeliverableFilter):
 
     # The form shows the group after the owner, as before the split.
     FIELD_ORDER = ["plan", "quarter", "q", "theme", "objective", "owner", "assurance_group"]
+
+    def filter_text(self, queryset, name, value):
+        """The deliverables' own places, and what assurance groups wrote about them."""
+        reviews = AssuranceReview.objects.filter(deliverable=OuterRef("pk")).filter(
+            text_match(value, "comments") | text_match(value, "actions_requested")
+        )
+        also = [("reviews", "an assurance review", Exists(reviews))]
+        return queryset.search(value, also=also)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

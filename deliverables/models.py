@@ -3,7 +3,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import connection, models
+from django.db.models.functions import Concat
 from simple_history.models import HistoricalRecords
 
 from deliverables.positions import (
@@ -143,6 +144,33 @@ def past_window_condition(quarter) -> models.Q:
     return models.Q(end_quarter__isnull=False, end_quarter__lt=quarter.number)
 
 
+# An update's texts the deliverables list searches, with how a result says where it matched.
+UPDATE_SEARCH_FIELDS = [
+    ("narrative", "an update's progress"),
+    ("risks", "an update's risks"),
+    ("next_steps", "an update's next steps"),
+]
+
+
+def text_match(text: str, field: str) -> models.Q:
+    """Words in a text field: PostgreSQL's full-text search (stemmed English: "delays" finds
+    "delayed") or, on SQLite, a plain case-insensitive containment; both also find a part of a
+    word."""
+    contains = models.Q(**{f"{field}__icontains": text})
+    if connection.vendor != "postgresql":
+        return contains
+    from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+
+    words = SearchQuery(text, config="english", search_type="websearch")
+    return contains | models.Q(SearchVectorExact(SearchVector(field, config="english"), words))
+
+
+def _updates_matching(text, field):
+    return StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).filter(
+        text_match(text, field)
+    )
+
+
 def _flag(condition) -> models.ExpressionWrapper:
     return models.ExpressionWrapper(condition, output_field=models.BooleanField())
 
@@ -274,8 +302,14 @@ class DeliverableQuerySet(models.QuerySet):
         # A deliverable owned by ALL is every executive owner's to update.
         return self.owed_by(user)
 
-    def search(self, text: str):
-        """Free text: a reference ("6" for a whole objective, "6.4") or words in the text."""
+    def search(self, text: str, also=()):
+        """Free text: a reference ("6" for a whole objective, "6.4"), or words found in the
+        deliverable, its objective, or any of its updates' progress, risks or next steps.
+
+        Each row found by words says where it matched (`Deliverable.search_hits`). A higher app
+        adds its own places as `also`: (name, label, condition) triples, the condition a query
+        expression over the deliverable row.
+        """
         text = (text or "").strip()
         if not text:
             return self
@@ -284,9 +318,29 @@ class DeliverableQuerySet(models.QuerySet):
             if match["number"]:
                 query &= models.Q(number=int(match["number"]))
             return self.filter(query)
-        return self.filter(
-            models.Q(description__icontains=text) | models.Q(objective__title__icontains=text)
+        places = [
+            ("description", "the description", text_match(text, "description")),
+            ("objective", "the objective", text_match(text, "objective__title")),
+            *[
+                (field, label, models.Exists(_updates_matching(text, field)))
+                for field, label in UPDATE_SEARCH_FIELDS
+            ],
+            *also,
+        ]
+        # Where it matched, as "the description; an update's risks; ": one column, so a list
+        # says why each row is there at no extra query.
+        found = Concat(
+            *[
+                models.Case(
+                    models.When(condition, then=models.Value(f"{label}; ")),
+                    default=models.Value(""),
+                )
+                for _, label, condition in places
+            ],
+            models.Value(""),
+            output_field=models.CharField(),
         )
+        return self.annotate(search_found=found).exclude(search_found="")
 
 
 class Deliverable(models.Model):
@@ -355,6 +409,11 @@ class Deliverable(models.Model):
     def short_description(self) -> str:
         first_line = self.description.splitlines()[0] if self.description else ""
         return first_line if len(first_line) <= 80 else first_line[:77].rstrip() + "…"
+
+    @property
+    def search_hits(self) -> list[str]:
+        """Where a text search found this row (after `search`): "the description", ..."""
+        return [part for part in getattr(self, "search_found", "").split("; ") if part]
 
     @property
     def is_open_ended(self) -> bool:
