@@ -83,6 +83,12 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         "Deferred to", "Needed for Deferred: the date the work is deferred to."
     )
     closed_reason = _reason_field("Reason for closing", "Needed for Closed.")
+    field_order = ["status", "narrative", "no_change"]
+    no_change = forms.BooleanField(
+        label="No change since last quarter",
+        required=False,
+        help_text="Tick to confirm that last quarter's progress text still says it all.",
+    )
 
     class Meta:
         model = StatusUpdate
@@ -115,6 +121,9 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
             self.fields[name].sometimes_required = True
         if previous is ...:  # not given: look it up
             previous = self.instance.previous() if self.instance.quarter_id else None
+        self.previous, self.copied_from = previous, None
+        if previous is None:
+            del self.fields["no_change"]  # nothing to be unchanged from
         self.fields["reason_for_change"].help_text = self._reason_hint(previous)
         if not self.is_bound:
             self._initial_from_instance()
@@ -130,16 +139,35 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
             f"Closed, give the reason under that status. Up to {TEXT_MAX:,} characters."
         )
 
-    def _initial_from_instance(self):
-        status = self.instance.status
-        if status in DATE_FIELDS and self.instance.expected_date:
-            self.initial[DATE_FIELDS[status]] = self.instance.expected_date
+    def _initial_from_instance(self, update=None):
+        update = update or self.instance
+        status = update.status
+        if status in DATE_FIELDS and update.expected_date:
+            self.initial[DATE_FIELDS[status]] = update.expected_date
         if status in REASON_FIELDS:
-            self.initial[REASON_FIELDS[status]] = self.instance.reason_for_change
+            self.initial[REASON_FIELDS[status]] = update.reason_for_change
             self.initial["reason_for_change"] = ""
+
+    def start_from_previous(self) -> bool:
+        """Fill the form with last quarter's update, to be reviewed and changed where
+        different ("start from last quarter"). False when there is none to copy."""
+        previous = self.previous
+        if previous is None or self.is_bound:
+            return False
+        self.initial.update(
+            status=previous.status,
+            narrative=previous.narrative,
+            risks=previous.risks,
+            next_steps=previous.next_steps,
+            reason_for_change="",
+        )
+        self._initial_from_instance(previous)
+        self.copied_from = previous
+        return True
 
     def clean(self):
         cleaned = super().clean()
+        self._check_unchanged_narrative(cleaned)
         status = cleaned.get("status")
         # Only the chosen status's inputs count; the others may hold text from a change of mind.
         date_field = DATE_FIELDS.get(status)
@@ -151,6 +179,21 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
             parts = [given] + ([general] if general != given else [])
             cleaned["reason_for_change"] = "\n\n".join(part for part in parts if part)
         return cleaned
+
+    def _check_unchanged_narrative(self, cleaned):
+        """Last quarter's progress saved unchanged (usually copied) must be confirmed."""
+        narrative = (cleaned.get("narrative") or "").strip()
+        if (
+            self.previous is not None
+            and narrative
+            and narrative == self.previous.narrative.strip()
+            and not cleaned.get("no_change")
+        ):
+            self.add_error(
+                "narrative",
+                f"This is {self.previous.quarter.short_label}'s progress, unchanged. Describe "
+                "this quarter's progress, or tick 'No change since last quarter' to confirm.",
+            )
 
     def add_error(self, field, error):
         """The model speaks of `expected_date` and `reason_for_change`; point its messages at

@@ -52,6 +52,8 @@ def update_edit(request, pk, number):
     existing = StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).first()
     instance = existing or StatusUpdate(deliverable=deliverable, quarter=quarter)
     form = StatusUpdateForm(request.POST or None, instance=instance, prefix=f"d{pk}")
+    if request.GET.get("start") == "previous":
+        form.start_from_previous()
     conflict = saved = None
     if request.method == "POST" and form.is_valid():
         try:

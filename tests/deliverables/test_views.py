@@ -499,3 +499,93 @@ class TestConditionalReveal:
         page = client.post(url, form_data(cdo_deliverable, status="closed")).content.decode()
         assert f'href="#id_d{cdo_deliverable.pk}-closed_reason"' in page
         assert "Give the reason this deliverable is closed." in page
+
+
+@pytest.mark.django_db
+class TestStartFromLastQuarter:
+    """Issue 14, part 2: one click copies last quarter's update into the form, marked as copied;
+    saving last quarter's progress unchanged asks to confirm "no change"."""
+
+    @pytest.fixture
+    def previous(self, cdo_deliverable, q1):
+        return StatusUpdateFactory(
+            deliverable=cdo_deliverable,
+            quarter=q1,
+            status="amber",
+            narrative="Supplier chosen; contract being signed.",
+            risks="Contract delay",
+            next_steps="Sign contract",
+            expected_date=datetime.date(2021, 12, 31),
+        )
+
+    def url(self, deliverable):
+        return reverse("deliverables:update_edit", args=[deliverable.pk, 2])
+
+    def test_the_page_offers_it_and_copies_every_part(
+        self, client, people, cdo_deliverable, previous, q2
+    ):
+        client.force_login(people["cdo"])
+        page = client.get(self.url(cdo_deliverable)).content.decode()
+        assert "Start from the Q1 update" in page and "No change since last quarter" in page
+        response = client.get(self.url(cdo_deliverable), {"start": "previous"})
+        form = response.context["form"]
+        assert form.copied_from == previous
+        assert (form.initial["status"], form.initial["narrative"]) == ("amber", previous.narrative)
+        assert form.initial["amber_date"] == datetime.date(2021, 12, 31)
+        assert form.initial["risks"] == "Contract delay"
+        assert "Copied from the Q1 update" in response.content.decode()
+
+    def test_in_place_on_my_updates(self, client, people, cdo_deliverable, previous, q2):
+        client.force_login(people["cdo"])
+        page = client.get(reverse("deliverables:my_updates")).content.decode()
+        assert f'hx-get="{self.url(cdo_deliverable)}?start=previous"' in page
+        row = client.get(
+            self.url(cdo_deliverable), {"start": "previous"}, headers={"HX-Request": "true"}
+        )
+        html = row.content.decode()
+        assert (
+            f'id="deliverable-{cdo_deliverable.pk}"' in html and "Copied from the Q1 update" in html
+        )
+        assert previous.narrative in html
+
+    def test_an_unchanged_copy_must_be_confirmed(
+        self, client, people, cdo_deliverable, previous, q2
+    ):
+        client.force_login(people["cdo"])
+        data = form_data(
+            cdo_deliverable,
+            status="amber",
+            narrative=previous.narrative,
+            amber_date_day="31",
+            amber_date_month="12",
+            amber_date_year="2021",
+        )
+        page = client.post(self.url(cdo_deliverable), data).content.decode()
+        assert "This is Q1&#x27;s progress, unchanged." in page
+        assert not StatusUpdate.objects.filter(quarter=q2).exists()
+        response = client.post(
+            self.url(cdo_deliverable), data | {f"d{cdo_deliverable.pk}-no_change": "on"}
+        )
+        assert response.status_code == 302
+        assert StatusUpdate.objects.get(quarter=q2).narrative == previous.narrative
+
+    def test_a_changed_narrative_needs_no_confirmation(
+        self, client, people, cdo_deliverable, previous, q2
+    ):
+        client.force_login(people["cdo"])
+        data = form_data(
+            cdo_deliverable,
+            status="amber",
+            narrative=previous.narrative + " Now signed.",
+            amber_date_day="31",
+            amber_date_month="12",
+            amber_date_year="2021",
+        )
+        assert client.post(self.url(cdo_deliverable), data).status_code == 302
+
+    def test_nothing_to_copy_in_a_first_quarter(self, client, people, cdo_deliverable, q2):
+        client.force_login(people["cdo"])
+        response = client.get(self.url(cdo_deliverable), {"start": "previous"})
+        page = response.content.decode()
+        assert "Start from the" not in page and "No change since last quarter" not in page
+        assert response.context["form"].copied_from is None
