@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 from simple_history.models import HistoricalRecords
 
 from deliverables.positions import (
@@ -145,11 +145,7 @@ def past_window_condition(quarter) -> models.Q:
 
 
 # An update's texts the deliverables list searches, with how a result says where it matched.
-UPDATE_SEARCH_FIELDS = [
-    ("narrative", "an update's progress"),
-    ("risks", "an update's risks"),
-    ("next_steps", "an update's next steps"),
-]
+UPDATE_SEARCH_FIELDS = [("narrative", "progress"), ("risks", "risks"), ("next_steps", "next steps")]
 
 
 def text_match(text: str, field: str) -> models.Q:
@@ -169,6 +165,24 @@ def _updates_matching(text, field):
     return StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).filter(
         text_match(text, field)
     )
+
+
+def _update_place(text, field, label):
+    """(name, label, condition) for a search in updates: the label names the latest quarter
+    whose update matched ("the Q2 update's risks")."""
+    matching = _updates_matching(text, field)
+    latest = models.Subquery(matching.order_by("-quarter__number").values("quarter__number")[:1])
+    where = Concat(
+        models.Value("the Q"),
+        Cast(latest, output_field=models.CharField()),
+        models.Value(f" update's {label}"),
+        output_field=models.CharField(),
+    )
+    return (field, where, models.Exists(matching))
+
+
+def _text(label):
+    return label if hasattr(label, "resolve_expression") else models.Value(label)
 
 
 def _flag(condition) -> models.ExpressionWrapper:
@@ -321,10 +335,7 @@ class DeliverableQuerySet(models.QuerySet):
         places = [
             ("description", "the description", text_match(text, "description")),
             ("objective", "the objective", text_match(text, "objective__title")),
-            *[
-                (field, label, models.Exists(_updates_matching(text, field)))
-                for field, label in UPDATE_SEARCH_FIELDS
-            ],
+            *[_update_place(text, field, label) for field, label in UPDATE_SEARCH_FIELDS],
             *also,
         ]
         # Where it matched, as "the description; an update's risks; ": one column, so a list
@@ -332,8 +343,9 @@ class DeliverableQuerySet(models.QuerySet):
         found = Concat(
             *[
                 models.Case(
-                    models.When(condition, then=models.Value(f"{label}; ")),
+                    models.When(condition, then=Concat(_text(label), models.Value("; "))),
                     default=models.Value(""),
+                    output_field=models.CharField(),
                 )
                 for _, label, condition in places
             ],

@@ -45,9 +45,9 @@ def findable(plan, q1, q2):
 CASES = [
     ("xylophone", "description", "the description"),
     ("zeppelin", "objective", "the objective"),
-    ("narrativeword", "narrative", "an update's progress"),
-    ("risksword", "risks", "an update's risks"),
-    ("next_stepsword", "next_steps", "an update's next steps"),
+    ("narrativeword", "narrative", "the Q1 update's progress"),
+    ("risksword", "risks", "the Q1 update's risks"),
+    ("next_stepsword", "next_steps", "the Q1 update's next steps"),
     ("commentsword", "comments", "an assurance review"),
     ("actionsword", "actions", "an assurance review"),
 ]
@@ -74,7 +74,7 @@ class TestSearch:
         client.force_login(people["viewer"])
         response = client.get(reverse("assurance:deliverable_list"), {"q": "kiosk"})
         [row] = response.context["page"].object_list
-        assert row.search_hits == ["the description", "an update's progress"]
+        assert row.search_hits == ["the description", "the Q1 update's progress"]
 
     def test_references_still_find_by_number(self, client, people, findable):
         client.force_login(people["viewer"])
@@ -102,4 +102,17 @@ def test_postgresql_finds_other_forms_of_a_word(client, people, plan, q1):
     client.force_login(people["viewer"])
     response = client.get(reverse("assurance:deliverable_list"), {"q": "delays"})
     [row] = response.context["page"].object_list
-    assert row == deliverable and row.search_hits == ["an update's risks"]
+    assert row == deliverable and row.search_hits == ["the Q1 update's risks"]
+
+
+@pytest.mark.django_db
+def test_the_latest_matching_quarter_is_named(client, people, plan, q1, q2):
+    deliverable = DeliverableFactory(objective__theme__plan=plan)
+    StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green", risks="Vendor risk")
+    StatusUpdateFactory(
+        deliverable=deliverable, quarter=q2, status="green", risks="Vendor risk remains"
+    )
+    client.force_login(people["viewer"])
+    response = client.get(reverse("assurance:deliverable_list"), {"q": "vendor"})
+    [row] = response.context["page"].object_list
+    assert row.search_hits == ["the Q2 update's risks"]
