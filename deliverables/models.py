@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce, Concat
 from simple_history.models import HistoricalRecords
 
 from deliverables.positions import (
@@ -92,45 +92,64 @@ def _status_in(quarter_id):
     return models.Subquery(updates.order_by().values("status")[:1])
 
 
-def position_expression(quarter, status_field: str = "status_now") -> models.Case:
+def position_expression(quarter) -> models.Case:
     """The one statement of where a deliverable stands in `quarter` (deliverables.positions).
 
-    `status_field` names an annotation that holds the status of the quarter's update. In order:
-    before its window (or not of this plan); finished in an earlier quarter (then nothing more is
-    owed, whatever else is stored); this quarter's update; otherwise owed and not given: not open
-    yet, overdue past the end of its window, or missing.
+    In order: before its window (or not of this plan); finished in an earlier quarter (then
+    nothing more is owed, whatever else is stored; complete before closed); this quarter's
+    update; otherwise owed and not given: not open yet, overdue past the end of its window, or
+    missing. Two subqueries in all, whatever reads it: every flag, filter and count repeats
+    the expression in SQL, so it is kept small (docs/performance.md).
     """
-    number = quarter.number
-    earlier = StatusUpdate.objects.filter(
-        deliverable=models.OuterRef("pk"), quarter_id__in=_ids_before(quarter)
-    ).order_by()
-    whens = [
+    updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).order_by()
+    earlier_ids = _ids_before(quarter)
+    if earlier_ids:
+        finished = updates.filter(quarter_id__in=earlier_ids, status__in=FINISHED_STATUSES)
+        finished_earlier = models.Subquery(
+            finished.annotate(p=_mapped("status", FINISHED_EARLIER))
+            .order_by(models.Case(models.When(status=Status.COMPLETE, then=0), default=1))
+            .values("p")[:1]
+        )
+    else:
+        finished_earlier = models.Value(None, output_field=models.CharField())
+    this_quarter = models.Subquery(
+        updates.filter(quarter_id=quarter.pk)
+        .annotate(p=_mapped("status", FROM_STATUS, default=Position.UPDATED))
+        .values("p")[:1]
+    )
+    if quarter.state == quarter.State.UPCOMING:
+        owed = models.Value(Position.NOT_OPEN)
+    else:
+        owed = models.Case(
+            models.When(past_window_condition(quarter), then=models.Value(Position.OVERDUE)),
+            default=models.Value(Position.MISSING),
+        )
+    return models.Case(
         models.When(
-            ~models.Q(objective__plan_id=quarter.plan_id) | models.Q(start_quarter__gt=number),
+            ~models.Q(objective__plan_id=quarter.plan_id)
+            | models.Q(start_quarter__gt=quarter.number),
             then=models.Value(Position.NOT_IN_WINDOW),
         ),
-        models.When(
-            models.Exists(earlier.filter(status=Status.COMPLETE)),
-            then=models.Value(Position.COMPLETED_EARLIER),
-        ),
-        models.When(
-            models.Exists(earlier.filter(status=Status.CLOSED)),
-            then=models.Value(Position.CLOSED_EARLIER),
-        ),
-        *[
-            models.When(**{status_field: status}, then=models.Value(position))
-            for status, position in FROM_STATUS.items()
-        ],
-        models.When(**{f"{status_field}__isnull": False}, then=models.Value(Position.UPDATED)),
-    ]
-    if quarter.state == quarter.State.UPCOMING:
-        default = Position.NOT_OPEN
-    else:
-        whens.append(
-            models.When(past_window_condition(quarter), then=models.Value(Position.OVERDUE))
-        )
-        default = Position.MISSING
-    return models.Case(*whens, default=models.Value(default), output_field=models.CharField())
+        default=Coalesce(finished_earlier, this_quarter, owed),
+        output_field=models.CharField(),
+    )
+
+
+# Statuses that end a deliverable's reporting, and the position they leave in later quarters.
+FINISHED_EARLIER = {
+    Status.COMPLETE: Position.COMPLETED_EARLIER,
+    Status.CLOSED: Position.CLOSED_EARLIER,
+}
+FINISHED_STATUSES = list(FINISHED_EARLIER)
+
+
+def _mapped(field, mapping, default=None):
+    """A status column mapped to positions, in SQL."""
+    return models.Case(
+        *[models.When(**{field: status}, then=models.Value(p)) for status, p in mapping.items()],
+        default=models.Value(default) if default else None,
+        output_field=models.CharField(),
+    )
 
 
 def overdue_condition(quarter, position_field: str = "position") -> models.Q:
@@ -269,9 +288,7 @@ class DeliverableQuerySet(models.QuerySet):
     def with_positions(self, quarters):
         """Annotate status_q<N> and position_q<N> for each quarter: the RAG grid and timeline."""
         statuses = {f"status_q{q.number}": _status_in(q.pk) for q in quarters}
-        positions = {
-            f"position_q{q.number}": position_expression(q, f"status_q{q.number}") for q in quarters
-        }
+        positions = {f"position_q{q.number}": position_expression(q) for q in quarters}
         return self.annotate(**statuses).annotate(**positions)
 
     def with_update_in(self, quarter):
