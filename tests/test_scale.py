@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.mark.scale
 @pytest.mark.django_db
 def test_query_counts_identical_at_factor_1_and_100(tmp_path, plan_2021):
     def counts(factor):
