@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from deliverables.positions import (
     AWAITING,
     COMPLETE_TO_DATE,
+    FINISHED_EARLIER,
     FROM_STATUS,
     OWED,
     UNFINISHED,
@@ -104,7 +105,7 @@ def position_expression(quarter) -> models.Case:
     updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).order_by()
     earlier_ids = _ids_before(quarter)
     if earlier_ids:
-        finished = updates.filter(quarter_id__in=earlier_ids, status__in=FINISHED_STATUSES)
+        finished = updates.filter(quarter_id__in=earlier_ids, status__in=list(FINISHED_EARLIER))
         finished_earlier = models.Subquery(
             finished.annotate(p=_mapped("status", FINISHED_EARLIER))
             .order_by(models.Case(models.When(status=Status.COMPLETE, then=0), default=1))
@@ -133,14 +134,6 @@ def position_expression(quarter) -> models.Case:
         default=Coalesce(finished_earlier, this_quarter, owed),
         output_field=models.CharField(),
     )
-
-
-# Statuses that end a deliverable's reporting, and the position they leave in later quarters.
-FINISHED_EARLIER = {
-    Status.COMPLETE: Position.COMPLETED_EARLIER,
-    Status.CLOSED: Position.CLOSED_EARLIER,
-}
-FINISHED_STATUSES = list(FINISHED_EARLIER)
 
 
 def _mapped(field, mapping, default=None):

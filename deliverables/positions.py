@@ -35,6 +35,11 @@ FROM_STATUS = {
     Status.DEFERRED: Position.DEFERRED,
     Status.CLOSED: Position.CLOSED,
 }
+# Statuses that end a deliverable's reporting, and the position they leave in later quarters.
+FINISHED_EARLIER = {
+    Status.COMPLETE: Position.COMPLETED_EARLIER,
+    Status.CLOSED: Position.CLOSED_EARLIER,
+}
 # Positions in which the quarter is owed an update: it is due (given or not).
 OWED = (
     Position.NOT_OPEN,
