@@ -213,6 +213,18 @@ def _score(field: str):
     )
 
 
+# My updates' groups, in the order it lists them.
+QUEUE_GROUPS = ("overdue", "missing", "done")
+
+
+def queue_group(deliverable) -> str:
+    """Which group of My updates a row is in (annotated by `with_status_in` and
+    `with_update_in`): overdue ones stay first until finished, even once updated."""
+    if deliverable.is_overdue:
+        return "overdue"
+    return "done" if deliverable.quarter_update else "missing"
+
+
 class DeliverableQuerySet(models.QuerySet):
     def in_plan(self, plan: Plan):
         return self.filter(objective__plan=plan)
@@ -301,6 +313,29 @@ class DeliverableQuerySet(models.QuerySet):
                 to_attr="previous_updates",
             ),
         )
+
+    def queue_for(self, user, quarter) -> list:
+        """What `user` owes in `quarter`, in the order My updates lists it: overdue first, then
+        the missing ones, then those already given, each group in reference order. Each row is
+        annotated as by `with_status_in` and carries `queue_group`."""
+        rows = list(
+            self.owed_by(user)
+            .requiring_update_in(quarter)
+            .with_plan_details()
+            .with_update_in(quarter)
+            .natural_order()
+        )
+        for row in rows:
+            row.queue_group = queue_group(row)
+        return sorted(rows, key=lambda row: QUEUE_GROUPS.index(row.queue_group))
+
+    def next_in_queue(self, user, quarter, after):
+        """The first deliverable in `user`'s queue still without an update, other than `after`
+        ("Save and go to the next"); None when every one is done."""
+        for row in self.queue_for(user, quarter):
+            if row.quarter_update is None and row.pk != after.pk:
+                return row
+        return None
 
     def owed_by(self, user):
         """Deliverables whose updates this person owes: their Owners' (as executive or

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from deliverables import presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import StatusUpdateForm
-from deliverables.models import Deliverable, StatusUpdate
+from deliverables.models import QUEUE_GROUPS, Deliverable, StatusUpdate, queue_group
 from deliverables.presenters import PositionPresenter
 from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
 from nhsuk.navigation import safe_next_url
@@ -19,32 +21,27 @@ from objectives.models import Quarter
 @require_safe
 @permission_required("deliverables.change_statusupdate", raise_exception=True)
 def my_updates(request):
-    """An executive's landing page: every deliverable they must update this quarter."""
+    """An executive's landing page: one compact row for every deliverable they owe this
+    quarter; each update opens on its own (in place, or on its own page without JavaScript)."""
     quarter = Quarter.objects.current()
-    rows = []
-    if quarter is not None:
-        deliverables = (
-            Deliverable.objects.owed_by(request.user)
-            .requiring_update_in(quarter)
-            .with_plan_details()
-            .with_update_in(quarter)
-            .natural_order()
-        )
-        rows = [_row(deliverable, quarter) for deliverable in deliverables]
-    groups = {
-        key: [row for row in rows if row["group"] == key] for key in ("overdue", "missing", "done")
+    queue = Deliverable.objects.queue_for(request.user, quarter) if quarter else []
+    rows = [_row(deliverable, quarter) for deliverable in queue]
+    groups = {key: [row for row in rows if row["group"] == key] for key in QUEUE_GROUPS}
+    context = {
+        "quarter": quarter,
+        "previous_quarter": quarter.previous() if quarter else None,
+        "rows": rows,
+        "groups": groups,
+        "total": len(rows),
     }
-    return render(
-        request,
-        "deliverables/my_updates.html",
-        {"quarter": quarter, "groups": groups, "total": len(rows)},
-    )
+    return render(request, "deliverables/my_updates.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @permission_required("deliverables.change_statusupdate", raise_exception=True)
 def update_edit(request, pk, number):
-    """One update: the form on its own page, the target of every save (htmx or plain POST)."""
+    """One update: its own page, the panel My updates opens in place (htmx), and the target
+    of every save; "Save and go to the next" moves on to the next one still to do."""
     deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
     quarter = get_object_or_404(Quarter, plan_id=deliverable.objective.plan_id, number=number)
     if not Deliverable.objects.editable_by(request.user).filter(pk=pk).exists():
@@ -54,8 +51,19 @@ def update_edit(request, pk, number):
     form = StatusUpdateForm(request.POST or None, instance=instance, prefix=f"d{pk}")
     if request.GET.get("start") == "previous":
         form.start_from_previous()
-    conflict = saved = None
-    if request.method == "POST" and form.is_valid():
+    saved = conflict = None
+    if request.method == "POST":
+        saved, form, conflict = _save(request, form)
+    if saved:
+        return _after_save(request, saved)
+    return _update_page(request, deliverable, quarter, form, conflict)
+
+
+def _save(request, form):
+    """Validate and save. Returns (saved update or None, the form to show again, the newer
+    update someone else saved first or None); a refusal is named for the audit log."""
+    saved = conflict = None
+    if form.is_valid():
         try:
             saved = status_update_save(
                 update=form.instance, user=request.user, expected_version=form.expected_version
@@ -64,42 +72,112 @@ def update_edit(request, pk, number):
             conflict, form = error.current, form.with_newer(request.POST, error.current)
         except QuarterClosed as error:
             form.add_error(None, error)
-    if request.method == "POST" and not saved:
+    if not saved:
         # For the audit log (core.middleware): what happened to this write, in words.
         request.audit_event = "conflict" if conflict else "refused"
         request.audit_outcome = (
             f"version {conflict.version} was saved first" if conflict else _refusal(form)
         )
-    if saved and not request.htmx:
-        messages.success(
-            request, f"Saved your {quarter.short_label} update for {deliverable.reference}."
-        )
-        mine = reverse("deliverables:my_updates") + f"#deliverable-{deliverable.pk}"
-        return redirect(safe_next_url(request, default=mine))
+    return saved, form, conflict
+
+
+def _after_save(request, update):
+    """Where a saved update goes: on to the next one still to do, or back to My updates (with
+    htmx: the saved row redrawn in place, and the next one's form opened under its row)."""
+    quarter = update.quarter
+    following = None
+    if request.POST.get("then") == "next":
+        following = Deliverable.objects.next_in_queue(request.user, quarter, update.deliverable)
     if request.htmx:
-        deliverable = (
-            Deliverable.objects.with_plan_details()
-            .with_status_in(quarter)
-            .with_update_in(quarter)
-            .get(pk=pk)
-        )
-        row = _row(deliverable, quarter, form=None if saved else form)
-        context = {"row": row, "quarter": quarter, "conflict": conflict, "just_saved": saved}
-        return render(request, "deliverables/my_updates.html#update-row", context)
+        return _saved_in_place(request, update, following)
+    saved = f"Saved your {quarter.short_label} update for {update.deliverable.reference}."
+    if following is not None:
+        messages.success(request, saved)
+        return redirect(_update_url(following, quarter))
+    if request.POST.get("then") == "next":
+        saved += f" That was the last one: every update you owe for {quarter.short_label} is in."
+    messages.success(request, saved)
+    mine = reverse("deliverables:my_updates") + f"#deliverable-{update.deliverable_id}"
+    return redirect(safe_next_url(request, default=mine))
+
+
+def _saved_in_place(request, update, following):
+    """The saved row redrawn (out of band) and its form closed; with a following deliverable,
+    that one's form opens under its own row, wherever it is in the table."""
+    quarter = update.quarter
     context = {
+        "row": _queue_row(update.deliverable_id, quarter, just_saved=update),
+        "quarter": quarter,
+    }
+    if following is None:
+        return render(request, "deliverables/includes/saved_in_place.html", context)
+    context |= _panel_context(request, following, quarter, _form_for(following, quarter))
+    response = render(request, "deliverables/includes/saved_in_place.html", context)
+    response["HX-Retarget"] = f"#deliverable-{following.pk}"
+    response["HX-Reswap"] = "afterend"
+    return response
+
+
+def _update_page(request, deliverable, quarter, form, conflict):
+    context = _panel_context(request, deliverable, quarter, form, conflict)
+    if request.htmx:
+        return render(request, "deliverables/includes/update_panel.html", context)
+    return render(request, "deliverables/statusupdate_form.html", context)
+
+
+def _panel_context(request, deliverable, quarter, form, conflict=None):
+    return {
         "deliverable": deliverable,
         "quarter": quarter,
         "form": form,
         "conflict": conflict,
-        "previous": StatusUpdate.objects.with_people()
-        .filter(
-            deliverable=deliverable, quarter__plan_id=quarter.plan_id, quarter__number=number - 1
-        )
-        .first(),
+        "previous": form.previous,
         "next": safe_next_url(request),
         "access": quarter.write_access(request.user),
+        "in_place": bool(request.htmx),
     }
-    return render(request, "deliverables/statusupdate_form.html", context, status=200)
+
+
+def _form_for(deliverable, quarter):
+    """A fresh form for a deliverable from the queue (its updates already fetched)."""
+    instance = deliverable.quarter_update or StatusUpdate(deliverable=deliverable, quarter=quarter)
+    return StatusUpdateForm(
+        instance=instance, prefix=f"d{deliverable.pk}", previous=deliverable.previous_update
+    )
+
+
+def _update_url(deliverable, quarter):
+    url = reverse("deliverables:update_edit", args=[deliverable.pk, quarter.number])
+    return f"{url}?{urlencode({'next': reverse('deliverables:my_updates')})}"
+
+
+def _queue_row(pk, quarter, just_saved=None):
+    deliverable = (
+        Deliverable.objects.with_plan_details()
+        .with_status_in(quarter)
+        .with_update_in(quarter)
+        .get(pk=pk)
+    )
+    deliverable.queue_group = queue_group(deliverable)
+    return _row(deliverable, quarter, just_saved)
+
+
+def _refusal(form) -> str:
+    """Which inputs were refused (never what was typed, which may be sensitive)."""
+    return "invalid: " + ", ".join(name if name != "__all__" else "form" for name in form.errors)
+
+
+def _row(deliverable, quarter, just_saved=None):
+    """One row of My updates' table; `deliverable` comes from `queue_for` (or `_queue_row`)."""
+    return {
+        "deliverable": deliverable,
+        "update": deliverable.quarter_update,
+        "previous": deliverable.previous_update,
+        "position": PositionPresenter.for_row(deliverable),
+        "group": deliverable.queue_group,
+        "update_url": _update_url(deliverable, quarter),
+        "just_saved": just_saved,
+    }
 
 
 @require_safe
@@ -112,29 +190,6 @@ def deliverable_detail(request, pk):
         "history": presenters.history(deliverable),
     }
     return render(request, "deliverables/deliverable_detail.html", context)
-
-
-def _refusal(form) -> str:
-    """Which inputs were refused (never what was typed, which may be sensitive)."""
-    return "invalid: " + ", ".join(name if name != "__all__" else "form" for name in form.errors)
-
-
-def _row(deliverable, quarter, form=None):
-    """One row of My updates; `deliverable` is annotated by `with_status_in(quarter)`."""
-    update = deliverable.quarter_update
-    instance = update or StatusUpdate(deliverable=deliverable, quarter=quarter)
-    group = "overdue" if deliverable.is_overdue else ("done" if update else "missing")
-    return {
-        "deliverable": deliverable,
-        "update": update,
-        "previous": deliverable.previous_update,
-        "position": PositionPresenter.for_row(deliverable),
-        "group": group,
-        "form": form
-        or StatusUpdateForm(
-            instance=instance, prefix=f"d{deliverable.pk}", previous=deliverable.previous_update
-        ),
-    }
 
 
 @require_safe

@@ -19,20 +19,63 @@ document.addEventListener("change", (event) => {
   }
 });
 
-// After htmx swaps a saved (or refused) update row into the page, give it the same behaviour
-// as a page load: NHS.UK components work, and an error summary takes focus so a keyboard or
-// screen reader user hears what went wrong; a success message is announced by its role.
-document.addEventListener("htmx:afterSettle", (event) => {
-  const id = event.detail.target && event.detail.target.id;
-  const row = id ? document.getElementById(id) : null;
-  if (!row) return;
-  initAll(row);
-  syncReveals(row);
-  const summary = row.querySelector(".nhsuk-error-summary");
-  if (summary) {
-    summary.setAttribute("tabindex", "-1");
-    summary.focus();
+// My updates opens one update at a time, under its row (htmx). Opening another closes the
+// open one (its draft is kept: see drafts below); opening the open one again goes to it.
+function focusPanel(panel) {
+  const heading = panel.querySelector(".uhb-panel__heading");
+  if (heading) heading.focus();
+}
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const link = event.detail.elt;
+  if (!(link instanceof HTMLElement) || !link.matches("a.uhb-open-update")) return;
+  const row = link.closest("tr");
+  const mine = document.getElementById(row.id.replace("deliverable-", "panel-"));
+  if (mine) {
+    event.preventDefault();
+    focusPanel(mine);
+    return;
   }
+  document.querySelectorAll(".uhb-panel-row").forEach((panel) => closePanel(panel));
+});
+
+function closePanel(panel) {
+  panel.dispatchEvent(new CustomEvent("uhb:closing", { bubbles: true }));
+  const link = document.querySelector(`#${panel.id.replace("panel-", "deliverable-")} .uhb-open-update`);
+  panel.remove();
+  return link;
+}
+
+document.addEventListener("click", (event) => {
+  const close = event.target instanceof Element && event.target.closest(".uhb-close-panel");
+  if (!close) return;
+  event.preventDefault();
+  const link = closePanel(close.closest(".uhb-panel-row"));
+  if (link) link.focus();
+});
+
+// After htmx swaps in a form (opened, refused or the next one) or a saved row, give it the
+// same behaviour as a page load: NHS.UK components work; an error summary takes focus so a
+// keyboard or screen reader user hears what went wrong; an opened form's heading takes focus;
+// after "Save and close", focus returns to the saved row's link (its "Saved" is announced).
+document.addEventListener("htmx:afterSettle", (event) => {
+  const panel = document.querySelector(".uhb-panel-row");
+  if (panel) {
+    initAll(panel);
+    syncReveals(panel);
+    const summary = panel.querySelector(".nhsuk-error-summary");
+    if (summary) {
+      summary.setAttribute("tabindex", "-1");
+      summary.focus();
+    } else if (!panel.contains(document.activeElement)) {
+      focusPanel(panel);
+    }
+    return;
+  }
+  const saved = document.querySelector(".uhb-queue-row .uhb-saved");
+  const link = saved && saved.closest("tr").querySelector(".uhb-open-update");
+  // The form that had focus is gone: focus goes back to the row it was opened from.
+  if (link && (!document.activeElement || document.activeElement === document.body)) link.focus();
 });
 
 // When an in-page save fails (signed out, a stale security token after signing in again in

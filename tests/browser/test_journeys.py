@@ -8,6 +8,7 @@ from assurance.models import AssuranceReview
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Quarter
 from tests.browser.helpers import check_page, log_in, tab_to
+from tests.deliverables.factories import StatusUpdateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,86 +20,113 @@ def missing_count(page, base):
 
 
 def test_executive(site, new_page):
+    """An executive with 15 deliverables does four updates from the overview alone: open the
+    first in place, start from last quarter, "Save and go to the next" three times."""
     base, _ = site
+    q1 = Quarter.objects.get(number=1)
+    cdo_rows = list(Deliverable.objects.filter(owners__code="CDO").natural_order())
+    for deliverable in cdo_rows[:4]:
+        StatusUpdateFactory(
+            deliverable=deliverable, quarter=q1, status="green", narrative=f"Q1 {deliverable}."
+        )
     page = new_page()
     log_in(page, base, "cdo", keyboard=True)
     assert page.url.endswith("/my-updates/")
     assert page.locator("h1").inner_text().startswith("My updates")
+    assert page.locator(".uhb-queue-row").count() == 15  # the CDO's 14, and 1.1 owned by ALL
+    # The whole quarter fits in about three screens before any form is opened.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3000, f"My updates is {height}px tall at 1280px wide"
+    assert page.locator("textarea").count() == 0
     check_page(page)
-    assert page.locator(".uhb-update-row").count() == 15  # the CDO's 14, and 1.1 owned by ALL
 
-    # A failed submit, by keyboard: the error summary takes focus and links to the field.
-    row = page.locator(".uhb-update-row").first
-    row_id = row.get_attribute("id")
-    pk = row_id.split("-")[1]
-    tab_to(page, f"#id_d{pk}-status_0")  # a radio group is one Tab stop...
+    # The first, by keyboard: open it in place, start from Q1, and a refused save first.
+    first = page.locator(".uhb-queue-row").first
+    first_pk = first.get_attribute("id").split("-")[1]
+    tab_to(page, f"#deliverable-{first_pk} a.uhb-open-update")
+    page.keyboard.press("Enter")
+    panel = page.locator(f"#panel-{first_pk}")
+    panel.wait_for()
+    assert page.evaluate("document.activeElement.classList.contains('uhb-panel__heading')")
+    assert "Last quarter" in panel.inner_text()
+    check_page(page)
+    tab_to(page, f"#id_d{first_pk}-status_0")  # a radio group is one Tab stop...
     page.keyboard.press("ArrowDown")  # ...and the arrows choose within it
     page.keyboard.press("ArrowDown")
-    assert page.is_checked(f"#id_d{pk}-status_2")  # At risk (Amber)
-    # Its recovery date is revealed under it; the other statuses' inputs stay hidden.
-    assert page.is_visible(f"#id_d{pk}-amber_date_0")
-    assert not page.is_visible(f"#id_d{pk}-red_date_0")
-    assert not page.is_visible(f"#id_d{pk}-closed_reason")
-    tab_to(page, f"#{row_id} button[type=submit]")
+    assert page.is_checked(f"#id_d{first_pk}-status_2")  # At risk (Amber)
+    assert page.is_visible(f"#id_d{first_pk}-amber_date_0")  # revealed under it
+    assert not page.is_visible(f"#id_d{first_pk}-red_date_0")
+    tab_to(page, f"#panel-{first_pk} button[value=next]")
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"#{row_id} .nhsuk-error-summary")
+    page.wait_for_selector(f"#panel-{first_pk} .nhsuk-error-summary")
     assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
-    links = page.locator(f"#{row_id} .nhsuk-error-summary a")
-    assert links.count() == 2  # progress and the expected date
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert f"#id_d{pk}-narrative" in hrefs and f"#id_d{pk}-amber_date_0" in hrefs
+    hrefs = page.locator(f"#panel-{first_pk} .nhsuk-error-summary a").evaluate_all(
+        "(links) => links.map((a) => a.getAttribute('href'))"
+    )
+    assert f"#id_d{first_pk}-narrative" in hrefs and f"#id_d{first_pk}-amber_date_0" in hrefs
+    assert f"#id_d{first_pk}-reason_for_change" in hrefs
     check_page(page)
-
-    # Now correct it, still with the keyboard, and save in place (htmx).
-    tab_to(page, f"#id_d{pk}-narrative")
+    tab_to(page, f"#id_d{first_pk}-narrative")
     page.keyboard.type("Supplier two weeks late; recovery plan agreed.")
-    tab_to(page, f"#id_d{pk}-amber_date_0")
+    tab_to(page, f"#id_d{first_pk}-amber_date_0")
     page.keyboard.type("31")
     page.keyboard.press("Tab")
     page.keyboard.type("12")
     page.keyboard.press("Tab")
     page.keyboard.type("2021")
-    tab_to(page, f"#{row_id} button[type=submit]")
+    tab_to(page, f"#id_d{first_pk}-reason_for_change")  # Green in Q1, so a reason is needed
+    page.keyboard.type("Supplier delay.")
+    tab_to(page, f"#panel-{first_pk} button[value=next]")
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"#{row_id} .uhb-saved")
-    assert "/my-updates/" in page.url  # saved without leaving the page
 
-    # Still by keyboard: from the top of the page to the dashboard through the header menu.
-    page.goto(f"{base}/my-updates/")
-    tab_to(page, 'a.nhsuk-header__navigation-link[href="/dashboard/"]')
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    assert page.locator("h1").inner_text().startswith("Dashboard")
-    page.goto(f"{base}/my-updates/")
+    # Three more, each from the Q1 update where there is one, each saved by "Save and go to
+    # the next", which opens the next form under its own row.
+    done = [first_pk]
+    for _ in range(3):
+        panel = page.locator(f".uhb-panel-row:not(#panel-{done[-1]})")
+        panel.wait_for()
+        pk = panel.get_attribute("id").split("-")[1]
+        assert pk not in done
+        page.wait_for_selector(f"#deliverable-{done[-1]} .uhb-saved")
+        assert page.locator(".uhb-panel-row").count() == 1  # one form at a time
+        start = panel.get_by_role("link", name=re.compile("Start from the Q1 update"))
+        if start.count():
+            start.click()
+            page.locator(f"#panel-{pk} .uhb-copied").wait_for()
+            assert page.input_value(f"#id_d{pk}-narrative").startswith("Q1 ")
+            page.fill(f"#id_d{pk}-narrative", "Held to plan this quarter too.")
+        else:
+            page.locator(f"#panel-{pk}").get_by_label("Complete (Blue)").check()
+            page.fill(f"#id_d{pk}-narrative", "Delivered in July.")
+        page.locator(f"#panel-{pk}").get_by_role("button", name=re.compile("Save and go")).click()
+        done.append(pk)
+    page.wait_for_selector(f"#deliverable-{done[-1]} .uhb-saved")
+    assert "/my-updates/" in page.url  # all in place
+    assert StatusUpdate.objects.filter(quarter__number=2).count() == 4
+    check_page(page)
 
-    # A second one with the mouse, also in place.
-    second = page.locator("#missing ~ .uhb-update-row").nth(1)
-    second_id = second.get_attribute("id")
-    second.get_by_label("On track (Green)").check()
-    second.get_by_label("Progress").fill("Milestones met.")
-    second.get_by_role("button", name=re.compile("Save update")).click()
-    page.wait_for_selector(f"#{second_id} .uhb-saved")
-    assert StatusUpdate.objects.filter(quarter__number=2).count() == 2
-
-    # With JavaScript off, the same form posts normally and comes back to the list.
+    # With JavaScript off, each update has its own page, and "Save and go to the next" goes to
+    # the next one's page.
     plain = new_page(javascript=False)
     log_in(plain, base, "cdo")
-    third = plain.locator("#missing ~ .uhb-update-row").nth(2)
-    third.get_by_label("Not started").check()
-    third.get_by_label("Progress").fill("Starts next month.")
-    third.get_by_role("button", name=re.compile("Save update")).click()
-    plain.wait_for_load_state()
-    assert "/my-updates/" in plain.url
+    plain.locator(".uhb-queue-row a.uhb-open-update", has_text="Update").first.click()
+    plain.get_by_label("Complete (Blue)").check()
+    plain.get_by_label("Progress").fill("Delivered in August.")
+    plain.fill("textarea[name$=reason_for_change]", "Delivered.")  # where Q1 had a status
+    heading = plain.locator("h1").inner_text()
+    plain.get_by_role("button", name=re.compile("Save and go")).click()
     assert "Saved your Q2 update" in plain.locator(".nhsuk-notification-banner").inner_text()
+    assert plain.locator("h1").inner_text().startswith("Update ") and (
+        plain.locator("h1").inner_text() != heading
+    )
+    assert StatusUpdate.objects.filter(quarter__number=2).count() == 5
     page.goto(plain.url)  # axe needs JavaScript, so the same page is checked in the other tab
     check_page(page)
-    assert StatusUpdate.objects.filter(quarter__number=2).count() == 3
 
-    # The dashboard reflects the three saves.
+    # The dashboard reflects the saves, and the deliverable page shows the first.
     due = Deliverable.objects.requiring_update_in(Quarter.objects.get(number=2)).count()
-    assert missing_count(page, base) == due - 3
-    check_page(page)
-    page.goto(f"{base}/deliverables/{pk}/")
+    assert missing_count(page, base) == due - 5
+    page.goto(f"{base}/deliverables/{first_pk}/")
     assert "Supplier two weeks late" in page.content()
     check_page(page)
 

@@ -171,13 +171,44 @@ class TestMyUpdates:
         assert "Updates are due by <strong>Friday 15 October 2021</strong> (passed" in page
         assert "1 missing, 1 overdue, 1 done" in page
 
-    def test_last_quarters_update_is_beside_the_form(self, client, people, cdo_deliverable, q1):
+    def test_one_compact_row_each_in_the_order_to_do_them(
+        self, client, people, plan, q1, q2, cdo, cdo_deliverable
+    ):
+        done = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+        StatusUpdateFactory(deliverable=done, quarter=q2, status="green")
+        StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q1, status="amber")
+        late = DeliverableFactory(
+            objective__theme__plan=plan, owners=[cdo], delivery="Q1", start_quarter=1, end_quarter=1
+        )
+        client.force_login(people["cdo"])
+        response = client.get(reverse("deliverables:my_updates"))
+        page = response.content.decode()
+        assert [row["deliverable"] for row in response.context["rows"]] == [
+            late,
+            cdo_deliverable,
+            done,
+        ]
+        # No form on the overview: each row links to its update (its own page, or in place).
+        assert "<textarea" not in page and page.count('uhb-queue-row" role="row"') == 3
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        assert f'href="{url}?next=%2Fmy-updates%2F"' in page and f'hx-get="{url}"' in page
+        assert "Last quarter (Q1)" in page and "At risk (Amber)" in page
+        assert "Overdue: update missing" in page and "Update missing" in page
+
+    def test_an_update_opens_in_place_with_last_quarters_beside_it(
+        self, client, people, cdo_deliverable, q1, q2
+    ):
         StatusUpdateFactory(deliverable=cdo_deliverable, quarter=q1, narrative="Q1 went to plan.")
         client.force_login(people["cdo"])
-        page = client.get(reverse("deliverables:my_updates")).content.decode()
-        assert "Last quarter (Q1)" in page and "Q1 went to plan." in page
-        assert f'hx-post="/deliverables/{cdo_deliverable.pk}/quarters/2/update/"' in page
-        assert f'action="/deliverables/{cdo_deliverable.pk}/quarters/2/update/"' in page
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        panel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert panel.lstrip().startswith("<tr") and f'id="panel-{cdo_deliverable.pk}"' in panel
+        assert "Last quarter (Q1)" in panel and "Q1 went to plan." in panel
+        assert f'hx-post="{url}"' in panel and f'hx-target="#panel-{cdo_deliverable.pk}"' in panel
+        assert "<html" not in panel
+        # Without JavaScript: the same form on its own page.
+        page = client.get(url).content.decode()
+        assert "Q1 went to plan." in page and f'action="{url}"' in page and "hx-post" not in page
 
     def test_no_open_quarter(self, client, people, plan):
         plan.quarters.update(state="closed")
@@ -224,22 +255,51 @@ class TestSaving:
             people["cdo"],
         )
 
-    def test_htmx_post_saves_and_returns_the_row_in_place(
+    def test_htmx_save_and_close_redraws_the_row_in_place(
         self, client, people, cdo_deliverable, q2
     ):
         client.force_login(people["cdo"])
         url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
-        response = client.post(url, form_data(cdo_deliverable), headers={"HX-Request": "true"})
+        data = form_data(cdo_deliverable) | {"then": "list"}
+        response = client.post(url, data, headers={"HX-Request": "true"})
         page = response.content.decode()
-        assert response.status_code == 200
-        assert page.lstrip().startswith(
-            f'<div class="nhsuk-card uhb-update-row" id="deliverable-{cdo_deliverable.pk}">'
-        )
-        assert "<html" not in page
-        assert "Saved at" in page and "On track (Green)" in page
+        assert response.status_code == 200 and "<html" not in page
+        # The open form is replaced by nothing; the row comes back out of band, saved.
+        assert page.lstrip().startswith("<template>") and "HX-Retarget" not in response
+        assert f'id="deliverable-{cdo_deliverable.pk}" hx-swap-oob="outerHTML"' in page
+        assert "Saved at" in page and "On track (Green)" in page and "<form" not in page
         assert StatusUpdate.objects.get().version == 1
-        # The row now carries version 1, so the next save from the same page is not a conflict.
-        assert f'name="d{cdo_deliverable.pk}-version" value="1"' in page
+
+    def test_save_and_go_to_the_next_one_still_to_do(
+        self, client, people, plan, cdo, cdo_deliverable, q2
+    ):
+        done = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+        StatusUpdateFactory(deliverable=done, quarter=q2)
+        following = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+        data = form_data(cdo_deliverable) | {"then": "next"}
+        # In place: the next one's form opens under its own row.
+        response = client.post(url, data, headers={"HX-Request": "true"})
+        page = response.content.decode()
+        assert response["HX-Retarget"] == f"#deliverable-{following.pk}"
+        assert response["HX-Reswap"] == "afterend"
+        assert page.lstrip().startswith('<tr class="nhsuk-table__row uhb-panel-row"')
+        assert f'id="panel-{following.pk}"' in page
+        assert f'<tr id="panel-{cdo_deliverable.pk}" hx-swap-oob="delete">' in page
+        assert f'id="deliverable-{cdo_deliverable.pk}" hx-swap-oob="outerHTML"' in page
+        # Without JavaScript: to the next one's own page, and after the last back to the list.
+        data = form_data(following) | {"then": "next"}
+        url = reverse("deliverables:update_edit", args=[following.pk, 2])
+        response = client.post(url, data, follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("deliverables:my_updates"))
+        assert "That was the last one" in response.content.decode()
+        StatusUpdate.objects.filter(deliverable=cdo_deliverable).delete()
+        response = client.post(url, data | {f"d{following.pk}-version": "1"})
+        assert response["Location"] == (
+            reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
+            + "?next=%2Fmy-updates%2F"
+        )
 
     def test_htmx_errors_come_back_in_the_row_and_nothing_is_saved(
         self, client, people, cdo_deliverable, q2
@@ -537,15 +597,13 @@ class TestStartFromLastQuarter:
 
     def test_in_place_on_my_updates(self, client, people, cdo_deliverable, previous, q2):
         client.force_login(people["cdo"])
-        page = client.get(reverse("deliverables:my_updates")).content.decode()
-        assert f'hx-get="{self.url(cdo_deliverable)}?start=previous"' in page
+        panel = client.get(self.url(cdo_deliverable), headers={"HX-Request": "true"})
+        assert f'hx-get="{self.url(cdo_deliverable)}?start=previous"' in panel.content.decode()
         row = client.get(
             self.url(cdo_deliverable), {"start": "previous"}, headers={"HX-Request": "true"}
         )
         html = row.content.decode()
-        assert (
-            f'id="deliverable-{cdo_deliverable.pk}"' in html and "Copied from the Q1 update" in html
-        )
+        assert f'id="panel-{cdo_deliverable.pk}"' in html and "Copied from the Q1 update" in html
         assert previous.narrative in html
 
     def test_an_unchanged_copy_must_be_confirmed(
