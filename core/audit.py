@@ -2,6 +2,7 @@
 
 Events:
 - write: a change was accepted.
+- draft: what someone typed into an update was kept as their draft (not the update).
 - refused: understood and refused by a rule (invalid input, a closed quarter, a wrong method).
 - conflict: refused because someone saved a newer version first.
 - denied: not allowed (403, including a stale CSRF token) or not signed in (401).

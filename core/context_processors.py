@@ -1,4 +1,17 @@
+from django.conf import settings
 from django.urls import reverse
+
+
+def session_timeout(request):
+    """What the page's script needs for the timeout warning (signed-in pages only)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": min(
+            settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
+        ),
+    }
 
 
 def navigation(request):

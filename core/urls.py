@@ -17,4 +17,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/", views.session_status, name="session"),
+    path("logged-in/", views.logged_in_again, name="logged_in_again"),
 ]

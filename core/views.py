@@ -4,9 +4,11 @@ pages that must work without the database."""
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -71,3 +73,23 @@ def home(request):
 def accessibility_statement(request):
     """Public-sector sites publish one; it is readable before signing in."""
     return render(request, "accessibility.html")
+
+
+@require_safe
+@login_not_required  # answers 401 itself: a script asks, not a person
+@never_cache
+def session_status(request):
+    """For the page's script: is this browser still signed in, and the current security token
+    (signing in again, in another tab, changes it). Like any request it extends the session:
+    "Stay logged in" calls it."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    return JsonResponse(
+        {"signed_in": True, "csrf": get_token(request), "seconds": settings.SESSION_COOKIE_AGE}
+    )
+
+
+@require_safe
+def logged_in_again(request):
+    """Where signing in again from a timed-out page lands, in its own tab."""
+    return render(request, "registration/logged_in_again.html")

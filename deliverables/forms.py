@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.utils import ErrorDict
 
 from deliverables.models import StatusUpdate
 from deliverables.status import MEANINGS, NARRATIVE_MAX, RATING_BASIS, TEXT_MAX, Status
@@ -121,7 +122,7 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
             self.fields[name].sometimes_required = True
         if previous is ...:  # not given: look it up
             previous = self.instance.previous() if self.instance.quarter_id else None
-        self.previous, self.copied_from = previous, None
+        self.previous, self.copied_from, self.restored_from = previous, None, None
         if previous is None:
             del self.fields["no_change"]  # nothing to be unchanged from
         self.fields["reason_for_change"].help_text = self._reason_hint(previous)
@@ -147,6 +148,36 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         if status in REASON_FIELDS:
             self.initial[REASON_FIELDS[status]] = update.reason_for_change
             self.initial["reason_for_change"] = ""
+
+    @classmethod
+    def from_draft(cls, draft, instance, prefix):
+        """The form as the person left it: their draft's inputs, shown as typed and not judged
+        (it is validated when they save). The version is the one the draft was typed against,
+        so saving over a newer update is a conflict they see, not a silent overwrite."""
+        data = {f"{prefix}-{name}": value for name, value in draft.data.items()}
+        data[f"{prefix}-version"] = str(draft.base_version)
+        form = cls(data, instance=instance, prefix=prefix)
+        form._errors = ErrorDict()  # shown, not validated: no error messages on return
+        form.restored_from = draft
+        return form
+
+    def draft_data(self, data) -> dict[str, str]:
+        """The inputs of this form found in `data` (a POST), by name without the prefix, as a
+        draft keeps them. Raises ValidationError for a value longer than any input takes."""
+        kept = {}
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            suffixes = getattr(field.widget, "widgets_names", None)  # a date's day, month, year
+            inputs = [name + suffix for suffix in suffixes] if suffixes else [name]
+            for input_name in inputs:
+                value = data.get(self.add_prefix(input_name))
+                if value is None:
+                    continue
+                if len(value) > NARRATIVE_MAX:
+                    raise ValidationError(f"{field.label} is too long to keep as a draft.")
+                kept[input_name] = value
+        return kept
 
     def start_from_previous(self) -> bool:
         """Fill the form with last quarter's update, to be reviewed and changed where

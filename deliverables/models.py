@@ -317,9 +317,14 @@ class DeliverableQuerySet(models.QuerySet):
     def queue_for(self, user, quarter) -> list:
         """What `user` owes in `quarter`, in the order My updates lists it: overdue first, then
         the missing ones, then those already given, each group in reference order. Each row is
-        annotated as by `with_status_in` and carries `queue_group`."""
+        annotated as by `with_status_in` and carries `queue_group` and `has_draft` (a draft of
+        theirs is waiting)."""
+        drafts = UpdateDraft.objects.filter(
+            deliverable=models.OuterRef("pk"), quarter=quarter, author=user
+        )
         rows = list(
             self.owed_by(user)
+            .annotate(has_draft=models.Exists(drafts))
             .requiring_update_in(quarter)
             .with_plan_details()
             .with_update_in(quarter)
@@ -708,3 +713,41 @@ class StatusUpdate(models.Model):
         if self.expected_date.year > quarter.end.year + 10:
             return {"expected_date": "Enter a date within the next ten years."}
         return {}
+
+
+class UpdateDraftQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(author=user) if user.is_authenticated else self.none()
+
+
+class UpdateDraft(models.Model):
+    """What someone has typed into an update and not saved yet: kept on the server as they
+    type, so it survives a closed tab, a lost connection or another device, and restored when
+    they come back. Only its author sees it (only people who may edit the update can write one).
+    A draft is never an update: no roll-up, report, export or reminder reads this model, and
+    saving the update deletes it (`deliverables.services.status_update_save`)."""
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="drafts")
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.CASCADE, related_name="update_drafts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="update_drafts"
+    )
+    # The form's inputs as typed (names without the form's prefix), whether valid or not.
+    data = models.JSONField(default=dict)
+    # The update's version when the draft was typed: a newer one means someone saved since.
+    base_version = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    objects = UpdateDraftQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "quarter", "author"], name="one_draft_per_author"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft of {self.deliverable.reference} Q{self.quarter.number} by {self.author}"

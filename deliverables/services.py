@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from deliverables.models import Deliverable, StatusUpdate
+from deliverables.models import Deliverable, StatusUpdate, UpdateDraft
 
 
 class UpdateConflict(Exception):
@@ -41,6 +41,10 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
         )
     update.full_clean(validate_unique=False, validate_constraints=False)
     save_versioned(update, expected_version, stored=lambda: _stored(update))
+    # What they typed is now the update: their draft of it has done its work.
+    UpdateDraft.objects.filter(
+        deliverable_id=update.deliverable_id, quarter_id=update.quarter_id, author=user
+    ).delete()
     return update
 
 

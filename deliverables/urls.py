@@ -13,4 +13,9 @@ urlpatterns = [
         views.update_edit,
         name="update_edit",
     ),
+    path(
+        "deliverables/<int:pk>/quarters/<int:number>/draft/",
+        views.update_draft,
+        name="update_draft",
+    ),
 ]

@@ -2,16 +2,23 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.timezone import localtime
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deliverables import presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import StatusUpdateForm
-from deliverables.models import QUEUE_GROUPS, Deliverable, StatusUpdate, queue_group
+from deliverables.models import (
+    QUEUE_GROUPS,
+    Deliverable,
+    StatusUpdate,
+    UpdateDraft,
+    queue_group,
+)
 from deliverables.presenters import PositionPresenter
 from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
 from nhsuk.navigation import safe_next_url
@@ -42,13 +49,13 @@ def my_updates(request):
 def update_edit(request, pk, number):
     """One update: its own page, the panel My updates opens in place (htmx), and the target
     of every save; "Save and go to the next" moves on to the next one still to do."""
-    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
-    quarter = get_object_or_404(Quarter, plan_id=deliverable.objective.plan_id, number=number)
-    if not Deliverable.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied("This deliverable is not one of yours to update.")
-    existing = StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).first()
-    instance = existing or StatusUpdate(deliverable=deliverable, quarter=quarter)
-    form = StatusUpdateForm(request.POST or None, instance=instance, prefix=f"d{pk}")
+    deliverable, quarter = _editable(request.user, pk, number)
+    instance = _update_of(deliverable, quarter)
+    draft = UpdateDraft.objects.of(request.user).filter(deliverable=pk, quarter=quarter).first()
+    if request.method == "GET" and draft and request.GET.get("start") != "previous":
+        form = StatusUpdateForm.from_draft(draft, instance=instance, prefix=f"d{pk}")
+    else:
+        form = StatusUpdateForm(request.POST or None, instance=instance, prefix=f"d{pk}")
     if request.GET.get("start") == "previous":
         form.start_from_previous()
     saved = conflict = None
@@ -57,6 +64,54 @@ def update_edit(request, pk, number):
     if saved:
         return _after_save(request, saved)
     return _update_page(request, deliverable, quarter, form, conflict)
+
+
+@require_POST
+@permission_required("deliverables.change_statusupdate", raise_exception=True)
+def update_draft(request, pk, number):
+    """Keep what the person has typed into an update, as they type (the page's script posts
+    here), or discard it. A draft is theirs alone and never counts as the update."""
+    deliverable, quarter = _editable(request.user, pk, number)
+    access = quarter.write_access(request.user, "updates")
+    if not access.allowed:
+        return JsonResponse({"error": access.reason}, status=403)
+    mine = UpdateDraft.objects.of(request.user).filter(deliverable=deliverable, quarter=quarter)
+    if request.POST.get("discard"):
+        mine.delete()
+        if request.htmx:  # the form opened in place again, afresh
+            fresh = StatusUpdateForm(instance=_update_of(deliverable, quarter), prefix=f"d{pk}")
+            return _update_page(request, deliverable, quarter, fresh, None)
+        messages.success(request, f"Discarded your draft of the {deliverable.reference} update.")
+        return redirect(_update_url(deliverable, quarter))
+    form = StatusUpdateForm(prefix=f"d{pk}", instance=_update_of(deliverable, quarter))
+    try:
+        data = form.draft_data(request.POST)
+    except ValidationError as error:
+        return JsonResponse({"error": error.messages[0]}, status=400)
+    request.audit_event, request.audit_outcome = "draft", "kept"
+    version = request.POST.get(f"d{pk}-version", "0")
+    draft, _ = UpdateDraft.objects.update_or_create(
+        deliverable=deliverable,
+        quarter=quarter,
+        author=request.user,
+        defaults={"data": data, "base_version": int(version) if version.isdigit() else 0},
+    )
+    return JsonResponse({"saved_at": localtime(draft.saved_at).strftime("%H:%M")})
+
+
+def _editable(user, pk, number):
+    """The deliverable and quarter of an update `user` may write (404 or 403 otherwise)."""
+    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
+    quarter = get_object_or_404(Quarter, plan_id=deliverable.objective.plan_id, number=number)
+    if not Deliverable.objects.editable_by(user).filter(pk=pk).exists():
+        raise PermissionDenied("This deliverable is not one of yours to update.")
+    return deliverable, quarter
+
+
+def _update_of(deliverable, quarter):
+    """The quarter's update, or a new one to fill in."""
+    existing = StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).first()
+    return existing or StatusUpdate(deliverable=deliverable, quarter=quarter)
 
 
 def _save(request, form):
@@ -177,6 +232,7 @@ def _row(deliverable, quarter, just_saved=None):
         "group": deliverable.queue_group,
         "update_url": _update_url(deliverable, quarter),
         "just_saved": just_saved,
+        "draft": getattr(deliverable, "has_draft", False),
     }
 
 

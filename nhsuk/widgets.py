@@ -34,6 +34,11 @@ class DateInput(forms.MultiWidget):
     def decompress(self, value):
         if isinstance(value, datetime.date):
             return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:
+            # As typed (see value_from_datadict): an impossible or half-typed date is shown
+            # again as the person left it, box by box.
+            year, month, day = value.split("-")
+            return [day, month, year]
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):

@@ -47,6 +47,18 @@ MATRIX = {
         {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)},
     ),
     "home": ([], {"get": dict.fromkeys(ROLES, 302), "post": READ_ONLY_POST}),
+    # For the page's script: 401 (not a redirect to the login page) when signed out.
+    "session": (
+        [],
+        {
+            "get": {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)},
+            "post": dict.fromkeys(ROLES, 405),
+        },
+    ),
+    "logged_in_again": (
+        [],
+        {"get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)}, "post": READ_ONLY_POST},
+    ),
     "objectives:plan_overview": ([], reader_page()),
     "objectives:plan_detail": (["plan"], reader_page()),
     "assurance:dashboard": ([], reader_page()),
@@ -96,6 +108,21 @@ MATRIX = {
             },
         },
     ),
+    "deliverables:update_draft": (
+        ["deliverable", 2],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 200,
+                "admin": 200,
+            },
+        },
+    ),
     "assurance:review_edit": (
         ["group", "deliverable", 2],
         {
@@ -138,6 +165,7 @@ MATRIX = {
 POST_DATA = {
     "login": {"username": "nobody-at-all", "password": "wrong"},
     "deliverables:update_edit": "update",
+    "deliverables:update_draft": "update",
     "assurance:review_edit": {"level": "reasonable"},
 }
 

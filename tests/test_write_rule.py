@@ -112,7 +112,7 @@ class TestPages:
             assert response.status_code == 403
             return
         page = response.content.decode()
-        assert ('<form method="post"' in page) == (expected is not None)
+        assert ('class="uhb-update-form"' in page) == (expected is not None)
         assert ("You are correcting a quarter" in page) == (expected == "correct")
 
     @pytest.mark.parametrize("number", list(STATES))
@@ -140,4 +140,4 @@ class TestPages:
             assert response.status_code == 403
             return
         page = response.content.decode()
-        assert ('<form method="post"' in page) == (expected is not None)
+        assert ('<form method="post" novalidate>' in page) == (expected is not None)

@@ -371,7 +371,7 @@ class TestSaving:
         client.force_login(people["cdo"])
         url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 1])
         page = client.get(url).content.decode()
-        assert "Q1 is closed" in page and '<form method="post"' not in page
+        assert "Q1 is closed" in page and "uhb-update-form" not in page
         page = client.post(url, form_data(cdo_deliverable)).content.decode()
         assert "is closed: updates can only be made while a quarter is open" in page
         assert not StatusUpdate.objects.exists()

@@ -64,7 +64,7 @@ class TestSignInRequired:
 
         checked = 0
         for name, url in _project_urls(get_resolver()):
-            if name in PUBLIC:
+            if name in PUBLIC or name in FOR_SCRIPTS:
                 continue
             response = client.get(url)
             assert response.status_code in (302, 405), (
@@ -74,6 +74,10 @@ class TestSignInRequired:
                 assert "/login/" in response["Location"], name
             checked += 1
         assert checked >= 2
+
+    def test_script_endpoints_answer_401_not_the_login_page(self, client):
+        for name in FOR_SCRIPTS:
+            assert client.get(reverse(name)).status_code == 401
 
     def test_public_pages_need_no_sign_in(self, client):
         for name in PUBLIC:
@@ -111,6 +115,8 @@ class TestSignInRequired:
 
 
 PUBLIC = {"login", "accessibility", "healthz", "readyz"}
+# Asked by the page's script, which needs a 401 it can act on rather than the login page.
+FOR_SCRIPTS = {"session"}
 
 
 def _project_urls(resolver, prefix="", namespace=""):
