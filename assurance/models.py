@@ -204,6 +204,64 @@ class AssuranceReview(models.Model):
             )
 
 
+class ReviewActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_at__isnull=True)
+
+
+class ReviewAction(models.Model):
+    """One action an assurance group asked of a deliverable's owner, from a review's "actions
+    requested" (one per line). The owner records a response; the group's secretary closes it
+    (or reopens it). Every change is in history, which the deliverable page lists."""
+
+    review = models.ForeignKey(AssuranceReview, on_delete=models.CASCADE, related_name="actions")
+    # The review's deliverable, kept here too so a deliverable's actions are one query away.
+    deliverable = models.ForeignKey(
+        Deliverable, on_delete=models.CASCADE, related_name="review_actions"
+    )
+    text = models.TextField("action", validators=[MaxLengthValidator(4000)])
+    response = models.TextField(
+        "owner's response", blank=True, validators=[MaxLengthValidator(4000)]
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ReviewActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review_id", "id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @staticmethod
+    def history_description(record) -> str:
+        """How the deliverable page's history names a change to an action (a history record):
+        the services give each change its reason (answered, closed, reopened)."""
+        text = record.text if len(record.text) <= 60 else record.text[:57] + "..."
+        verbs = {"+": "requested", "-": "withdrawn", "~": "changed"}
+        verb = record.history_change_reason or verbs[record.history_type]
+        return f"Committee action {verb}: {text}"
+
+
+def action_lines(text: str) -> list[str]:
+    """The actions in a review's "actions requested": one per line, list markers dropped."""
+    lines = (line.strip().lstrip("-*•–").strip() for line in (text or "").splitlines())
+    return list(dict.fromkeys(line for line in lines if line))
+
+
 class BoardReport(models.Model):
     """The quarterly board report as it stood when its quarter closed: never changed after.
 

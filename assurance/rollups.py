@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from assurance.models import AssuranceGroup
+from assurance.models import AssuranceGroup, ReviewAction
 from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING, Position
 from deliverables.status import MEANINGS, Status
@@ -191,3 +191,17 @@ def legend() -> list[tuple[str, str, str]]:
 
 
 STATUS_COLUMNS = [(status, Status(status).label) for status in BAR_ORDER]
+
+
+def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
+    """Actions committees asked of owners in `plan` and not yet closed: the total, and how many
+    each group has open (live: an action stays open until its secretary closes it)."""
+    counts = dict(
+        ReviewAction.objects.open()
+        .filter(review__quarter__plan=plan)
+        .values_list("review__assurance_group")
+        .annotate(count=Count("pk"))
+        .values_list("review__assurance_group", "count")
+    )
+    groups = sorted(AssuranceGroup.objects.filter(pk__in=counts), key=lambda g: g.label)
+    return sum(counts.values()), [(group, counts[group.pk]) for group in groups]

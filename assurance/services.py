@@ -5,7 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assurance import reports
-from assurance.models import AssuranceGroup, AssuranceReview, BoardReport
+from assurance.models import (
+    AssuranceGroup,
+    AssuranceReview,
+    BoardReport,
+    ReviewAction,
+    action_lines,
+)
+from deliverables.models import Deliverable
 from deliverables.services import save_versioned
 from objectives.models import Quarter
 from objectives.roles import is_plan_admin
@@ -34,7 +41,63 @@ def review_save(*, review: AssuranceReview, user, expected_version: int) -> Assu
         )
     review.full_clean(validate_unique=False, validate_constraints=False)
     save_versioned(review, expected_version, stored=lambda: _stored(review))
+    _sync_actions(review, user)
     return review
+
+
+def _sync_actions(review, user):
+    """One action per line of the review's "actions requested". A line taken out withdraws its
+    action, unless the owner has answered it: then it is closed, and the answer kept."""
+    wanted = action_lines(review.actions_requested)
+    existing = {action.text: action for action in review.actions.all()}
+    for text in wanted:
+        if text not in existing:
+            action = ReviewAction(review=review, deliverable_id=review.deliverable_id, text=text)
+            action._history_user = user
+            action.save()
+    for text, action in existing.items():
+        if text in wanted:
+            continue
+        action._history_user = user
+        if action.response:
+            if action.is_open:
+                _set_closed(action, user, closed=True)
+        else:
+            action.delete()
+
+
+@transaction.atomic
+def action_respond(*, action: ReviewAction, user, response: str) -> ReviewAction:
+    """The owner's response to an action their committee asked of them: whoever may write the
+    deliverable's update, while the action is open (in any quarter: committees meet later)."""
+    if not Deliverable.objects.editable_by(user).filter(pk=action.deliverable_id).exists():
+        raise PermissionDenied("Only the deliverable's owners can respond to its actions.")
+    action = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    if not action.is_open:
+        raise ValidationError("This action is closed: ask the group's secretary to reopen it.")
+    action.response = response
+    action.responded_by, action.responded_at = user, timezone.now()
+    action._history_user, action._change_reason = user, "answered"
+    action.full_clean()
+    action.save()
+    return action
+
+
+@transaction.atomic
+def action_close(*, action: ReviewAction, user, closed: bool) -> ReviewAction:
+    """The group's secretary (or a plan administrator) closes an action, or reopens it."""
+    group = action.review.assurance_group_id
+    if not AssuranceGroup.objects.reviewable_by(user).filter(pk=group).exists():
+        raise PermissionDenied("Only the group's secretaries can close or reopen its actions.")
+    action = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    _set_closed(action, user, closed)
+    return action
+
+
+def _set_closed(action, user, closed):
+    action.closed_by, action.closed_at = (user, timezone.now()) if closed else (None, None)
+    action._history_user, action._change_reason = user, "closed" if closed else "reopened"
+    action.save()
 
 
 def _stored(review):

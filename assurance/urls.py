@@ -20,6 +20,8 @@ urlpatterns = [
         views.review_edit,
         name="review_edit",
     ),
+    path("actions/<int:pk>/respond/", views.action_respond, name="action_respond"),
+    path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("board-report/", views.board_report, name="board_report"),
     path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
     path("quarters/", views.quarters, name="quarters"),

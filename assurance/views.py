@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assurance import reports, rollups, services
 from assurance.filters import PlanFilter
-from assurance.forms import AssuranceReviewForm
-from assurance.models import AssuranceGroup, AssuranceReview
+from assurance.forms import ActionResponseForm, AssuranceReviewForm
+from assurance.models import AssuranceGroup, AssuranceReview, ReviewAction
 from deliverables import exports
 from deliverables.models import Deliverable
 from deliverables.services import UpdateConflict
@@ -77,6 +77,7 @@ def dashboard(request):
         "groups": rollups.by_assurance_group(quarter),
         "legend": rollups.legend(),
         "statuses": rollups.STATUS_COLUMNS,
+        "open_actions": rollups.open_actions(quarter.plan),
     }
     return render(request, "assurance/dashboard.html", context)
 
@@ -182,6 +183,11 @@ def group_pack(request, group_pk):
         "report": report,
         "data": report.data,
         "rows": reports.group_pack(report.data, group.pk),
+        # Live, whatever the quarter: what the meeting has to follow up.
+        "open_actions": ReviewAction.objects.open()
+        .filter(review__assurance_group=group, review__quarter__plan=report.quarter.plan_id)
+        .select_related("deliverable__objective", "review__quarter", "responded_by")
+        .order_by("deliverable__objective__number", "deliverable__number", "id"),
     }
     return render(request, "assurance/group_pack.html", context)
 
@@ -257,3 +263,45 @@ def _review_access(user, group, quarter):
         return None
     access = quarter.write_access(user, "assurance")
     return access if access.allowed else None
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("deliverables.change_statusupdate", raise_exception=True)
+def action_respond(request, pk):
+    """The owner's response to an action a committee asked of them."""
+    action = get_object_or_404(
+        ReviewAction.objects.select_related("review__assurance_group", "review__quarter"), pk=pk
+    )
+    if not Deliverable.objects.editable_by(request.user).filter(pk=action.deliverable_id).exists():
+        raise PermissionDenied("Only the deliverable's owners can respond to its actions.")
+    form = ActionResponseForm(request.POST or None, instance=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_respond(
+                action=action, user=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Saved your response. The group's secretary can now close the action."
+            )
+            return redirect(_action_url(action))
+    if request.method == "POST":
+        request.audit_event, request.audit_outcome = "refused", "invalid: response"
+    context = {"form": form, "action": action, "deliverable": action.deliverable}
+    return render(request, "assurance/action_respond.html", context)
+
+
+@require_POST
+def action_close(request, pk):
+    """The group's secretary closes an action, or reopens it."""
+    action = get_object_or_404(ReviewAction.objects.select_related("review"), pk=pk)
+    closed = request.POST.get("closed") == "1"
+    services.action_close(action=action, user=request.user, closed=closed)  # 403 if not theirs
+    messages.success(request, "Closed the action." if closed else "Reopened the action.")
+    return redirect(_action_url(action))
+
+
+def _action_url(action):
+    return reverse("deliverables:detail", args=[action.deliverable_id]) + f"#action-{action.pk}"

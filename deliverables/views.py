@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from deliverables import presenters
+from deliverables import extensions, presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import StatusUpdateForm
 from deliverables.models import (
@@ -32,11 +32,13 @@ def my_updates(request):
     quarter; each update opens on its own (in place, or on its own page without JavaScript)."""
     quarter = Quarter.objects.current()
     queue = Deliverable.objects.queue_for(request.user, quarter) if quarter else []
-    rows = [_row(deliverable, quarter) for deliverable in queue]
+    added = extensions.contributions_for(queue, request.user, quarter)
+    rows = [_row(deliverable, quarter, added[deliverable.pk]) for deliverable in queue]
     groups = {key: [row for row in rows if row["group"] == key] for key in QUEUE_GROUPS}
     context = {
         "quarter": quarter,
         "previous_quarter": quarter.previous() if quarter else None,
+        "headings": extensions.headings(),
         "rows": rows,
         "groups": groups,
         "total": len(rows),
@@ -161,7 +163,7 @@ def _saved_in_place(request, update, following):
     that one's form opens under its own row, wherever it is in the table."""
     quarter = update.quarter
     context = {
-        "row": _queue_row(update.deliverable_id, quarter, just_saved=update),
+        "row": _queue_row(request, update.deliverable_id, quarter, just_saved=update),
         "quarter": quarter,
     }
     if following is None:
@@ -190,6 +192,10 @@ def _panel_context(request, deliverable, quarter, form, conflict=None):
         "next": safe_next_url(request),
         "access": quarter.write_access(request.user),
         "in_place": bool(request.htmx),
+        "contributions": extensions.contributions_for([deliverable], request.user, quarter)[
+            deliverable.pk
+        ],
+        "columns": 4 + len(extensions.headings()),  # My updates' table, for the form's row
     }
 
 
@@ -206,7 +212,7 @@ def _update_url(deliverable, quarter):
     return f"{url}?{urlencode({'next': reverse('deliverables:my_updates')})}"
 
 
-def _queue_row(pk, quarter, just_saved=None):
+def _queue_row(request, pk, quarter, just_saved=None):
     deliverable = (
         Deliverable.objects.with_plan_details()
         .with_status_in(quarter)
@@ -214,7 +220,8 @@ def _queue_row(pk, quarter, just_saved=None):
         .get(pk=pk)
     )
     deliverable.queue_group = queue_group(deliverable)
-    return _row(deliverable, quarter, just_saved)
+    added = extensions.contributions_for([deliverable], request.user, quarter)[pk]
+    return _row(deliverable, quarter, added, just_saved)
 
 
 def _refusal(form) -> str:
@@ -222,7 +229,7 @@ def _refusal(form) -> str:
     return "invalid: " + ", ".join(name if name != "__all__" else "form" for name in form.errors)
 
 
-def _row(deliverable, quarter, just_saved=None):
+def _row(deliverable, quarter, contributions, just_saved=None):
     """One row of My updates' table; `deliverable` comes from `queue_for` (or `_queue_row`)."""
     return {
         "deliverable": deliverable,
@@ -233,6 +240,7 @@ def _row(deliverable, quarter, just_saved=None):
         "update_url": _update_url(deliverable, quarter),
         "just_saved": just_saved,
         "draft": getattr(deliverable, "has_draft", False),
+        "contributions": contributions,  # what other apps add (deliverables.extensions)
     }
 
 
@@ -243,6 +251,9 @@ def deliverable_detail(request, pk):
     context = {
         "deliverable": deliverable,
         "timeline": presenters.timeline(deliverable, request.user),
+        "contributions": extensions.contributions_for([deliverable], request.user, None)[
+            deliverable.pk
+        ],
         "history": presenters.history(deliverable),
     }
     return render(request, "deliverables/deliverable_detail.html", context)

@@ -146,6 +146,44 @@ MATRIX = {
             },
         },
     ),
+    "assurance:action_respond": (
+        ["action"],
+        {
+            "get": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 200,
+                "admin": 200,
+            },
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 302,
+                "admin": 302,
+            },
+        },
+    ),
+    "assurance:action_close": (
+        ["action"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 302,
+                "cfo": 403,
+                "cdo": 403,
+                "admin": 302,
+            },
+        },
+    ),
     "assurance:quarters": (
         [],
         {
@@ -167,6 +205,8 @@ POST_DATA = {
     "deliverables:update_edit": "update",
     "deliverables:update_draft": "update",
     "assurance:review_edit": {"level": "reasonable"},
+    "assurance:action_respond": {"response": "Done in August."},
+    "assurance:action_close": {"closed": "1"},
 }
 
 
@@ -186,8 +226,23 @@ def test_every_url_has_an_entry():
 
 
 @pytest.fixture
-def world(people, plan, q2, cdo_deliverable, dhg):
-    return {"plan": plan.pk, "deliverable": cdo_deliverable.pk, "group": dhg.pk, "quarter": q2.pk}
+def world(people, plan, q1, q2, cdo_deliverable, dhg):
+    from assurance.models import AssuranceReview, ReviewAction
+
+    # Last quarter's review asked for an action (this quarter's is for review_edit to record).
+    review = AssuranceReview.objects.create(
+        deliverable=cdo_deliverable, quarter=q1, assurance_group=dhg, level="limited"
+    )
+    action = ReviewAction.objects.create(
+        review=review, deliverable=cdo_deliverable, text="Bring the recovery plan"
+    )
+    return {
+        "plan": plan.pk,
+        "deliverable": cdo_deliverable.pk,
+        "group": dhg.pk,
+        "quarter": q2.pk,
+        "action": action.pk,
+    }
 
 
 def url_for(name, world):

@@ -217,15 +217,30 @@ class TestMyUpdates:
         assert "No quarter is open for updates" in page
 
     def test_query_count_does_not_grow_with_deliverables(
-        self, client, people, plan, q1, cdo, django_assert_num_queries
+        self, client, people, plan, q1, q2, cdo, django_assert_num_queries
     ):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        from assurance.models import AssuranceReview, ReviewAction
+        from deliverables.models import UpdateDraft
+        from tests.assurance.factories import AssuranceGroupFactory
+
+        group = AssuranceGroupFactory()
+
         def add(count):
+            # Each with last quarter's update, a draft, a review and an open action.
             for _ in range(count):
                 deliverable = DeliverableFactory(objective__theme__plan=plan, owners=[cdo])
+                deliverable.assurance_groups.add(group)
                 StatusUpdateFactory(deliverable=deliverable, quarter=q1)
+                UpdateDraft.objects.create(
+                    deliverable=deliverable, quarter=q2, author=people["cdo"], data={}
+                )
+                review = AssuranceReview.objects.create(
+                    deliverable=deliverable, quarter=q1, assurance_group=group, level="limited"
+                )
+                ReviewAction.objects.create(review=review, deliverable=deliverable, text="Do it")
 
         client.force_login(people["cdo"])
 
@@ -236,7 +251,9 @@ class TestMyUpdates:
 
         add(2)
         small = queries()
-        add(10)
+        add(18)  # ten times as many
+        page = client.get(reverse("deliverables:my_updates")).content.decode()
+        assert page.count("Draft not yet saved") == 20 and page.count("1 open action") == 20
         assert queries() == small
 
 

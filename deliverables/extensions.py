@@ -1,0 +1,50 @@
+"""Extension points: what the apps built on deliverables add to its pages.
+
+This app may not import the apps above it (ADR 2), yet an executive's pages must show what those
+apps know about their deliverables: assurance adds its committees' findings. An app above
+registers an extension in its AppConfig.ready(); My updates, the update form and the deliverable
+page ask every extension for its contribution about the deliverables they show, in a fixed
+number of queries per extension however many deliverables there are (ADR 8).
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What an extension adds about one deliverable. Each template is included with
+    `contribution` in its context; an empty name adds nothing in that place."""
+
+    data: object
+    summary_template: str = ""  # a cell of My updates' table
+    panel_template: str = ""  # beside the update form
+    detail_template: str = ""  # a section of the deliverable page
+
+
+class Extension(Protocol):
+    heading: str  # the heading of its column on My updates
+
+    def contributions(self, deliverables: list, user, quarter) -> dict[int, Contribution]: ...
+
+
+_extensions: list[Extension] = []
+
+
+def register(extension: Extension) -> None:
+    if extension not in _extensions:
+        _extensions.append(extension)
+
+
+def headings() -> list[str]:
+    return [extension.heading for extension in _extensions]
+
+
+def contributions_for(deliverables: list, user, quarter) -> dict[int, list[tuple]]:
+    """Every extension's (heading, contribution) about each deliverable, by primary key, in
+    column order; the contribution is None where an extension says nothing about one."""
+    found = [
+        (extension.heading, extension.contributions(deliverables, user, quarter))
+        for extension in _extensions
+    ]
+    return {d.pk: [(heading, by_pk.get(d.pk)) for heading, by_pk in found] for d in deliverables}
