@@ -158,7 +158,9 @@ def review_edit(request, group_pk, pk, number):
     if request.method == "POST" and not conflict:
         request.audit_event = "refused"
         request.audit_outcome = "invalid: " + ", ".join(form.errors)
-    update = deliverable.updates.filter(quarter=quarter).select_related("updated_by").first()
+    update = (
+        deliverable.updates.submitted().filter(quarter=quarter).select_related("updated_by").first()
+    )
     context = {
         "form": form,
         "group": group,

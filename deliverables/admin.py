@@ -15,10 +15,10 @@ from deliverables.models import (
 
 @admin.register(Owner)
 class OwnerAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "full_title", "in_plan_key", "deliverable_count"]
+    list_display = ["code", "full_title", "executive", "in_plan_key", "deliverable_count"]
     list_filter = ["in_plan_key"]
     search_fields = ["code", "title"]
-    autocomplete_fields = ["users"]
+    autocomplete_fields = ["users", "executive"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
@@ -127,9 +127,16 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
         "status",
         "updated_by",
         "updated_at",
+        "sign_off",
         "corrected_after_close",
     ]
-    list_filter = ["quarter__plan", "quarter__number", "status", "corrected_after_close"]
+    list_filter = [
+        "quarter__plan",
+        "quarter__number",
+        "status",
+        "sign_off",
+        "corrected_after_close",
+    ]
     list_select_related = ["deliverable__objective", "quarter__plan", "updated_by"]
     search_fields = ["narrative", "deliverable__description"]
     ordering = [

@@ -248,3 +248,22 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         if name == "reason_for_change" and status in REASON_FIELDS:
             return REASON_FIELDS[status]
         return name
+
+
+class SignOffForm(CleanTextMixin, forms.Form):
+    """The executive's decision on a delegate's update: approve, or return with a comment."""
+
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    comment = forms.CharField(
+        label="What needs to change",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": TEXT_MAX}),
+        help_text=f"Needed to return it: the delegate sees this. Up to {TEXT_MAX:,} characters.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Say what needs to change, so the delegate can put it right.")
+        return cleaned

@@ -30,6 +30,14 @@ from objectives.models import Objective, Plan
 from objectives.quarters import parse_delivery_window
 
 
+class OwnerQuerySet(models.QuerySet):
+    def delegated_to(self, user):
+        """The Owners `user` writes updates for as a delegate (not as their executive)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(users=user).exclude(executive=user).select_related("executive")
+
+
 class Owner(models.Model):
     """An executive owner as the plan abbreviates them (CFO, CDO...), with the people who act."""
 
@@ -53,8 +61,20 @@ class Owner(models.Model):
         blank=True,
         help_text="The executive and any delegates who write this owner's updates.",
     )
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="executive_of",
+        help_text=(
+            "The executive themself: where a plan asks for sign-off, they approve their "
+            "delegates' updates. The other people above are delegates."
+        ),
+    )
 
     history = HistoricalRecords(m2m_fields=[users])
+    objects = OwnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -89,7 +109,9 @@ def _ids_before(quarter) -> list[int]:
 
 def _status_in(quarter_id):
     """The status of the deliverable's update for one quarter (None without one)."""
-    updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk"), quarter_id=quarter_id)
+    updates = StatusUpdate.objects.submitted().filter(
+        deliverable=models.OuterRef("pk"), quarter_id=quarter_id
+    )
     return models.Subquery(updates.order_by().values("status")[:1])
 
 
@@ -102,7 +124,8 @@ def position_expression(quarter) -> models.Case:
     missing. Two subqueries in all, whatever reads it: every flag, filter and count repeats
     the expression in SQL, so it is kept small (docs/performance.md).
     """
-    updates = StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).order_by()
+    # Only submitted updates count: one awaiting its executive's sign-off does not yet.
+    updates = StatusUpdate.objects.submitted().filter(deliverable=models.OuterRef("pk")).order_by()
     earlier_ids = _ids_before(quarter)
     if earlier_ids:
         finished = updates.filter(quarter_id__in=earlier_ids, status__in=list(FINISHED_EARLIER))
@@ -174,8 +197,10 @@ def text_match(text: str, field: str) -> models.Q:
 
 
 def _updates_matching(text, field):
-    return StatusUpdate.objects.filter(deliverable=models.OuterRef("pk")).filter(
-        text_match(text, field)
+    return (
+        StatusUpdate.objects.submitted()
+        .filter(deliverable=models.OuterRef("pk"))
+        .filter(text_match(text, field))
     )
 
 
@@ -219,10 +244,14 @@ QUEUE_GROUPS = ("overdue", "missing", "done")
 
 def queue_group(deliverable) -> str:
     """Which group of My updates a row is in (annotated by `with_status_in` and
-    `with_update_in`): overdue ones stay first until finished, even once updated."""
+    `with_update_in(pending=True)`): overdue ones stay first until finished, even once
+    updated. Also sets `is_written`: an update is written, and not returned for changes."""
+    update = deliverable.quarter_update
+    # Still to do: none written, or returned by the executive for changes.
+    deliverable.is_written = bool(update) and update.sign_off != SignOff.RETURNED
     if deliverable.is_overdue:
         return "overdue"
-    return "done" if deliverable.quarter_update else "missing"
+    return "done" if deliverable.is_written else "missing"
 
 
 class DeliverableQuerySet(models.QuerySet):
@@ -296,18 +325,21 @@ class DeliverableQuerySet(models.QuerySet):
         positions = {f"position_q{q.number}": position_expression(q) for q in quarters}
         return self.annotate(**statuses).annotate(**positions)
 
-    def with_update_in(self, quarter):
-        """Attach `quarter_update` (or None) and `previous_update` (or None) to each row."""
+    def with_update_in(self, quarter, pending=False):
+        """Attach `quarter_update` (or None) and `previous_update` (or None) to each row: the
+        submitted ones, or with `pending` (for the people who write it) this quarter's whatever
+        its sign-off."""
         previous = quarter.previous()
+        this_quarter = StatusUpdate.objects.filter(quarter=quarter)
         return self.prefetch_related(
             models.Prefetch(
                 "updates",
-                queryset=StatusUpdate.objects.filter(quarter=quarter).with_people(),
+                queryset=(this_quarter if pending else this_quarter.submitted()).with_people(),
                 to_attr="quarter_updates",
             ),
             models.Prefetch(
                 "updates",
-                queryset=StatusUpdate.objects.filter(quarter=previous).with_people()
+                queryset=StatusUpdate.objects.submitted().filter(quarter=previous).with_people()
                 if previous
                 else StatusUpdate.objects.none(),
                 to_attr="previous_updates",
@@ -327,7 +359,7 @@ class DeliverableQuerySet(models.QuerySet):
             .annotate(has_draft=models.Exists(drafts))
             .requiring_update_in(quarter)
             .with_plan_details()
-            .with_update_in(quarter)
+            .with_update_in(quarter, pending=True)
             .natural_order()
         )
         for row in rows:
@@ -338,7 +370,7 @@ class DeliverableQuerySet(models.QuerySet):
         """The first deliverable in `user`'s queue still without an update, other than `after`
         ("Save and go to the next"); None when every one is done."""
         for row in self.queue_for(user, quarter):
-            if row.quarter_update is None and row.pk != after.pk:
+            if not row.is_written and row.pk != after.pk:
                 return row
         return None
 
@@ -491,6 +523,13 @@ class Deliverable(models.Model):
         """Assurance groups in the plan's order (prefetch with `with_plan_details`)."""
         return [link.assurance_group for link in self.group_links.all()]
 
+    def can_be_signed_off_by(self, user) -> bool:
+        """Whether `user` signs off updates of this deliverable: an executive of one of its
+        Owners, or a plan administrator."""
+        from objectives.roles import is_plan_admin
+
+        return is_plan_admin(user) or self.owners.filter(executive=user).exists()
+
     def position_in(self, quarter) -> str:
         """This deliverable's position in `quarter`, by the same expression as every list."""
         return (
@@ -540,9 +579,36 @@ class DeliverableOwner(models.Model):
         return str(self.owner)
 
 
+class SignOff(models.TextChoices):
+    """Where a plan asks for executive sign-off (Plan.requires_sign_off), a delegate's update
+    waits for the executive's approval, and counts as not yet submitted until then."""
+
+    NOT_NEEDED = "", "Not needed"
+    AWAITING = "awaiting", "Awaiting sign-off"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Signed off"
+
+
+# An update in one of these counts as submitted: roll-ups, reports, exports and reminders.
+SUBMITTED = (SignOff.NOT_NEEDED, SignOff.APPROVED)
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def with_people(self):
-        return self.select_related("updated_by", "quarter")
+        return self.select_related("updated_by", "quarter", "signed_off_by")
+
+    def submitted(self):
+        return self.filter(sign_off__in=SUBMITTED)
+
+    def awaiting_sign_off_by(self, user):
+        """Updates waiting for `user`'s sign-off: their Owners' as executive (every one, for a
+        plan administrator)."""
+        from objectives.roles import is_plan_admin
+
+        waiting = self.filter(sign_off=SignOff.AWAITING)
+        if is_plan_admin(user):
+            return waiting
+        return waiting.filter(deliverable__owners__executive=user).distinct()
 
 
 class StatusUpdate(models.Model):
@@ -585,6 +651,24 @@ class StatusUpdate(models.Model):
         editable=False,
         help_text="An administrator changed this after its quarter closed.",
     )
+    sign_off = models.CharField(
+        max_length=10, choices=SignOff.choices, default=SignOff.NOT_NEEDED, blank=True
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sign_off_comment = models.TextField(
+        "comment on returning it",
+        blank=True,
+        validators=[MaxLengthValidator(TEXT_MAX)],
+        help_text="Why the executive returned it, for the delegate.",
+    )
 
     history = HistoricalRecords()
     objects = StatusUpdateQuerySet.as_manager()
@@ -604,6 +688,10 @@ class StatusUpdate(models.Model):
     def tag_class(self) -> str:
         return TAG_CLASSES.get(self.status, "nhsuk-tag--grey")
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.sign_off in SUBMITTED
+
     @staticmethod
     def history_description(record) -> str:
         """How the deliverable page's history names a change to an update (a history record)."""
@@ -613,7 +701,8 @@ class StatusUpdate(models.Model):
     def previous(self):
         """The same deliverable's update for the quarter before, if there is one."""
         return (
-            StatusUpdate.objects.filter(
+            StatusUpdate.objects.submitted()
+            .filter(
                 deliverable_id=self.deliverable_id,
                 quarter__plan_id=self.quarter.plan_id,
                 quarter__number=self.quarter.number - 1,

@@ -129,7 +129,7 @@ class QuarterCell:
 def timeline(deliverable: Deliverable, user) -> list[QuarterCell]:
     """Q1–Q4 of the deliverable's plan: each quarter's update, or why there is none."""
     quarters = list(deliverable.objective.plan.quarters.all())
-    updates = {u.quarter_id: u for u in deliverable.updates.with_people()}
+    updates = {u.quarter_id: u for u in deliverable.updates.submitted().with_people()}
     annotated = Deliverable.objects.with_positions(quarters).get(pk=deliverable.pk)
     editable = Deliverable.objects.editable_by(user).filter(pk=deliverable.pk).exists()
     cells = []

@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from deliverables.models import Deliverable, StatusUpdate, UpdateDraft
+from deliverables.models import Deliverable, SignOff, StatusUpdate, UpdateDraft
 
 
 class UpdateConflict(Exception):
@@ -39,12 +40,55 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
         update._change_reason = (
             f"Corrected by a plan administrator after {quarter.short_label} closed"
         )
+    _sign_off_on_save(update, user)
     update.full_clean(validate_unique=False, validate_constraints=False)
     save_versioned(update, expected_version, stored=lambda: _stored(update))
     # What they typed is now the update: their draft of it has done its work.
     UpdateDraft.objects.filter(
         deliverable_id=update.deliverable_id, quarter_id=update.quarter_id, author=user
     ).delete()
+    return update
+
+
+def _sign_off_on_save(update, user):
+    """Where the plan asks for sign-off, an executive's own save is their sign-off, and a
+    delegate's waits for it (counting as not submitted until then)."""
+    if not update.quarter.plan.requires_sign_off:
+        update.sign_off, update.signed_off_by, update.signed_off_at = SignOff.NOT_NEEDED, None, None
+    elif update.deliverable.can_be_signed_off_by(user):
+        update.sign_off, update.signed_off_by, update.signed_off_at = (
+            SignOff.APPROVED,
+            user,
+            timezone.now(),
+        )
+        update.sign_off_comment = ""
+    else:
+        update.sign_off, update.signed_off_by, update.signed_off_at = SignOff.AWAITING, None, None
+
+
+@transaction.atomic
+def update_sign_off(*, update: StatusUpdate, user, approve: bool, comment: str = ""):
+    """The executive approves a delegate's update (it counts from now on), or returns it with a
+    comment saying what to change. Only an update awaiting sign-off, in an open quarter."""
+    if not update.deliverable.can_be_signed_off_by(user):
+        raise PermissionDenied("Only the deliverable's executive can sign off its updates.")
+    update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.sign_off != SignOff.AWAITING:
+        raise ValidationError("This update is no longer awaiting sign-off.")
+    access = update.quarter.write_access(user, "updates")
+    if not access.allowed:
+        raise QuarterClosed(access.reason)
+    comment = (comment or "").strip()
+    if not approve and not comment:
+        raise ValidationError("Say what needs to change, so the delegate can put it right.")
+    update.sign_off = SignOff.APPROVED if approve else SignOff.RETURNED
+    update.sign_off_comment = "" if approve else comment
+    update.signed_off_by, update.signed_off_at = user, timezone.now()
+    update.version += 1  # a delegate's form opened before this is now out of date
+    update._history_user = user
+    update._change_reason = "Signed off" if approve else "Returned for changes"
+    update.full_clean(validate_unique=False, validate_constraints=False)
+    update.save()
     return update
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
         name="update_edit",
     ),
     path(
+        "deliverables/<int:pk>/quarters/<int:number>/sign-off/",
+        views.sign_off,
+        name="update_sign_off",
+    ),
+    path(
         "deliverables/<int:pk>/quarters/<int:number>/draft/",
         views.update_draft,
         name="update_draft",

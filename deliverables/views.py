@@ -11,16 +11,22 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from deliverables import extensions, presenters
 from deliverables.filters import DeliverableFilter
-from deliverables.forms import StatusUpdateForm
+from deliverables.forms import SignOffForm, StatusUpdateForm
 from deliverables.models import (
     QUEUE_GROUPS,
     Deliverable,
+    Owner,
     StatusUpdate,
     UpdateDraft,
     queue_group,
 )
 from deliverables.presenters import PositionPresenter
-from deliverables.services import QuarterClosed, UpdateConflict, status_update_save
+from deliverables.services import (
+    QuarterClosed,
+    UpdateConflict,
+    status_update_save,
+    update_sign_off,
+)
 from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 
@@ -37,6 +43,11 @@ def my_updates(request):
     groups = {key: [row for row in rows if row["group"] == key] for key in QUEUE_GROUPS}
     context = {
         "quarter": quarter,
+        "to_sign_off": StatusUpdate.objects.awaiting_sign_off_by(request.user)
+        .filter(quarter=quarter)
+        .select_related("deliverable__objective", "updated_by")
+        .order_by("deliverable__objective__number", "deliverable__number"),
+        "on_behalf_of": Owner.objects.delegated_to(request.user),
         "previous_quarter": quarter.previous() if quarter else None,
         "headings": extensions.headings(),
         "rows": rows,
@@ -66,6 +77,38 @@ def update_edit(request, pk, number):
     if saved:
         return _after_save(request, saved)
     return _update_page(request, deliverable, quarter, form, conflict)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("deliverables.change_statusupdate", raise_exception=True)
+def sign_off(request, pk, number):
+    """The executive reads a delegate's update and approves it or returns it for changes."""
+    deliverable, quarter = _editable(request.user, pk, number)
+    update = get_object_or_404(
+        StatusUpdate.objects.with_people(), deliverable=deliverable, quarter=quarter
+    )
+    if not deliverable.can_be_signed_off_by(request.user):
+        raise PermissionDenied("Only the deliverable's executive can sign off its updates.")
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            update_sign_off(
+                update=update,
+                user=request.user,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            done = "Signed off" if approve else "Returned to the delegate"
+            messages.success(
+                request, f"{done}: the {quarter.short_label} update for {deliverable.reference}."
+            )
+            return redirect("deliverables:my_updates")
+    context = {"deliverable": deliverable, "quarter": quarter, "update": update, "form": form}
+    return render(request, "deliverables/sign_off.html", context)
 
 
 @require_POST
@@ -196,6 +239,8 @@ def _panel_context(request, deliverable, quarter, form, conflict=None):
             deliverable.pk
         ],
         "columns": 4 + len(extensions.headings()),  # My updates' table, for the form's row
+        "needs_sign_off": quarter.plan.requires_sign_off
+        and not deliverable.can_be_signed_off_by(request.user),
     }
 
 
@@ -216,7 +261,7 @@ def _queue_row(request, pk, quarter, just_saved=None):
     deliverable = (
         Deliverable.objects.with_plan_details()
         .with_status_in(quarter)
-        .with_update_in(quarter)
+        .with_update_in(quarter, pending=True)
         .get(pk=pk)
     )
     deliverable.queue_group = queue_group(deliverable)

@@ -30,7 +30,7 @@ class ThemeInline(admin.StackedInline):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ["financial_year", "title", "start_date", "theme_count"]
+    list_display = ["financial_year", "title", "start_date", "requires_sign_off", "theme_count"]
     search_fields = ["title", "financial_year"]
     inlines = [QuarterInline, ThemeInline]
 

@@ -25,6 +25,14 @@ class Plan(models.Model):
         max_length=7, unique=True, help_text="Two consecutive years, for example 2021/22."
     )
     start_date = models.DateField(help_text="1 April of the first year.")
+    requires_sign_off = models.BooleanField(
+        "executives sign off delegates' updates",
+        default=False,
+        help_text=(
+            "On: an update written by a delegate waits for the executive's approval, and "
+            "counts as not yet submitted until then."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()

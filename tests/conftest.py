@@ -125,8 +125,9 @@ def cfo_deliverable(plan, cfo):
 
 @pytest.fixture
 def people(db, cdo, cfo, dhg):
-    """One user per role, by name."""
-    return {
+    """One user per role, by name. The CDO and CFO are their Owners' executives; the
+    delegate writes the CDO's updates on their behalf."""
+    people = {
         "admin": UserFactory(username="admin", role=PLAN_ADMINISTRATORS, is_staff=True),
         "cdo": UserFactory(username="cdo", owners=[cdo]),
         "delegate": UserFactory(username="cdo-delegate", owners=[cdo]),
@@ -135,6 +136,10 @@ def people(db, cdo, cfo, dhg):
         "viewer": UserFactory(username="viewer", role=VIEWERS),
         "nobody": UserFactory(username="nobody"),
     }
+    cdo.executive, cfo.executive = people["cdo"], people["cfo"]
+    cdo.save()
+    cfo.save()
+    return people
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.deliverables.factories import StatusUpdateFactory
+
 ROLES = ["anonymous", "nobody", "viewer", "secretary", "cfo", "cdo", "admin"]
 READERS = {"viewer": 200, "secretary": 200, "cfo": 200, "cdo": 200, "admin": 200}
 READ_ONLY_POST = {
@@ -108,6 +110,31 @@ MATRIX = {
             },
         },
     ),
+    # Last quarter's update by the delegate awaits sign-off (world, below). Q1 is closed: the
+    # executive is told so (200); a plan administrator may still act, as a correction.
+    "deliverables:update_sign_off": (
+        ["deliverable", 1],
+        {
+            "get": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 200,
+                "admin": 200,
+            },
+            "post": {
+                "anonymous": 302,
+                "nobody": 403,
+                "viewer": 403,
+                "secretary": 403,
+                "cfo": 403,
+                "cdo": 200,
+                "admin": 302,
+            },
+        },
+    ),
     "deliverables:update_draft": (
         ["deliverable", 2],
         {
@@ -204,6 +231,7 @@ POST_DATA = {
     "login": {"username": "nobody-at-all", "password": "wrong"},
     "deliverables:update_edit": "update",
     "deliverables:update_draft": "update",
+    "deliverables:update_sign_off": {"decision": "approve"},
     "assurance:review_edit": {"level": "reasonable"},
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},
@@ -235,6 +263,9 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
     )
     action = ReviewAction.objects.create(
         review=review, deliverable=cdo_deliverable, text="Bring the recovery plan"
+    )
+    StatusUpdateFactory(
+        deliverable=cdo_deliverable, quarter=q1, updated_by=people["delegate"], sign_off="awaiting"
     )
     return {
         "plan": plan.pk,

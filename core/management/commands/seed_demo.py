@@ -27,6 +27,9 @@ DEMO_ACCOUNTS = [
     ("viewer", "Val Viewer", "Board member (read only)", [], [], VIEWERS),
 ]
 
+# The executives themselves; other people linked to an Owner are their delegates.
+EXECUTIVES = {"cdo", "cfo"}
+
 # A plausible spread of Q1 statuses, chosen by position so the demo is the same every time.
 Q1_PATTERN = [Status.GREEN] * 6 + [Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.RED]
 NARRATIVES = {
@@ -76,6 +79,9 @@ class Command(BaseCommand):
         user.save()
         for owner in Owner.objects.filter(code__in=owner_codes):
             owner.users.add(user)
+            if username in EXECUTIVES:  # the others are delegates
+                owner.executive = user
+                owner.save()
         for group in AssuranceGroup.objects.filter(code__in=group_codes):
             group.secretaries.add(user)
         if role_group:
@@ -149,7 +155,7 @@ class Command(BaseCommand):
     def _author(self, deliverable):
         """The first owner's executive, else the plan administrator (who may write any)."""
         for owner in deliverable.ordered_owners:
-            person = owner.users.order_by("username").first()
+            person = owner.executive or owner.users.order_by("username").first()
             if person:
                 return person
         return get_user_model().objects.get(username="admin")
