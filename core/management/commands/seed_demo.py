@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from assurance.models import AssuranceGroup
-from assurance.services import quarter_close, quarter_open
+from assurance.models import AssuranceGroup, AssuranceReview, Level
+from assurance.services import quarter_close, quarter_open, review_save
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
@@ -25,6 +25,17 @@ DEMO_ACCOUNTS = [
     ("cdo-delegate", "Devi Delegate", "Delegate for the CDO", ["CDO"], [], None),
     ("dhg-secretary", "Sam Secretary", "Secretary of DHG", [], ["DHG"], None),
     ("viewer", "Val Viewer", "Board member (read only)", [], [], VIEWERS),
+]
+
+# DHG's Q1 reviews, in turn: level, comments, actions requested (one per line).
+DHG_REVIEWS = [
+    (Level.REASONABLE, "Good progress; benefits tracking not yet in place.", ""),
+    (
+        Level.LIMITED,
+        "The slipped milestones are not yet covered by a dated recovery plan.",
+        "Bring a dated recovery plan to the next meeting\nName the senior responsible owner",
+    ),
+    (Level.SUBSTANTIAL, "Delivered as planned.", ""),
 ]
 
 # The executives themselves; other people linked to an Owner are their delegates.
@@ -112,6 +123,7 @@ class Command(BaseCommand):
                 if deliverable.pk in due_in_q1:
                     q1_statuses[deliverable.pk] = self._q1_status(deliverable, index)
                     written += self._write(deliverable, q1, q1_statuses[deliverable.pk], None)
+            self._reviews(q1)
             quarter_close(quarter=q1, user=admin)
             quarter_open(quarter=q2, user=admin)
         else:
@@ -128,6 +140,24 @@ class Command(BaseCommand):
                 q2_status = Status.AMBER  # past its window, it cannot be on track
             written += self._write(deliverable, q2, q2_status, q1_status)
         return written
+
+    def _reviews(self, quarter):
+        """DHG's Q1 assurance, with actions asked of the owners, recorded by its secretary
+        through the same service as the review page (so the actions exist as they would)."""
+        secretary = get_user_model().objects.get(username="dhg-secretary")
+        group = AssuranceGroup.objects.get(code="DHG")
+        deliverables = Deliverable.objects.filter(assurance_groups=group).natural_order()
+        for index, deliverable in enumerate(deliverables):
+            level, comments, actions = DHG_REVIEWS[index % len(DHG_REVIEWS)]
+            review = AssuranceReview(
+                deliverable=deliverable,
+                quarter=quarter,
+                assurance_group=group,
+                level=level,
+                comments=comments,
+                actions_requested=actions,
+            )
+            review_save(review=review, user=secretary, expected_version=0)
 
     def _q1_status(self, deliverable, index):
         if deliverable.end_quarter == 1:
