@@ -174,3 +174,20 @@ class TestEditingThePlan:
             reverse("admin:deliverables_deliverable_history", args=[deliverable.pk])
         )
         assert history.status_code == 200 and "planadmin" in history.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_plan_administrator_switches_sign_off_and_names_executives(admin_client, plan_2021):
+    """Off for the loaded plan; the plan's and the Owner's admin pages carry the switches."""
+    from deliverables.models import Owner
+
+    assert plan_2021.requires_sign_off is False
+    page = admin_client.get(
+        reverse("admin:objectives_plan_change", args=[plan_2021.pk])
+    ).content.decode()
+    assert 'name="requires_sign_off"' in page
+    owner = Owner.objects.get(code="CDO")
+    page = admin_client.get(
+        reverse("admin:deliverables_owner_change", args=[owner.pk])
+    ).content.decode()
+    assert 'name="executive"' in page
