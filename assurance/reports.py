@@ -23,6 +23,21 @@ from deliverables.status import MEANINGS, RATING_BASIS, Status
 from objectives.models import KeyIndicator, Objective
 
 EXCEPTIONS = (Status.RED, Status.AMBER)
+# Committee levels that make a deliverable an exception whatever its status.
+LOW_ASSURANCE = (Level.LIMITED, Level.NONE)
+
+
+def exception_rank(d: dict) -> int | None:
+    """Where a deliverable stands among the report's exceptions, most severe first: off track
+    (Red), at risk (Amber), then Limited or No assurance from a committee; None if it is not
+    one. (Report data, so a frozen report ranks what it holds.)"""
+    if d["position"] == Position.UPDATED and d["status"] == Status.RED:
+        return 0
+    if d["position"] == Position.UPDATED and d["status"] == Status.AMBER:
+        return 1
+    if any(review["level"] in LOW_ASSURANCE for review in d["reviews"]):
+        return 2
+    return None
 
 
 def _person(user) -> str:
@@ -177,11 +192,10 @@ def report_data(quarter) -> dict:
         ],
         "themes": themes,
         "deliverables": deliverables,
-        "exceptions": [
-            d
-            for d in deliverables
-            if d["position"] == Position.UPDATED and d["status"] in EXCEPTIONS
-        ],
+        # Most severe first; in plan order within each kind (the sort is stable).
+        "exceptions": sorted(
+            (d for d in deliverables if exception_rank(d) is not None), key=exception_rank
+        ),
         "completed": [d for d in deliverables if d["position"] == Position.COMPLETE],
         "missing": [d for d in deliverables if d["position"] in AWAITING],
         "definitions": {

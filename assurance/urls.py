@@ -24,6 +24,7 @@ urlpatterns = [
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("board-report/", views.board_report, name="board_report"),
     path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
+    path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),
     path("quarters/", views.quarters, name="quarters"),
     re_path(
         r"^quarters/(?P<pk>\d+)/(?P<action>open|close)/$",

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assurance import reports, rollups, services
+from assurance import pdf, reports, rollups, services
 from assurance.filters import PlanFilter
 from assurance.forms import ActionResponseForm, AssuranceReviewForm
 from assurance.models import AssuranceGroup, AssuranceReview, ReviewAction
@@ -207,6 +207,18 @@ def board_report(request):
         "filter": filterset,
     }
     return render(request, "assurance/board_report.html", context)
+
+
+@require_safe
+@permission_required("assurance.view_boardreport", raise_exception=True)
+def board_report_pdf(request):
+    """The board report as an A4 PDF for the board papers (assurance/pdf.py)."""
+    report = reports.report_for(_chosen_quarter(request))
+    response = HttpResponse(pdf.board_report_pdf(report), content_type="application/pdf")
+    suffix = "" if report.frozen else "-draft"
+    name = exports.file_name(report.quarter, "board-report" + suffix, "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe

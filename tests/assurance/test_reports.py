@@ -53,7 +53,7 @@ class TestReportSections:
         page = client.get(reverse("assurance:board_report") + "?quarter=2").content.decode()
         for heading in (
             "Summary",
-            "Exceptions: off track and at risk (1)",
+            "Exceptions (1)",
             "Completed this quarter (1)",
             "Updates missing (2)",
             "Theme 1: A",
