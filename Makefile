@@ -13,6 +13,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("uhbplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	@# WeasyPrint (the board report PDF) needs Pango; Debian's package, where it is missing.
+	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' \
+	  || (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) \
+	  || echo "NOTE: Pango not found: install libpango-1.0-0 and libpangoft2-1.0-0 for the board report PDF (see README)."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"

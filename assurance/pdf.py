@@ -9,12 +9,20 @@ page. A frozen quarter's PDF is made from its snapshot, like its page (reports.r
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
 
 STYLESHEET = "css/board_report_pdf.css"
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint's system libraries (Pango) are missing on this server."""
+
+
 def board_report_pdf(report) -> bytes:
+    try:
+        # Imported here: without Pango the rest of the site still runs (README: the PDF).
+        from weasyprint import CSS, HTML
+    except OSError as error:
+        raise PdfUnavailable(str(error)) from error
     produced = timezone.localtime()
     html = render_to_string(
         "assurance/board_report_pdf.html",

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,7 @@ from objectives.models import Plan, Quarter
 from objectives.quarters import parse_number
 
 LIST_PAGE_SIZE = 50
+log = logging.getLogger("uhbplan")
 
 
 @require_safe
@@ -214,7 +217,13 @@ def board_report(request):
 def board_report_pdf(request):
     """The board report as an A4 PDF for the board papers (assurance/pdf.py)."""
     report = reports.report_for(_chosen_quarter(request))
-    response = HttpResponse(pdf.board_report_pdf(report), content_type="application/pdf")
+    try:
+        content = pdf.board_report_pdf(report)
+    except pdf.PdfUnavailable:
+        log.exception("The board report PDF cannot be made: WeasyPrint's libraries are missing")
+        message = "The PDF cannot be made on this server just now. Use the page's Print command."
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
     suffix = "" if report.frozen else "-draft"
     name = exports.file_name(report.quarter, "board-report" + suffix, "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

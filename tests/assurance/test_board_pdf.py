@@ -103,3 +103,15 @@ def test_the_download(client, people, q2):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].endswith('-draft.pdf"')
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_without_weasyprints_libraries_a_clear_503(client, people, q2, monkeypatch):
+    def missing(report):
+        raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "board_report_pdf", missing)
+    client.force_login(people["viewer"])
+    response = client.get(reverse("assurance:board_report_pdf"))
+    assert response.status_code == 503
+    assert "Use the page's Print command" in response.content.decode()
