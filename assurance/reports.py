@@ -14,7 +14,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from assurance import rollups
-from assurance.models import LEVEL_MEANINGS, AssuranceReview, BoardReport, Level
+from assurance.models import (
+    LEVEL_MEANINGS,
+    AssuranceReview,
+    BoardPaperCover,
+    BoardReport,
+    Level,
+    ReviewAction,
+)
 from deliverables.exports import append_safe_row
 from deliverables.models import Deliverable
 from deliverables.positions import AWAITING, Position
@@ -172,7 +179,17 @@ def report_data(quarter) -> dict:
                 ],
             }
         )
+    cover = BoardPaperCover.objects.filter(quarter=quarter).first()
     return {
+        "cover": (cover or BoardPaperCover(quarter=quarter)).as_data(),
+        "moved": _moved(deliverables),
+        "headline": {
+            "red": totals.numbers[f"status_{Status.RED}"],
+            "amber": totals.numbers[f"status_{Status.AMBER}"],
+        },
+        "open_actions": ReviewAction.objects.open()
+        .filter(review__quarter__plan=plan, review__quarter__number__lte=quarter.number)
+        .count(),
         "plan": {"title": plan.title, "financial_year": plan.financial_year},
         "quarter": {
             "number": quarter.number,
@@ -204,6 +221,22 @@ def report_data(quarter) -> dict:
             "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
         },
     }
+
+
+def _moved(deliverables) -> dict:
+    """The deliverables whose rating rose or fell since last quarter, with both ratings."""
+    moved = {"improved": [], "deteriorated": []}
+    for d in deliverables:
+        if d["trend"] in moved:
+            moved[d["trend"]].append(
+                {
+                    "reference": d["reference"],
+                    "description": d["description"],
+                    "from": Status(d["previous_status"]).label,
+                    "to": Status(d["status"]).label,
+                }
+            )
+    return moved
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
     path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),
     path("quarters/", views.quarters, name="quarters"),
+    path("quarters/<int:pk>/cover/", views.board_cover, name="board_cover"),
     re_path(
         r"^quarters/(?P<pk>\d+)/(?P<action>open|close)/$",
         views.quarter_change,

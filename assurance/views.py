@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assurance import pdf, reports, rollups, services
 from assurance.filters import PlanFilter
-from assurance.forms import ActionResponseForm, AssuranceReviewForm
-from assurance.models import AssuranceGroup, AssuranceReview, ReviewAction
+from assurance.forms import ActionResponseForm, AssuranceReviewForm, BoardPaperCoverForm
+from assurance.models import AssuranceGroup, AssuranceReview, BoardPaperCover, ReviewAction
 from deliverables import exports
 from deliverables.models import Deliverable
 from deliverables.services import UpdateConflict
@@ -249,6 +249,32 @@ def quarters(request):
         Prefetch("quarters", queryset=Quarter.objects.select_related("state_changed_by"))
     )
     return render(request, "assurance/quarters.html", {"plans": plans})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("objectives.administer_plan", raise_exception=True)
+def board_cover(request, pk):
+    """The board-paper cover sheet of a quarter's report: editable until the quarter closes,
+    then fixed with the report."""
+    quarter = get_object_or_404(Quarter.objects.select_related("plan"), pk=pk)
+    cover = BoardPaperCover.objects.filter(quarter=quarter).first()
+    form = BoardPaperCoverForm(
+        request.POST or None, instance=cover or BoardPaperCover(quarter=quarter)
+    )
+    editable = not quarter.is_closed
+    if request.method == "POST" and not editable:
+        form.add_error(
+            None, f"{quarter.short_label} is closed: its cover is fixed with the report."
+        )
+    elif request.method == "POST" and form.is_valid():
+        form.instance._history_user = request.user
+        form.save()
+        messages.success(request, f"Saved the board paper cover for {quarter.label}.")
+        return redirect("assurance:quarters")
+    if request.method == "POST":
+        request.audit_event, request.audit_outcome = "refused", "invalid: cover"
+    context = {"form": form, "quarter": quarter, "editable": editable}
+    return render(request, "assurance/board_cover.html", context)
 
 
 @require_POST

@@ -219,6 +219,13 @@ MATRIX = {
             "post": READ_ONLY_POST,
         },
     ),
+    "assurance:board_cover": (
+        ["quarter"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
+        },
+    ),
     "assurance:quarter_change": (
         ["quarter", "close"],
         {
@@ -236,6 +243,7 @@ POST_DATA = {
     "assurance:review_edit": {"level": "reasonable"},
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},
+    "assurance:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
 }
 
 

@@ -52,7 +52,7 @@ class TestReportSections:
         client.force_login(people["viewer"])
         page = client.get(reverse("assurance:board_report") + "?quarter=2").content.decode()
         for heading in (
-            "Summary",
+            "Executive summary",
             "Exceptions (1)",
             "Completed this quarter (1)",
             "Updates missing (2)",
