@@ -17,6 +17,7 @@ class PlanFilter(DeliverableFilter):
         queryset=AssuranceGroup.objects.all(),
         field_name="assurance_groups",
         label="Assurance group",
+        empty_label="Any group",
     )
 
     DESCRIBED = ("theme", "objective", "owner", "assurance_group", "status", "trend")

@@ -35,8 +35,9 @@ def board_report_pdf(report) -> bytes:
         },
     )
     # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here.
+    # PDF/UA: a tagged PDF with its language and title, so screen readers read its structure.
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))]
+        stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_variant="pdf/ua-1"
     )
 
 

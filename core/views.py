@@ -72,7 +72,8 @@ def home(request):
 @login_not_required
 def accessibility_statement(request):
     """Public-sector sites publish one; it is readable before signing in."""
-    return render(request, "accessibility.html")
+    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL}
+    return render(request, "accessibility.html", context)
 
 
 @require_safe

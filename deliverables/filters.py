@@ -45,20 +45,34 @@ class DeliverableFilter(django_filters.FilterSet):
         empty_label=None,
     )
     q = django_filters.CharFilter(method="filter_text", label="Reference or words")
+    # Each "no choice" option says what it means ("Any theme"), not Django's "---------".
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.all(), field_name="objective__theme", label="Theme"
+        queryset=Theme.objects.all(),
+        field_name="objective__theme",
+        label="Theme",
+        empty_label="Any theme",
     )
     objective = django_filters.ModelChoiceFilter(
-        queryset=Objective.objects.all(), label="Objective"
+        queryset=Objective.objects.all(), label="Objective", empty_label="Any objective"
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Owner.objects.all(), field_name="owners", to_field_name="code", label="Owner"
+        queryset=Owner.objects.all(),
+        field_name="owners",
+        to_field_name="code",
+        label="Owner",
+        empty_label="Any owner",
     )
     status = django_filters.ChoiceFilter(
-        choices=Status.choices, method="filter_status", label="Status in the quarter"
+        choices=Status.choices,
+        method="filter_status",
+        label="Status in the quarter",
+        empty_label="Any status",
     )
     trend = django_filters.ChoiceFilter(
-        choices=TRENDS, field_name="trend", label="Change since the quarter before"
+        choices=TRENDS,
+        field_name="trend",
+        label="Change since the quarter before",
+        empty_label="Any change",
     )
     due = OnlyWhenTicked(field_name="is_due", label="Due an update in the quarter")
     missing = OnlyWhenTicked(method="filter_missing", label="Update missing")

@@ -274,6 +274,9 @@ LOGGING = {
 SERVICE_NAME = "Strategy Implementation Plan"
 # Where the service is reached, for links in e-mails (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where people report an accessibility problem (the accessibility statement); blank: the page
+# asks them to tell the plan administrators.
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "")
 
 # E-mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -26,6 +26,9 @@ def demo(plan_2021, settings):
 
 def pages_of(quarter) -> list[str]:
     reader = PdfReader(io.BytesIO(pdf.board_report_pdf(reports.report_for(quarter))))
+    # A tagged PDF (PDF/UA) in British English: screen readers get its structure.
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
     return [page.extract_text() for page in reader.pages]
 
 
