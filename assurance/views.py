@@ -277,10 +277,17 @@ def board_cover(request, pk):
     return render(request, "assurance/board_cover.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("objectives.administer_plan", raise_exception=True)
 def quarter_change(request, pk, action):
+    """Open, close or reopen a quarter. Closing asks first (GET), saying what is missing."""
     quarter = get_object_or_404(Quarter.objects.select_related("plan"), pk=pk)
+    if request.method == "GET":
+        if action != "close" or not quarter.is_open:
+            return redirect("assurance:quarters")
+        missing = Deliverable.objects.awaiting_update_in(quarter).count()
+        context = {"quarter": quarter, "missing": missing}
+        return render(request, "assurance/quarter_close_confirm.html", context)
     try:
         if action == "close":
             services.quarter_close(quarter=quarter, user=request.user)

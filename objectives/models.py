@@ -44,6 +44,11 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.title} ({self.financial_year})"
 
+    @property
+    def open_quarter(self):
+        """The plan's open quarter, or None (read from prefetched quarters where there are)."""
+        return next((quarter for quarter in self.quarters.all() if quarter.is_open), None)
+
     def clean(self):
         try:
             first_year = parse_financial_year(self.financial_year)

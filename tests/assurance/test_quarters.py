@@ -24,6 +24,20 @@ class TestClosing:
         q2.refresh_from_db()
         assert q2.is_open
 
+    def test_closing_asks_first_and_says_what_is_missing(
+        self, client, people, q2, cdo_deliverable, cfo_deliverable
+    ):
+        client.force_login(people["admin"])
+        page = client.get(reverse("assurance:quarters")).content.decode()
+        confirm = reverse("assurance:quarter_change", args=[q2.pk, "close"])
+        assert f'href="{confirm}"' in page
+        # Only the open quarter can be closed; the others wait for it.
+        assert "Close Q2 first to open Q3." in page and "Close Q2 first to reopen Q1." in page
+        page = client.get(confirm).content.decode()
+        assert "2 updates still missing" in page and "Close Q2 and fix its report" in page
+        q2.refresh_from_db()
+        assert q2.is_open  # asking changed nothing
+
     def test_close_records_who_and_locks_updates_and_reviews(
         self, client, people, q2, cdo_deliverable, dhg
     ):

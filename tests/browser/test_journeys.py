@@ -180,6 +180,10 @@ def test_administrator(site, new_page):
 
     page.goto(f"{base}/quarters/")
     check_page(page)
+    page.get_by_role("link", name=re.compile("Close Q2")).click()
+    # Closing asks first, saying how many updates are still missing.
+    assert "updates still missing" in page.locator(".nhsuk-warning-callout").inner_text()
+    check_page(page)
     page.get_by_role("button", name=re.compile("Close Q2")).click()
     banner = page.locator(".nhsuk-notification-banner").inner_text()
     assert "is closed and its board report is fixed" in banner
