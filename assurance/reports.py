@@ -302,26 +302,38 @@ def to_xlsx(data: dict) -> bytes:
         append_safe_row(summary, [label, value])
     summary["A1"].font = Font(bold=True, size=14)
 
+    # The deliverable's full text on every sheet (a reader filters or prints one sheet alone),
+    # and the committees' findings beside the owner's update.
     columns = [
         "reference",
+        "description",
+        "delivery",
         "status_label",
         "narrative",
+        "reason_for_change",
         "risks",
         "next_steps",
         "expected_date",
         "owners",
         "assurance",
+        "assurance_comments",
+        "actions_requested",
         "updated_by",
     ]
     headings = [
         "Reference",
+        "Deliverable",
+        "Delivery window",
         "Status",
         "Progress",
+        "Reason for change",
         "Risks and issues",
-        "Next steps / actions",
+        "Next steps",
         "Expected date",
         "Owners",
         "Assurance",
+        "Assurance comments",
+        "Actions requested",
         "Updated by",
     ]
 
@@ -330,10 +342,17 @@ def to_xlsx(data: dict) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for item in items:
+            reviews = item["reviews"]
             values = item | {
                 "owners": "; ".join(item["owners"]),
-                "assurance": "; ".join(
-                    f"{r['group']}: {r['level_label']}" for r in item["reviews"]
+                "assurance": "; ".join(f"{r['group']}: {r['level_label']}" for r in reviews),
+                "assurance_comments": "\n".join(
+                    f"{r['group']}: {r['comments']}" for r in reviews if r["comments"]
+                ),
+                "actions_requested": "\n".join(
+                    f"{r['group']}: {r['actions_requested']}"
+                    for r in reviews
+                    if r["actions_requested"]
                 ),
             }
             append_safe_row(sheet, [values[c] for c in columns])
@@ -341,6 +360,7 @@ def to_xlsx(data: dict) -> bytes:
 
     rows(workbook.create_sheet("Deliverables"), data["deliverables"])
     rows(workbook.create_sheet("Exceptions"), data["exceptions"])
+    rows(workbook.create_sheet("Updates missing"), data["missing"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

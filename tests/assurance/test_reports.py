@@ -69,10 +69,23 @@ class TestReportSections:
         response = client.get(reverse("assurance:board_report_xlsx") + "?quarter=2")
         assert response["Content-Disposition"].endswith('_Q2_board-report-draft.xlsx"')
         book = load_workbook(io.BytesIO(response.content))
-        assert book.sheetnames == ["Summary", "Deliverables", "Exceptions"]
+        assert book.sheetnames == ["Summary", "Deliverables", "Exceptions", "Updates missing"]
         assert [row[0] for row in book["Exceptions"].iter_rows(min_row=2, values_only=True)] == [
             "1.1"
         ]
+        # Every sheet of deliverables carries their full text and the committees' findings.
+        for name in book.sheetnames[1:]:
+            headings = [cell.value for cell in book[name][1]]
+            for column in ("Deliverable", "Delivery window", "Assurance", "Actions requested"):
+                assert column in headings, (name, column)
+        exception = dict(
+            zip(
+                headings,
+                next(book["Exceptions"].iter_rows(min_row=2, values_only=True)),
+                strict=True,
+            )
+        )
+        assert exception["Deliverable"] and exception["Assurance"] == "DHG: Limited"
 
 
 @pytest.mark.django_db
