@@ -191,6 +191,10 @@ def legend() -> list[tuple[str, str, str]]:
 
 
 STATUS_COLUMNS = [(status, Status(status).label) for status in BAR_ORDER]
+# The columns a board reads first (the rest sit behind "More figures", so the table fits).
+ESSENTIAL_STATUSES = (Status.COMPLETE, Status.GREEN, Status.AMBER, Status.RED)
+ESSENTIAL_COLUMNS = [(s, label) for s, label in STATUS_COLUMNS if s in ESSENTIAL_STATUSES]
+OTHER_COLUMNS = [(s, label) for s, label in STATUS_COLUMNS if s not in ESSENTIAL_STATUSES]
 
 
 def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
@@ -205,3 +209,38 @@ def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
     )
     groups = sorted(AssuranceGroup.objects.filter(pk__in=counts), key=lambda g: g.label)
     return sum(counts.values()), [(group, counts[group.pk]) for group in groups]
+
+
+def moved(quarter) -> dict[str, list]:
+    """The deliverables whose rating rose or fell since the quarter before, each with
+    `before_label` and `now_label`: one query."""
+    rows = (
+        Deliverable.objects.in_plan(quarter.plan)
+        .with_status_in(quarter)
+        .filter(trend__in=["improved", "deteriorated"])
+        .select_related("objective")
+        .natural_order()
+    )
+    found = {"improved": [], "deteriorated": []}
+    for row in rows:
+        row.before_label, row.now_label = (
+            Status(row.status_before).label,
+            Status(row.status_now).label,
+        )
+        found[row.trend].append(row)
+    return found
+
+
+def quarter_by_quarter(plan) -> dict:
+    """The status mix of every quarter that has opened: the plan's (`quarters`: quarter and its
+    totals row) and each theme's (`themes`: label, title and its row in each quarter)."""
+    quarters, themes = [], {}
+    for quarter in plan.quarters.exclude(state="upcoming").order_by("number"):
+        rows = by_theme(quarter)
+        quarters.append({"quarter": quarter, "total": totals(rows, quarter)})
+        for row in rows:
+            theme = themes.setdefault(
+                row.label, {"label": row.label, "title": row.title, "rows": []}
+            )
+            theme["rows"].append({"quarter": quarter, "row": row})
+    return {"quarters": quarters, "themes": list(themes.values())}

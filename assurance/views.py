@@ -79,8 +79,11 @@ def dashboard(request):
         "owners": rollups.by_owner(quarter),
         "groups": rollups.by_assurance_group(quarter),
         "legend": rollups.legend(),
-        "statuses": rollups.STATUS_COLUMNS,
+        "statuses": rollups.ESSENTIAL_COLUMNS,
+        "other_statuses": rollups.OTHER_COLUMNS,
         "open_actions": rollups.open_actions(quarter.plan),
+        "moved": rollups.moved(quarter),
+        "over_time": rollups.quarter_by_quarter(quarter.plan),
     }
     return render(request, "assurance/dashboard.html", context)
 

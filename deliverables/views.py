@@ -317,7 +317,8 @@ def rag_grid(request):
         Deliverable.objects.in_plan(plan)
         .with_plan_details()
         .with_positions(quarters)
-        .natural_order()
+        # By theme, like every other page (a theme's objectives need not be numbered together).
+        .order_by("objective__theme__number", "objective__number", "number")
     )
     rows = [(d, presenters.rag_grid_cells(d, quarters)) for d in deliverables]
     return render(

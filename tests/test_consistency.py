@@ -18,3 +18,20 @@ def test_the_accessibility_statement_is_honest_and_gives_a_contact(client, setti
     page = client.get(reverse("accessibility")).content.decode()
     assert "partially compliant" in page and "fully compliant" not in page
     assert 'href="mailto:access@example.nhs.uk"' in page
+
+
+@pytest.mark.django_db
+def test_the_rag_grid_runs_by_theme_in_full_text_and_links_only_what_has_content(
+    client, people, plan_2021
+):
+    from objectives.models import Quarter
+
+    Quarter.objects.filter(plan=plan_2021, number=1).update(state="open")
+    client.force_login(people["viewer"])
+    response = client.get(reverse("deliverables:rag_grid"))
+    page = response.content.decode()
+    themes = [d.objective.theme.number for d, _ in response.context["rows"]]
+    assert themes == sorted(themes)
+    assert "…" not in page and "Creation of a range of community diagnostic hubs" in page
+    # Q2–Q4 are not open: their cells say so, with no link to follow.
+    assert page.count("Quarter not open yet</a>") == 0 and "Quarter not open yet" in page

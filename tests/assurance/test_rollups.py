@@ -76,3 +76,23 @@ class TestByOwnerAndGroup:
             1,
             1,
         )
+
+
+@pytest.mark.django_db
+def test_quarter_by_quarter_against_the_hand_built_plan(client, people, hand_built, plan, q1, q2):
+    """Q1: a1, a3, b1 green; a2 red; a4 amber; a5 complete. Q2: see the fixture."""
+    over = rollups.quarter_by_quarter(plan)
+    assert [item["quarter"].number for item in over["quarters"]] == [1, 2]  # Q3 not open yet
+    first, second = (item["total"].numbers for item in over["quarters"])
+    assert (first["due"], first["status_green"], first["status_red"]) == (6, 3, 1)
+    assert (first["status_amber"], first["status_complete"], first["missing"]) == (1, 1, 0)
+    assert (second["status_green"], second["status_amber"], second["status_complete"]) == (2, 1, 1)
+    assert second["missing"] == 2
+    theme_a = over["themes"][0]
+    assert [item["row"].numbers["status_green"] for item in theme_a["rows"]] == [2, 1]
+    # The dashboard draws them, each with its line of figures.
+    client.force_login(people["viewer"])
+    page = client.get("/dashboard/?quarter=2").content.decode()
+    assert 'id="quarter-by-quarter"' in page and "Each theme, quarter by quarter" in page
+    assert ">3 On track (Green)</a>" in page  # Q1's figures under its bar
+    assert "What changed since Q1" in page and "fell from <strong>On track (Green)</strong>" in page

@@ -209,6 +209,15 @@ def test_viewer(site, new_page):
     check_page(page)  # the login page with its error summary
     log_in(page, base, "viewer")
     assert page.url.endswith("/dashboard/")
+    # At 1,280 px the roll-up tables show their essential columns without scrolling sideways.
+    edges = page.evaluate(
+        "[...document.querySelectorAll('.uhb-rollup-table')]"
+        ".filter((t) => t.offsetParent).map((t) => t.getBoundingClientRect().right)"
+    )
+    assert edges and max(edges) <= 1280, edges
+    headers = page.locator(".uhb-rollup-table").first.locator("thead th").all_inner_texts()
+    for essential in ("Due", "Off track (Red)", "At risk (Amber)", "Update missing"):
+        assert essential in headers
     for path in [
         "/dashboard/",
         "/rag-grid/",
