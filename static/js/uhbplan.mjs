@@ -147,11 +147,23 @@ function draftStatus(form, text) {
   status.textContent = text;
 }
 
-async function saveDraft(form, { keepalive = false, attempt = 1 } = {}) {
+// One request at a time per form: a draft and a save never race each other (the save waits
+// for a draft on its way; no draft starts while a save is being sent).
+const inflight = new WeakMap();
+
+function saveDraft(form, options = {}) {
+  if (form.dataset.uhbSaving === "true") return Promise.resolve();
+  const previous = inflight.get(form) || Promise.resolve();
+  const next = previous.then(() => sendDraft(form, options));
+  inflight.set(form, next);
+  return next;
+}
+
+async function sendDraft(form, { keepalive = false, attempt = 1 } = {}) {
   clearTimeout(pending.get(form));
   pending.delete(form);
   if (!form.isConnected && !keepalive) return;
-  if (form.dataset.uhbDirty !== "true") return;
+  if (form.dataset.uhbDirty !== "true" || form.dataset.uhbSaving === "true") return;
   form.dataset.uhbDirty = "false";
   const data = new FormData(form);
   const token = data.get("csrfmiddlewaretoken");
@@ -173,7 +185,7 @@ async function saveDraft(form, { keepalive = false, attempt = 1 } = {}) {
       form.dataset.uhbDirty = "true";
       if (state.signedIn) {
         setToken(form, state.csrf);
-        await saveDraft(form, { attempt: 2 });
+        await sendDraft(form, { attempt: 2 });
       }
     } else {
       form.dataset.uhbDirty = "true";
@@ -203,7 +215,11 @@ document.addEventListener("change", (event) => {
 });
 document.addEventListener("focusout", (event) => {
   const form = event.target instanceof Element && event.target.closest("form[data-uhb-draft]");
-  if (form && form.dataset.uhbDirty === "true") saveDraft(form);
+  if (!form || form.dataset.uhbDirty !== "true") return;
+  // Going to the form's own Save button: the save carries everything, no draft is needed.
+  const next = event.relatedTarget;
+  if (next instanceof HTMLButtonElement && next.type === "submit" && form.contains(next)) return;
+  saveDraft(form);
 });
 // Closing a form in place, or leaving the page: keep what was typed since the last draft.
 document.addEventListener("uhb:closing", (event) => {
@@ -260,6 +276,7 @@ function clearProblem(form) {
 
 // Call `send` once the session is alive; if it is not, when the person is back from signing in.
 async function whenSignedIn(form, send) {
+  await (inflight.get(form) || Promise.resolve()); // a draft on its way goes first
   const state = await sessionState();
   if (state.signedIn) {
     setToken(form, state.csrf);
@@ -340,7 +357,15 @@ document.addEventListener("htmx:sendError", (event) => {
   const form = event.detail.elt.closest("form");
   if (form) showProblem(form, PROBLEMS.network);
 });
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement && form.matches(".uhb-update-form")) {
+    form.dataset.uhbSaving = "true";
+  }
+});
 document.addEventListener("htmx:afterRequest", (event) => {
+  const saving = event.detail.elt;
+  if (saving instanceof HTMLFormElement) delete saving.dataset.uhbSaving;
   if (!event.detail.successful) return;
   touch();
   const form = event.detail.elt.closest && event.detail.elt.closest("form");

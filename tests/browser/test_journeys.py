@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def missing_count(page, base):
     page.goto(f"{base}/dashboard/?plan=2021%2F22&quarter=2")
-    text = page.locator(".uhb-figure").nth(1).inner_text()
+    text = page.locator(".uhb-figure", has_text="updates missing").inner_text()
     return int(re.match(r"\d+", text).group())
 
 
@@ -189,7 +189,11 @@ def test_administrator(site, new_page):
     assert "is closed and its board report is fixed" in banner
     check_page(page)
     page.get_by_role("link", name="Board report Q2").click()
-    assert page.locator("h1").inner_text().startswith("Quarterly board report: Q2 2021/22")
+    # The cover sheet's title (the plan's own, as none was entered), then the summary.
+    assert (
+        page.locator("h1").inner_text() == "UHB Strategy Implementation Plan: Q2 2021/22 progress"
+    )
+    assert page.get_by_role("heading", name="Executive summary: Q2 2021/22, Jul–Sep 2021").count()
     assert "as it stood when Q2 closed" in page.locator(".nhsuk-inset-text").first.inner_text()
     check_page(page)
     pdf = page.pdf(format="A4")
