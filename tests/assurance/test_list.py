@@ -140,7 +140,8 @@ class TestDashboardLinks:
 
     def test_bars_and_table_are_on_the_page(self, reader, hand_built):
         page = reader.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
-        assert page.count('<svg class="uhb-bar"') == 3  # totals and two themes
+        # Q2: the totals and two themes; quarter by quarter, Q1 and Q2 for the plan and each theme.
+        assert page.count('<svg class="uhb-bar"') == 3 + 2 + 2 * 2
         assert "Deliverables by theme" in page and "Deliverables by executive owner" in page
         assert "Deliverables by assurance group" in page
         assert "Theme 1: A" in page or "Theme 1</a>" in page
