@@ -35,3 +35,24 @@ def test_the_rag_grid_runs_by_theme_in_full_text_and_links_only_what_has_content
     assert "…" not in page and "Creation of a range of community diagnostic hubs" in page
     # Q2–Q4 are not open: their cells say so, with no link to follow.
     assert page.count("Quarter not open yet</a>") == 0 and "Quarter not open yet" in page
+
+
+@pytest.mark.django_db
+def test_data_quality_notes_never_reach_board_members(client, people, plan_2021):
+    """ "Full title not given in the plan" is for administrators (Django admin), not readers."""
+    from assurance.models import AssuranceGroup
+    from deliverables.models import Deliverable
+
+    client.force_login(people["viewer"])
+    deliverable = Deliverable.objects.filter(owners__title="").first()
+    group = AssuranceGroup.objects.filter(name="").first() or AssuranceGroup.objects.first()
+    pages = [
+        reverse("deliverables:detail", args=[deliverable.pk]),
+        reverse("objectives:plan_overview"),
+        reverse("assurance:group_pack", args=[group.pk]),
+        reverse("assurance:board_report"),
+    ]
+    for url in pages:
+        page = client.get(url, follow=True).content.decode()
+        assert "not given in the plan" not in page, url
+        assert "[cut off in the source]" not in page, url
