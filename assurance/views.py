@@ -289,7 +289,8 @@ def quarter_change(request, pk, action):
         if action != "close" or not quarter.is_open:
             return redirect("assurance:quarters")
         missing = Deliverable.objects.awaiting_update_in(quarter).count()
-        context = {"quarter": quarter, "missing": missing}
+        cover = BoardPaperCover.objects.filter(quarter=quarter).first()
+        context = {"quarter": quarter, "missing": missing, "cover": cover}
         return render(request, "assurance/quarter_close_confirm.html", context)
     try:
         if action == "close":

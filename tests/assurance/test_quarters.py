@@ -35,6 +35,8 @@ class TestClosing:
         assert "Close Q2 first to open Q3." in page and "Close Q2 first to reopen Q1." in page
         page = client.get(confirm).content.decode()
         assert "2 updates still missing" in page and "Close Q2 and fix its report" in page
+        assert reverse("assurance:board_cover", args=[q2.pk]) in page  # the cover, first
+        assert "none has been entered" in page
         q2.refresh_from_db()
         assert q2.is_open  # asking changed nothing
 
