@@ -56,3 +56,14 @@ def test_data_quality_notes_never_reach_board_members(client, people, plan_2021)
         page = client.get(url, follow=True).content.decode()
         assert "not given in the plan" not in page, url
         assert "[cut off in the source]" not in page, url
+
+
+@pytest.mark.django_db
+def test_the_deliverables_list_in_full_text(client, people, plan_2021):
+    client.force_login(people["viewer"])
+    page = client.get(reverse("assurance:deliverable_list"), {"q": "11.2"}).content.decode()
+    assert "Smart Diagnostics:</h2>" in page  # the first paragraph is the heading, whole
+    for bullet in ("Breast screening artificial intelligence", "community diagnostic hubs"):
+        assert bullet in page
+    page = client.get(reverse("assurance:deliverable_list")).content.decode()
+    assert "…" not in page

@@ -26,8 +26,26 @@ def _blocks(text: str):
 @register.filter
 def plan_text(text):
     """Plan text as HTML: paragraphs, and "• " lines as an NHS.UK bulleted list. Escaped."""
+    return _html(_blocks(text))
+
+
+@register.filter
+def plan_lead(text) -> str:
+    """The plan text's first paragraph, whole: a heading's words (the rest is `plan_rest`)."""
+    blocks = _blocks(text)
+    return blocks[0][1][0] if blocks and blocks[0][0] == "paragraph" else ""
+
+
+@register.filter
+def plan_rest(text):
+    """The plan text after its first paragraph, as `plan_text` shows it."""
+    blocks = _blocks(text)
+    return _html(blocks[1:] if blocks and blocks[0][0] == "paragraph" else blocks)
+
+
+def _html(blocks):
     html = []
-    for kind, lines in _blocks(text):
+    for kind, lines in blocks:
         if kind == "list":
             items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
             html.append(format_html('<ul class="nhsuk-list nhsuk-list--bullet">{}</ul>', items))

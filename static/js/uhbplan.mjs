@@ -2,6 +2,14 @@ import { initAll } from "../nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
+// On a small screen the list's filters start folded away (the results come first); the
+// summary says they are there. Without JavaScript they stay as the server sent them.
+if (window.matchMedia("(max-width: 40em)").matches) {
+  document.querySelectorAll("details.uhb-filters[open]").forEach((details) => {
+    details.open = false;
+  });
+}
+
 // Conditional reveals (the NHS.UK pattern): the fields under a status show when it is chosen.
 // Our own few lines rather than the design system's, which set aria-expanded on the radios
 // (not allowed on a radio: WCAG 4.1.2). Without JavaScript every field stays visible.
