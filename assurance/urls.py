@@ -25,6 +25,7 @@ urlpatterns = [
     path("board-report/", views.board_report, name="board_report"),
     path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
     path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),
+    path("board-report.docx", views.board_report_docx, name="board_report_docx"),
     path("quarters/", views.quarters, name="quarters"),
     path("quarters/<int:pk>/cover/", views.board_cover, name="board_cover"),
     re_path(

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assurance import pdf, reports, rollups, services
+from assurance import pdf, reports, rollups, services, word
 from assurance.filters import PlanFilter
 from assurance.forms import ActionResponseForm, AssuranceReviewForm, BoardPaperCoverForm
 from assurance.models import AssuranceGroup, AssuranceReview, BoardPaperCover, ReviewAction
@@ -21,6 +21,7 @@ from objectives.models import Plan, Quarter
 from objectives.quarters import parse_number
 
 LIST_PAGE_SIZE = 50
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 log = logging.getLogger("uhbplan")
 
 
@@ -229,6 +230,18 @@ def board_report_pdf(request):
     response = HttpResponse(content, content_type="application/pdf")
     suffix = "" if report.frozen else "-draft"
     name = exports.file_name(report.quarter, "board-report" + suffix, "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+@permission_required("assurance.view_boardreport", raise_exception=True)
+def board_report_docx(request):
+    """The board report as a Word document (assurance/docx.py)."""
+    report = reports.report_for(_chosen_quarter(request))
+    response = HttpResponse(word.board_report_docx(report), content_type=DOCX_TYPE)
+    suffix = "" if report.frozen else "-draft"
+    name = exports.file_name(report.quarter, "board-report" + suffix, "docx")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

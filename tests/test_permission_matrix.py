@@ -71,6 +71,7 @@ MATRIX = {
     "assurance:board_report": ([], reader_page()),
     "assurance:board_report_xlsx": ([], reader_page()),
     "assurance:board_report_pdf": ([], reader_page()),
+    "assurance:board_report_docx": ([], reader_page()),
     "assurance:group_pack": (["group"], reader_page()),
     "assurance:my_groups": ([], reader_page()),
     "deliverables:my_updates": (

@@ -7,7 +7,7 @@ register = template.Library()
 BULLET = "• "
 
 
-def _blocks(text: str):
+def text_blocks(text: str):
     """Group plan text into paragraphs and bulleted lists ("• " lines), keeping their order."""
     blocks: list[tuple[str, list[str]]] = []
     for line in (text or "").splitlines():
@@ -26,20 +26,20 @@ def _blocks(text: str):
 @register.filter
 def plan_text(text):
     """Plan text as HTML: paragraphs, and "• " lines as an NHS.UK bulleted list. Escaped."""
-    return _html(_blocks(text))
+    return _html(text_blocks(text))
 
 
 @register.filter
 def plan_lead(text) -> str:
     """The plan text's first paragraph, whole: a heading's words (the rest is `plan_rest`)."""
-    blocks = _blocks(text)
+    blocks = text_blocks(text)
     return blocks[0][1][0] if blocks and blocks[0][0] == "paragraph" else ""
 
 
 @register.filter
 def plan_rest(text):
     """The plan text after its first paragraph, as `plan_text` shows it."""
-    blocks = _blocks(text)
+    blocks = text_blocks(text)
     return _html(blocks[1:] if blocks and blocks[0][0] == "paragraph" else blocks)
 
 

@@ -1,0 +1,212 @@
+"""The board report as a Word document, for trusts that assemble their board papers in Word.
+
+Made with python-docx from the same report data as the page and the PDF (a closed quarter's
+from its snapshot), in the same order: cover sheet, executive summary, exceptions, completed,
+missing, the themes' registers, definitions. Plan text keeps its paragraphs and bullets. Every
+page's footer names the plan, the quarter and when it was made, with "Page N of M"; an open
+quarter's header says DRAFT.
+"""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from objectives.templatetags.plan_text import text_blocks
+
+
+def board_report_docx(report) -> bytes:
+    data = report.data
+    document = Document()
+    document.styles["Normal"].font.name = "Arial"
+    document.styles["Normal"].font.size = Pt(10)
+    _header_and_footer(document, report, data)
+    _cover(document, data)
+    _summary(document, data)
+    document.add_heading(f"Exceptions ({len(data['exceptions'])})", level=1)
+    document.add_paragraph(
+        "Off track (Red) first, then at risk (Amber), then any with Limited or No assurance."
+    )
+    for item in data["exceptions"]:
+        _exception(document, item)
+    document.add_heading(f"Completed this quarter ({len(data['completed'])})", level=1)
+    _register(document, data["completed"], data)
+    document.add_heading(f"Updates missing ({len(data['missing'])})", level=1)
+    _register(document, data["missing"], data)
+    for theme in data["themes"]:
+        document.add_heading(f"Theme {theme['number']}: {theme['title']}", level=1)
+        for objective in theme["objectives"]:
+            document.add_heading(f"Objective {objective['number']}: {objective['title']}", 2)
+            for indicator in objective["indicators"]:
+                document.add_paragraph(f"{indicator['perspective']}: {indicator['text']}")
+            _register(document, objective["deliverables"], data)
+    _definitions(document, data)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_and_footer(document, report, data):
+    section = document.sections[0]
+    if not report.frozen:
+        header = section.header.paragraphs[0]
+        header.text = f"DRAFT: {data['quarter']['short_label']} is not closed. Figures may change."
+        header.runs[0].bold = True
+    footer = section.footer.paragraphs[0]
+    produced = timezone.localtime()
+    footer.text = (
+        f"{data['plan']['title']} {data['plan']['financial_year']} · {data['quarter']['label']}"
+        f" · produced {produced:%-d %B %Y %H:%M} · Page "
+    )
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+
+
+def _field(paragraph, code):
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the document out."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _cover(document, data):
+    cover = data.get("cover")
+    if not cover:
+        document.add_heading(f"Quarterly board report: {data['quarter']['label']}", level=0)
+        return
+    document.add_heading(cover["report_title"], level=0)
+    rows = [
+        ("Meeting", cover["meeting"] or "To be confirmed"),
+        ("Date", cover["meeting_date"] or "To be confirmed"),
+        ("Agenda item", cover["agenda_item"] or "To be confirmed"),
+        ("Report", cover["report_title"]),
+        ("Executive sponsor", cover["executive_sponsor"] or "To be confirmed"),
+        ("Author", cover["author"] or "To be confirmed"),
+        ("Purpose", cover["purpose"]),
+        ("Recommendation", cover["recommendation"]),
+        ("Links to strategic risks", cover["strategic_risks"] or "None identified"),
+        ("Implications", cover["implications"] or "None identified"),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for key, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = key, value
+        cells[0].paragraphs[0].runs[0].bold = True
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _summary(document, data):
+    totals = data["totals"]
+    document.add_heading(f"Executive summary: {data['quarter']['label']}", level=1)
+    headline = data.get("headline", {})
+    document.add_paragraph(
+        f"{headline.get('red', 0)} off track (Red) · {headline.get('amber', 0)} at risk (Amber)"
+        f" · {totals['missing']} updates missing · {data.get('open_actions', 0)} open committee"
+        f" actions · {totals['percent_complete']}% complete to date"
+    )
+    table = document.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Status", "Deliverables"
+    for row in data["status_counts"] + [{"label": "Update missing", "count": totals["missing"]}]:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = row["label"], str(row["count"])
+    document.add_paragraph(
+        f"Since last quarter: {totals['trend']}: {totals['improved']} improved, "
+        f"{totals['sustained']} held, {totals['deteriorated']} fell."
+    )
+    moved = data.get("moved", {})
+    for verb, key in (("fell", "deteriorated"), ("improved", "improved")):
+        for item in moved.get(key, []):
+            document.add_paragraph(
+                f"{item['reference']} {verb} from {item['from']} to {item['to']}: "
+                + " ".join(line for _, lines in text_blocks(item["description"]) for line in lines),
+                style="List Bullet",
+            )
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _plan_text(document, text):
+    for kind, lines in text_blocks(text):
+        for line in lines:
+            document.add_paragraph(line, style="List Bullet" if kind == "list" else None)
+
+
+def _exception(document, item):
+    document.add_heading(f"{item['reference']} · {item['status_label']}", level=3)
+    _plan_text(document, item["description"])
+    for label, key in [
+        ("Progress", "narrative"),
+        ("Reason for change", "reason_for_change"),
+        ("Risks and issues", "risks"),
+        ("Next steps", "next_steps"),
+        ("Expected recovery or completion", "expected_date"),
+    ]:
+        if item.get(key):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run(item[key])
+    for review in item["reviews"]:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{review['group']}: {review['level_label']} assurance. ").bold = True
+        paragraph.add_run(review["comments"])
+        if review["actions_requested"]:
+            paragraph.add_run(f" Requested: {review['actions_requested']}").italic = True
+
+
+def _register(document, items, data):
+    if not items:
+        document.add_paragraph("None.")
+        return
+    table = document.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    headings = ["Ref", "Deliverable", data["quarter"]["short_label"], "Owners · assurance"]
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+    _repeat_as_header(table.rows[0])
+    for item in items:
+        cells = table.add_row().cells
+        cells[0].text = item["reference"]
+        blocks = text_blocks(item["description"])
+        cells[1].text = ""
+        first = True
+        for kind, lines in blocks:
+            for line in lines:
+                paragraph = cells[1].paragraphs[0] if first else cells[1].add_paragraph()
+                paragraph.text = ("• " if kind == "list" else "") + line
+                first = False
+        cells[2].text = item["status_label"]
+        reviews = "; ".join(f"{r['group']}: {r['level_label']}" for r in item["reviews"])
+        cells[3].text = ", ".join(item["owners"]) + (f" · {reviews}" if reviews else "")
+
+
+def _repeat_as_header(row):
+    """Word repeats this row at the top of every page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _definitions(document, data):
+    definitions = data["definitions"]
+    document.add_heading("Definitions", level=1)
+    document.add_paragraph(definitions["rating_basis"])
+    for title, items in (("Statuses", "statuses"), ("Levels of assurance", "levels")):
+        document.add_heading(title, level=2)
+        for item in definitions[items]:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{item['label']}: ").bold = True
+            paragraph.add_run(item["meaning"])
