@@ -153,9 +153,23 @@ def test_secretary(site, new_page):
     check_page(page)
     page.get_by_label("Reasonable").check()
     page.get_by_label("Comments").fill("Rollout on plan; monitoring.")
+    page.locator("textarea[name=actions_requested]").fill("Confirm the last 40 PCs by December")
     page.get_by_role("button", name="Record assurance").click()
     assert "Recorded DHG's assurance" in page.locator(".nhsuk-notification-banner").inner_text()
-    assert AssuranceReview.objects.get().level == "reasonable"
+    review = AssuranceReview.objects.get()
+    assert review.level == "reasonable" and review.actions.count() == 1
+
+    # The action is on the deliverable's page, where the secretary closes it.
+    page.goto(f"{base}/deliverables/{review.deliverable_id}/#findings")
+    assert (
+        "Confirm the last 40 PCs by December"
+        in page.locator("#findings ~ .uhb-actions").inner_text()
+    )
+    check_page(page)
+    page.get_by_role("button", name=re.compile("Close the action")).click()
+    assert "Closed the action." in page.locator(".nhsuk-notification-banner").inner_text()
+    assert not review.actions.get().is_open
+    page.goto(f"{base}/my-groups/")
 
     page.get_by_role("link", name=re.compile("DHG pack for Q2")).click()
     assert page.locator("h1").inner_text().startswith("DHG pack")
@@ -180,6 +194,13 @@ def test_administrator(site, new_page):
 
     page.goto(f"{base}/quarters/")
     check_page(page)
+    # The board paper cover, entered before closing.
+    page.get_by_role("link", name=re.compile("Board paper cover for Q2")).click()
+    check_page(page)
+    page.fill("#id_meeting", "Board of Directors (public)")
+    page.fill("#id_agenda_item", "7.2")
+    page.get_by_role("button", name="Save the cover").click()
+    assert "Saved the board paper cover" in page.locator(".nhsuk-notification-banner").inner_text()
     page.get_by_role("link", name=re.compile("Close Q2")).click()
     # Closing asks first, saying how many updates are still missing.
     assert "updates still missing" in page.locator(".nhsuk-warning-callout").inner_text()
