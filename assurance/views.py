@@ -227,32 +227,29 @@ def board_report_pdf(request):
         log.exception("The board report PDF cannot be made: WeasyPrint's libraries are missing")
         message = "The PDF cannot be made on this server just now. Use the page's Print command."
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type="application/pdf")
-    suffix = "" if report.frozen else "-draft"
-    name = exports.file_name(report.quarter, "board-report" + suffix, "pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _report_download(report, content, "application/pdf", "pdf")
 
 
 @require_safe
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report_docx(request):
-    """The board report as a Word document (assurance/docx.py)."""
+    """The board report as a Word document (assurance/word.py)."""
     report = reports.report_for(_chosen_quarter(request))
-    response = HttpResponse(word.board_report_docx(report), content_type=DOCX_TYPE)
-    suffix = "" if report.frozen else "-draft"
-    name = exports.file_name(report.quarter, "board-report" + suffix, "docx")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _report_download(report, word.board_report_docx(report), DOCX_TYPE, "docx")
 
 
 @require_safe
 @permission_required("assurance.view_boardreport", raise_exception=True)
 def board_report_xlsx(request):
     report = reports.report_for(_chosen_quarter(request))
-    response = HttpResponse(reports.to_xlsx(report.data), content_type=exports.XLSX_TYPE)
+    return _report_download(report, reports.to_xlsx(report.data), exports.XLSX_TYPE, "xlsx")
+
+
+def _report_download(report, content, content_type, extension):
+    """A board report file, named for its plan and quarter ("-draft" until the quarter closes)."""
+    response = HttpResponse(content, content_type=content_type)
     suffix = "" if report.frozen else "-draft"
-    name = exports.file_name(report.quarter, "board-report" + suffix, "xlsx")
+    name = exports.file_name(report.quarter, "board-report" + suffix, extension)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
