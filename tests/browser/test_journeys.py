@@ -302,6 +302,13 @@ def test_typed_text_survives_an_expired_session_and_a_new_token(site, new_page):
     text = "Typed carefully over twenty minutes."
     panel.get_by_label("Complete (Blue)").check()  # valid whatever the delivery window
     page.fill(f"#id_d{pk}-narrative", text)
+    # Let the drafts already on their way arrive first: a response still in flight when the
+    # cookies go would set the session cookie again, and the session would not have ended.
+    with page.expect_response(
+        lambda r: r.url.endswith("/draft/") and text in (r.request.post_data or "")
+    ) as kept:
+        page.locator(f"#id_d{pk}-narrative").blur()
+    kept.value.finished()
 
     # The session ends while the form is open (as after the idle timeout).
     assert any(c["name"] == "sessionid" for c in page.context.cookies())
