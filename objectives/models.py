@@ -3,9 +3,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from simple_history.models import HistoricalRecords
 
+from objectives import series, spc
 from objectives.quarters import QUARTER_NUMBERS, QuarterDates, parse_financial_year
 from objectives.roles import is_plan_admin
 
@@ -303,3 +306,148 @@ class KeyIndicator(models.Model):
 
     def __str__(self):
         return f"{self.get_perspective_display()}: {self.text}"
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_values(self):
+        """Measures with their objective, theme and values in three queries, however many values
+        there are (the pages that chart them must not grow with the data)."""
+        return self.select_related("indicator__objective__theme", "data_owner").prefetch_related(
+            Prefetch("values", queryset=MeasureValue.objects.order_by("period"))
+        )
+
+    def in_plan(self, plan):
+        return self.filter(indicator__objective__plan=plan)
+
+    def editable_by(self, user):
+        if is_plan_admin(user):
+            return self
+        return self.filter(data_owner=user) if user.is_authenticated else self.none()
+
+
+class Measure(models.Model):
+    """A key indicator made measurable: its values over time, read as an SPC chart."""
+
+    class Direction(models.TextChoices):
+        INCREASE = spc.Direction.INCREASE.value, "Higher is better"
+        DECREASE = spc.Direction.DECREASE.value, "Lower is better"
+        NEUTRAL = spc.Direction.NEUTRAL.value, "Neither (no better direction)"
+
+    class Frequency(models.TextChoices):
+        MONTHLY = series.MONTHLY, "Monthly"
+        QUARTERLY = series.QUARTERLY, "Quarterly"
+
+    indicator = models.OneToOneField(
+        KeyIndicator,
+        on_delete=models.CASCADE,
+        related_name="measure",
+        help_text="The plan's key indicator this measures; its text is the description.",
+    )
+    name = models.CharField(max_length=200, help_text="Short, for charts and tables.")
+    unit = models.CharField(max_length=40, blank=True, help_text="For example %, days or patients.")
+    direction = models.CharField("improvement direction", max_length=10, choices=Direction.choices)
+    target = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default="monthly")
+    data_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="Enters and uploads the values (plan administrators can too).",
+    )
+    baseline_points = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+        help_text="Freeze each segment's limits on its first N points; empty: all points.",
+    )
+
+    history = HistoricalRecords()
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator__objective__plan_id", "indicator__objective__number", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def description(self) -> str:
+        return self.indicator.text
+
+    @property
+    def objective(self):
+        return self.indicator.objective
+
+    def can_enter_values(self, user) -> bool:
+        return user.is_authenticated and (user.pk == self.data_owner_id or is_plan_admin(user))
+
+    def period_display(self, period) -> str:
+        return series.period_display(period, self.frequency)
+
+    def analysis(self) -> "spc.Analysis | None":
+        """The SPC reading of its values (prefetch them with `with_values()`); None without any.
+        Kept on the instance: a page asks for it several times."""
+        if not hasattr(self, "_analysis"):
+            values = sorted(self.values.all(), key=lambda v: v.period)
+            self._analysis = (
+                spc.analyse(
+                    [v.value for v in values],
+                    periods=[self.period_display(v.period) for v in values],
+                    direction=self.direction,
+                    target=self.target,
+                    baseline=self.baseline_points,
+                    recalculate_at=[i for i, v in enumerate(values) if v.starts_segment and i],
+                )
+                if values
+                else None
+            )
+        return self._analysis
+
+    def needs_attention(self) -> bool:
+        """Concern in the latest point, or a target it will consistently fail."""
+        analysis = self.analysis()
+        return bool(analysis) and (
+            analysis.variation.is_concern or analysis.assurance == spc.Assurance.FAIL
+        )
+
+
+class MeasureValue(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    period = models.DateField(help_text="The first day of the month or quarter.")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    starts_segment = models.BooleanField(
+        "recalculate the limits from here",
+        default=False,
+        help_text="After a known change in the process; the limits before it are kept.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure_id", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period"], name="one_value_per_measure_and_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.value} in {self.measure.period_display(self.period)}"
+
+    def clean(self):
+        if self.period and self.measure_id:
+            start = (
+                series.quarter_start(self.period)
+                if self.measure.frequency == series.QUARTERLY
+                else self.period.replace(day=1)
+            )
+            if start != self.period:
+                raise ValidationError(
+                    {"period": "Give the first day of the month (or of the quarter)."}
+                )
