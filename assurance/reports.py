@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from assurance import rollups
+from assurance import indicators, rollups
 from assurance.models import (
     LEVEL_MEANINGS,
     AssuranceReview,
@@ -141,6 +141,8 @@ def report_data(quarter) -> dict:
         )
         .natural_order()
     ]
+    measures = indicators.measure_summaries(quarter)
+    measures_by_theme = indicators.by_theme(measures)
     theme_rows = rollups.by_theme(quarter)
     totals = rollups.totals(theme_rows, quarter)
     objectives = Objective.objects.filter(plan=plan).prefetch_related(
@@ -160,6 +162,7 @@ def report_data(quarter) -> dict:
                 "numbers": row.numbers if row else {},
                 "percent_complete": row.percent_complete if row else 0,
                 "trend": row.trend if row else "",
+                "measures": measures_by_theme.get(theme.number, []),
                 "objectives": [
                     {
                         "number": o.number,
@@ -213,6 +216,9 @@ def report_data(quarter) -> dict:
         "exceptions": sorted(
             (d for d in deliverables if exception_rank(d) is not None), key=exception_rank
         ),
+        # Green deliverables whose objective's measures show concern (assurance.indicators).
+        "needs_a_look": indicators.needs_a_look(deliverables, measures),
+        "measures": measures,
         "completed": [d for d in deliverables if d["position"] == Position.COMPLETE],
         "missing": [d for d in deliverables if d["position"] in AWAITING],
         "definitions": {

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assurance import pdf, reports, rollups, services, word
+from assurance import indicators, pdf, reports, rollups, services, word
 from assurance.filters import PlanFilter
 from assurance.forms import ActionResponseForm, AssuranceReviewForm, BoardPaperCoverForm
 from assurance.models import AssuranceGroup, AssuranceReview, BoardPaperCover, ReviewAction
@@ -86,6 +86,9 @@ def dashboard(request):
         "moved": rollups.moved(quarter),
         "over_time": rollups.quarter_by_quarter(quarter.plan),
     }
+    measures = indicators.measure_summaries(quarter)
+    context["measure_themes"] = indicators.by_theme(measures).values()
+    context["needs_a_look"] = indicators.dashboard_needs_a_look(quarter, measures)
     return render(request, "assurance/dashboard.html", context)
 
 

@@ -16,7 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from objectives.templatetags.plan_text import text_blocks
+from objectives import charts
+from objectives.templatetags.plan_text import plan_lead, text_blocks
 
 
 def board_report_docx(report) -> bytes:
@@ -33,12 +34,14 @@ def board_report_docx(report) -> bytes:
     )
     for item in data["exceptions"]:
         _exception(document, item)
+    _needs_a_look(document, data.get("needs_a_look", []))
     document.add_heading(f"Completed this quarter ({len(data['completed'])})", level=1)
     _register(document, data["completed"], data)
     document.add_heading(f"Updates missing ({len(data['missing'])})", level=1)
     _register(document, data["missing"], data)
     for theme in data["themes"]:
         document.add_heading(f"Theme {theme['number']}: {theme['title']}", level=1)
+        _measures(document, theme.get("measures", []))
         for objective in theme["objectives"]:
             document.add_heading(f"Objective {objective['number']}: {objective['title']}", 2)
             for indicator in objective["indicators"]:
@@ -190,6 +193,51 @@ def _register(document, items, data):
         cells[2].text = item["status_label"]
         reviews = "; ".join(f"{r['group']}: {r['level_label']}" for r in item["reviews"])
         cells[3].text = ", ".join(item["owners"]) + (f" · {reviews}" if reviews else "")
+
+
+def _needs_a_look(document, items):
+    if not items:
+        return
+    document.add_heading(f"Needs a look ({len(items)})", level=2)
+    document.add_paragraph(
+        "Reported On track (Green), while a key indicator of the same objective shows "
+        "special-cause concern or will consistently miss its target."
+    )
+    for item in items:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{item['reference']} ").bold = True
+        paragraph.add_run(f"{plan_lead(item['description'])} Reported On track (Green).")
+        for measure in item["measures"]:
+            line = document.add_paragraph(style="List Bullet")
+            line.add_run(f"{measure['name']}: ").bold = True
+            line.add_run(f"{' and '.join(measure['concerns'])}, to {measure['latest_period']}.")
+
+
+def _measures(document, measures):
+    """The theme's key indicators: Making Data Count's icons as their words."""
+    if not measures:
+        return
+    document.add_paragraph().add_run("Key indicators").bold = True
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, heading in zip(
+        table.rows[0].cells, ["Measure", "Latest", "Target", "Variation", "Assurance"], strict=True
+    ):
+        cell.text = heading
+    _repeat_as_header(table.rows[0])
+    for measure in measures:
+        cells = table.add_row().cells
+        cells[0].text = f"{measure['name']} (objective {measure['objective']})"
+        cells[1].text = (
+            f"{charts.number(measure['latest_value'], measure['unit'])}, {measure['latest_period']}"
+            if measure["latest_period"]
+            else "No values"
+        )
+        cells[2].text = charts.number(measure["target"], measure["unit"]) or "None"
+        variation = charts.variation_icon(measure["variation"])
+        assurance = charts.assurance_icon(measure["assurance"])
+        cells[3].text = variation.short if variation else "None"
+        cells[4].text = assurance.short if assurance else "None"
 
 
 def _repeat_as_header(row):

@@ -32,6 +32,8 @@ READ = [
     "objectives.view_theme",
     "objectives.view_objective",
     "objectives.view_keyindicator",
+    "objectives.view_measure",
+    "objectives.view_measurevalue",
     "deliverables.view_owner",
     "deliverables.view_deliverable",
     "deliverables.view_statusupdate",

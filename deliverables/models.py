@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import connection, models
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from deliverables.positions import (
@@ -486,6 +487,10 @@ class Deliverable(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.short_description}"
+
+    def get_absolute_url(self):
+        # Lower apps' pages (an objective's) link here without naming this app's URLs.
+        return reverse("deliverables:detail", args=[self.pk])
 
     def clean(self):
         """Derive the start and end quarter from the delivery label as written."""

@@ -3,9 +3,10 @@ from django.contrib import admin
 # Inlines with inputs are stacked, not tabular: Django's tabular inlines give their inputs no
 # labels, which fails WCAG 2.2 (checked by the browser tests with axe).
 from django.db.models import Count
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from objectives.models import KeyIndicator, Objective, Plan, Quarter, Theme
+from objectives.models import KeyIndicator, Measure, MeasureValue, Objective, Plan, Quarter, Theme
 
 
 class QuarterInline(admin.StackedInline):
@@ -129,3 +130,52 @@ class QuarterAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class MeasureValueInline(admin.StackedInline):
+    """The latest values, for corrections; the full series is on the measure's page."""
+
+    model = MeasureValue
+    fields = ["period", "value", "starts_segment", "note"]
+    extra = 0
+    ordering = ["-period"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "objective_number", "direction", "target", "frequency", "data_owner"]
+    list_filter = ["indicator__objective__plan", "direction", "frequency"]
+    list_select_related = ["indicator__objective", "data_owner"]
+    search_fields = ["name", "indicator__text"]
+    autocomplete_fields = ["indicator", "data_owner"]
+    fields = [
+        "indicator",
+        "name",
+        "unit",
+        "direction",
+        "target",
+        "frequency",
+        "data_owner",
+        "baseline_points",
+    ]
+    inlines = [MeasureValueInline]
+
+    @admin.display(description="Objective", ordering="indicator__objective__number")
+    def objective_number(self, measure):
+        return measure.indicator.objective.number
+
+    def view_on_site(self, measure):
+        return reverse("objectives:measure_detail", args=[measure.pk])
+
+
+@admin.register(MeasureValue)
+class MeasureValueAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "period", "value", "starts_segment", "entered_by"]
+    list_filter = ["measure"]
+    list_select_related = ["measure", "entered_by"]
+    date_hierarchy = "period"
+    fields = ["measure", "period", "value", "starts_segment", "note"]
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from simple_history.models import HistoricalRecords
 
@@ -386,12 +386,54 @@ class Measure(models.Model):
     def period_display(self, period) -> str:
         return series.period_display(period, self.frequency)
 
-    def analysis(self) -> "spc.Analysis | None":
-        """The SPC reading of its values (prefetch them with `with_values()`); None without any.
-        Kept on the instance: a page asks for it several times."""
-        if not hasattr(self, "_analysis"):
-            values = sorted(self.values.all(), key=lambda v: v.period)
-            self._analysis = (
+    def compare(self, rows) -> list[dict]:
+        """What saving `rows` ((period, value) pairs) would do to each period: for the upload's
+        preview."""
+        existing = {v.period: v.value for v in self.values.all()}
+        changes = []
+        for period, value in rows:
+            old = existing.get(period)
+            change = "new" if old is None else "unchanged" if old == value else "changed"
+            changes.append(
+                {"period": self.period_display(period), "old": old, "new": value, "change": change}
+            )
+        return changes
+
+    @transaction.atomic
+    def record_values(self, rows, user) -> dict:
+        """Save (period, value) pairs, or (period, value, starts_segment, note): all or none.
+        Each change is in the values' history; unchanged values are not saved again."""
+        existing = {v.period: v for v in self.values.select_for_update()}
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        for period, value, *extra in rows:
+            found = existing.get(period) or MeasureValue(measure=self, period=period)
+            before = (found.value, found.starts_segment, found.note)
+            found.value = value
+            if extra:
+                found.starts_segment, found.note = extra
+            if found.pk and before == (found.value, found.starts_segment, found.note):
+                counts["unchanged"] += 1
+                continue
+            counts["changed" if found.pk else "new"] += 1
+            found.entered_by = user
+            found.full_clean()
+            found.save()
+        self.__dict__.pop("_analyses", None)
+        return counts
+
+    def values_until(self, until=None) -> list:
+        """Its values in time order (prefetched with `with_values()`), up to a date if given:
+        a board report shows the data as it stood at the quarter's end."""
+        values = sorted(self.values.all(), key=lambda v: v.period)
+        return [v for v in values if until is None or v.period <= until]
+
+    def analysis(self, until=None) -> "spc.Analysis | None":
+        """The SPC reading of its values; None without any. Kept on the instance: a page asks
+        for it several times."""
+        cache = self.__dict__.setdefault("_analyses", {})
+        if until not in cache:
+            values = self.values_until(until)
+            cache[until] = (
                 spc.analyse(
                     [v.value for v in values],
                     periods=[self.period_display(v.period) for v in values],
@@ -403,14 +445,44 @@ class Measure(models.Model):
                 if values
                 else None
             )
-        return self._analysis
+        return cache[until]
 
-    def needs_attention(self) -> bool:
-        """Concern in the latest point, or a target it will consistently fail."""
-        analysis = self.analysis()
-        return bool(analysis) and (
-            analysis.variation.is_concern or analysis.assurance == spc.Assurance.FAIL
-        )
+    def concerns(self, until=None) -> list[str]:
+        """Why this measure needs a look: the latest point is special-cause concern, or the
+        target will consistently be missed. Empty when neither."""
+        analysis = self.analysis(until)
+        if analysis is None:
+            return []
+        found = []
+        if analysis.variation.is_concern:
+            side = "higher" if analysis.variation == spc.Variation.CONCERN_HIGH else "lower"
+            found.append(f"special-cause concern ({side} values)")
+        if analysis.assurance == spc.Assurance.FAIL:
+            found.append("will consistently miss its target")
+        return found
+
+    def summary(self, until=None) -> dict:
+        """JSON-ready, for the dashboard, the board report and its frozen snapshot."""
+        analysis = self.analysis(until)
+        latest = analysis.latest if analysis else None
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "unit": self.unit,
+            "description": self.description,
+            "direction": self.get_direction_display(),
+            "objective": self.objective.number,
+            "theme": self.objective.theme.number,
+            "theme_title": self.objective.theme.title,
+            "latest_period": latest.period if latest else "",
+            "latest_value": latest.value if latest else None,
+            "target": float(self.target) if self.target is not None else None,
+            "points": len(analysis.points) if analysis else 0,
+            "variation": str(analysis.variation) if analysis else "",
+            "assurance": str(analysis.assurance) if analysis and analysis.assurance else "",
+            "concerns": self.concerns(until),
+            "warnings": list(analysis.warnings) if analysis else [],
+        }
 
 
 class MeasureValue(models.Model):
@@ -439,6 +511,10 @@ class MeasureValue(models.Model):
 
     def __str__(self):
         return f"{self.measure}: {self.value} in {self.measure.period_display(self.period)}"
+
+    @property
+    def label(self) -> str:
+        return self.measure.period_display(self.period)
 
     def clean(self):
         if self.period and self.measure_id:

@@ -1,10 +1,20 @@
-from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+import csv
+import datetime
+from decimal import Decimal
 
-from objectives.models import Objective, Plan
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from objectives import series
+from objectives.forms import MeasureUploadForm, MeasureValueForm, stored_value
+from objectives.models import Measure, Objective, Plan
 
 
 @require_safe
@@ -27,3 +37,142 @@ def plan_overview(request, pk=None):
         "objectives/plan_detail.html",
         {"plan": plan, "themes": themes, "plans": Plan.objects.latest_first()},
     )
+
+
+@require_safe
+@permission_required("objectives.view_objective", raise_exception=True)
+def objective_detail(request, pk):
+    """An objective: its key indicators with their SPC charts, and the deliverables under it."""
+    objective = get_object_or_404(Objective.objects.select_related("theme", "plan"), pk=pk)
+    measures = {
+        m.indicator_id: m
+        for m in Measure.objects.with_values().filter(indicator__objective=objective)
+    }
+    indicators = [(k, measures.get(k.pk)) for k in objective.key_indicators.all()]
+    # Reverse relation: this app never imports the deliverables app (which builds on it).
+    deliverables = objective.deliverables.order_by("number")
+    context = {
+        "objective": objective,
+        "indicators": indicators,
+        "unmeasured": [k for k, measure in indicators if measure is None],
+        "deliverables": deliverables,
+    }
+    return render(request, "objectives/objective_detail.html", context)
+
+
+def _measure_page(request, measure, *, value_form=None, upload_form=None, status=200):
+    can_enter = measure.can_enter_values(request.user)
+    context = {
+        "measure": measure,
+        "can_enter": can_enter,
+        "value_form": value_form or (MeasureValueForm(measure=measure) if can_enter else None),
+        "upload_form": upload_form or (MeasureUploadForm() if can_enter else None),
+        "values": list(reversed(measure.values_until())),
+    }
+    return render(request, "objectives/measure_detail.html", context, status=status)
+
+
+@require_safe
+@permission_required("objectives.view_measure", raise_exception=True)
+def measure_detail(request, pk):
+    return _measure_page(request, get_object_or_404(Measure.objects.with_values(), pk=pk))
+
+
+def _editable_measure(request, pk):
+    measure = get_object_or_404(Measure.objects.with_values(), pk=pk)
+    if not measure.can_enter_values(request.user):
+        raise PermissionDenied("Only the measure's data owner or a plan administrator can.")
+    return measure
+
+
+@login_required
+@require_POST
+def measure_value(request, pk):
+    """The data owner adds or corrects one value."""
+    measure = _editable_measure(request, pk)
+    form = MeasureValueForm(request.POST, measure=measure)
+    if not form.is_valid():
+        request.audit_event, request.audit_outcome = "refused", "invalid: measure value"
+        return _measure_page(request, measure, value_form=form)
+    data = form.cleaned_data
+    row = (data["period"], data["value"], data["starts_segment"], data["note"])
+    counts = measure.record_values([row], request.user)
+    label = measure.period_display(data["period"])
+    done = "added" if counts["new"] else "changed" if counts["changed"] else "unchanged"
+    messages.success(request, f"{measure.name}: the value for {label} is {done}.")
+    return redirect(reverse("objectives:measure_detail", args=[measure.pk]) + "#values")
+
+
+UPLOAD_SALT = "objectives.measure_upload"
+PREVIEW_MAX_AGE = 60 * 60  # an hour to read the preview and confirm
+
+
+@login_required
+@require_POST
+def measure_upload(request, pk):
+    """Upload values: first a preview of every row (nothing saved), then confirm to save all."""
+    measure = _editable_measure(request, pk)
+    if "preview" in request.POST:
+        return _confirm_upload(request, measure)
+    form = MeasureUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _measure_page(request, measure, upload_form=form)
+    upload = form.cleaned_data["file"]
+    try:
+        found = series.read_file(upload.name, upload.read(), measure.frequency)
+    except series.SeriesError as error:
+        form.add_error("file", str(error))
+        return _measure_page(request, measure, upload_form=form)
+    rows, errors = [], list(found.errors)
+    for row in found.rows:
+        try:
+            rows.append((row.period, stored_value(row.value)))
+        except ValueError as error:
+            errors.append(f"Row {row.number}: {error}.")
+    if errors:
+        request.audit_event, request.audit_outcome = "refused", "invalid: measure upload"
+    token = signing.dumps(
+        {"measure": measure.pk, "rows": [[p.isoformat(), str(v)] for p, v in rows]},
+        salt=UPLOAD_SALT,
+        compress=True,
+    )
+    context = {
+        "measure": measure,
+        "file_name": upload.name,
+        "errors": errors,
+        "changes": measure.compare(rows),
+        "token": "" if errors else token,
+    }
+    return render(request, "objectives/measure_upload.html", context)
+
+
+def _confirm_upload(request, measure):
+    try:
+        data = signing.loads(request.POST["preview"], salt=UPLOAD_SALT, max_age=PREVIEW_MAX_AGE)
+        if data["measure"] != measure.pk:
+            raise signing.BadSignature
+        rows = [(datetime.date.fromisoformat(p), Decimal(v)) for p, v in data["rows"]]
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        messages.error(request, "That preview has expired or was changed. Upload the file again.")
+        return redirect(reverse("objectives:measure_detail", args=[measure.pk]) + "#upload")
+    counts = measure.record_values(rows, request.user)
+    messages.success(
+        request,
+        f"Saved {measure.name}: {counts['new']} new, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged.",
+    )
+    return redirect(reverse("objectives:measure_detail", args=[measure.pk]) + "#values")
+
+
+@require_safe
+@permission_required("objectives.view_measure", raise_exception=True)
+def measure_values_csv(request, pk):
+    """The values as `period,value`: the upload's format, and what `manage.py spc` reads."""
+    measure = get_object_or_404(Measure.objects.with_values(), pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="measure-{measure.pk}-values.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["period", "value"])
+    for value in measure.values_until():
+        writer.writerow([series.period_label(value.period, measure.frequency), value.value])
+    return response

@@ -4,6 +4,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.deliverables.factories import StatusUpdateFactory
+from tests.objectives.factories import MeasureFactory
 
 ROLES = ["anonymous", "nobody", "viewer", "secretary", "cfo", "cdo", "admin"]
 READERS = {"viewer": 200, "secretary": 200, "cfo": 200, "cdo": 200, "admin": 200}
@@ -63,6 +64,35 @@ MATRIX = {
     ),
     "objectives:plan_overview": ([], reader_page()),
     "objectives:plan_detail": (["plan"], reader_page()),
+    "objectives:objective_detail": (["objective"], reader_page()),
+    "objectives:measure_detail": (["measure"], reader_page()),
+    "objectives:measure_values_csv": (["measure"], reader_page()),
+    # The measure's data owner (here the CDO) and plan administrators enter its values.
+    "objectives:measure_value": (
+        ["measure"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {
+                "anonymous": 302,
+                **dict.fromkeys(["nobody", "viewer", "secretary", "cfo"], 403),
+                "cdo": 302,
+                "admin": 302,
+            },
+        },
+    ),
+    # Without a file the form comes back with its error (200).
+    "objectives:measure_upload": (
+        ["measure"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {
+                "anonymous": 302,
+                **dict.fromkeys(["nobody", "viewer", "secretary", "cfo"], 403),
+                "cdo": 200,
+                "admin": 200,
+            },
+        },
+    ),
     "assurance:dashboard": ([], reader_page()),
     "deliverables:rag_grid": ([], reader_page()),
     "assurance:deliverable_list": ([], reader_page()),
@@ -246,6 +276,7 @@ POST_DATA = {
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},
     "assurance:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
+    "objectives:measure_value": {"period": "2021-04", "value": "91.5"},
 }
 
 
@@ -278,7 +309,12 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
     StatusUpdateFactory(
         deliverable=cdo_deliverable, quarter=q1, updated_by=people["delegate"], sign_off="awaiting"
     )
+    measure = MeasureFactory(
+        indicator__objective=cdo_deliverable.objective, data_owner=people["cdo"], values=[90, 92]
+    )
     return {
+        "objective": cdo_deliverable.objective_id,
+        "measure": measure.pk,
         "plan": plan.pk,
         "deliverable": cdo_deliverable.pk,
         "group": dhg.pk,

@@ -1,5 +1,7 @@
 """Every page's query count is bounded: the same with 10× the deliverables and updates."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -7,11 +9,16 @@ from django.urls import reverse
 
 from assurance.models import AssuranceReview
 from core.roles import PLAN_ADMINISTRATORS
-from objectives.models import Quarter
+from objectives.models import Measure, Quarter
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.factories import UserFactory
-from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
+from tests.objectives.factories import (
+    MeasureFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ThemeFactory,
+)
 
 PAGES = [
     ("home", {}),
@@ -29,6 +36,8 @@ PAGES = [
     ("assurance:board_report_xlsx", {}),
     ("assurance:group_pack", {"args": ["group"]}),
     ("assurance:quarters", {}),
+    ("objectives:objective_detail", {"args": ["objective"]}),
+    ("objectives:measure_detail", {"args": ["measure"]}),
 ]
 
 
@@ -51,6 +60,10 @@ def grow(plan, cdo, group, count):
             owners=[cdo, OwnerFactory()],
             assurance_groups=[group, AssuranceGroupFactory()],
         )
+        # Each objective's measure, and more values for the first one each time.
+        MeasureFactory(indicator__objective=deliverable.objective, target=50, values=[10] * 6)
+        first = Measure.objects.order_by("pk").first()
+        first.record_values([(date(2030 + len(first.values.all()), 1, 1), 10)], None)
         StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green")
         AssuranceReview.objects.create(
             deliverable=deliverable, quarter=q2, assurance_group=group, level="reasonable"
@@ -72,6 +85,10 @@ def count_queries(client, name, options):
     args = options.get("args", [])
     if args == ["first"]:
         args = [Deliverable.objects.natural_order().first().pk]
+    if args == ["objective"]:
+        args = [Measure.objects.order_by("pk").first().indicator.objective_id]
+    if args == ["measure"]:
+        args = [Measure.objects.order_by("pk").first().pk]
     if args == ["group"]:
         args = [AssuranceGroup.objects.get(code="DHG").pk]
     url = reverse(name, args=args) + ("?" + options["query"] if "query" in options else "")

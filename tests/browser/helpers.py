@@ -5,9 +5,10 @@ from tests.browser.conftest import PASSWORD, WCAG_TAGS
 _axe = Axe()
 
 
-def check_page(page):
+def check_page(page, reload=True):
     """What every page the journeys visit must pass: axe (WCAG 2.0–2.2 A/AA) with zero
-    violations, and no sideways scrolling at 320 and 1280 pixels wide."""
+    violations, and no sideways scrolling at 320 and 1280 pixels wide. A page that answers a
+    POST (an upload's preview) cannot be loaded again: reload=False resizes its own tab."""
     # axe runs as JavaScript: check pages in a context with it on (pages are the same HTML).
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
@@ -15,6 +16,21 @@ def check_page(page):
     assert not getattr(page, "console_errors", []), f"{page.url}: {page.console_errors}"
     # Each width in a fresh tab of the same session, loaded at that width as a person on that
     # screen would load it; the journey's own tab keeps its state.
+    if not reload:
+        original = page.viewport_size
+        try:
+            for width in (320, 1280):
+                page.set_viewport_size({"width": width, "height": 900})
+                # The NHS.UK header folds its navigation on the next frame after a resize.
+                page.evaluate(_NEXT_FRAMES)
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll_width <= width, (
+                    f"{page.url} scrolls sideways at {width}px ({scroll_width}px): "
+                    f"{page.evaluate(_TOO_WIDE, width)}"
+                )
+        finally:
+            page.set_viewport_size(original)
+        return
     probe = page.context.new_page()
     try:
         for width in (320, 1280):
@@ -28,6 +44,10 @@ def check_page(page):
     finally:
         probe.close()
 
+
+_NEXT_FRAMES = (
+    "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+)
 
 _TOO_WIDE = """(width) => [...document.querySelectorAll('body *')]
   .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.uhb-scroll'))

@@ -1,6 +1,7 @@
 """The four journeys of the people who use uhbplan, in a real browser, checked with axe."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -416,3 +417,53 @@ def test_the_timeout_warning_and_stay_signed_in(site, new_page, settings):
     assert Session.objects.get(session_key=key).expire_date <= timezone.now()
     assert page.locator(".uhb-queue-row").count() == 15
     assert dialog.get_by_role("link", name=re.compile("Log in again")).is_visible()
+
+
+def test_key_indicators_from_upload_to_the_board(site, new_page):
+    """A data owner uploads a month's values (checked, then saved); a board member reads the
+    dashboard's key indicators and the SPC chart, its icons and its data table."""
+    from core.demo_measures import create_demo_measures
+    from objectives.models import Measure, MeasureValue, Plan
+
+    base, people = site
+    create_demo_measures(Plan.objects.get(financial_year="2021/22"), people)
+    measure = Measure.objects.get(name__startswith="Missed doses")
+    assert measure.data_owner == people["cdo"]
+
+    page = new_page()
+    log_in(page, base, "cdo")
+    page.goto(f"{base}/measures/{measure.pk}/")
+    page.set_input_files(
+        "#id_file",
+        files=[
+            {
+                "name": "october.csv",
+                "mimeType": "text/csv",
+                "buffer": b"period,value\n2021-10,2.41\n2021-11,2.38\n",
+            }
+        ],
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Check the upload").wait_for()
+    assert page.locator("tbody tr").count() == 2
+    assert not MeasureValue.objects.filter(measure=measure, period="2021-10-01").exists()
+    check_page(page, reload=False)
+    page.get_by_role("button", name="Save these values").click()
+    page.get_by_text("2 new, 0 changed, 0 unchanged").wait_for()
+    assert MeasureValue.objects.get(measure=measure, period="2021-11-01").value == Decimal("2.38")
+
+    reader = new_page()
+    log_in(reader, base, "viewer")
+    reader.goto(f"{base}/dashboard/?plan=2021/22&quarter=2")
+    table = reader.get_by_role("table", name="Key indicators by theme")
+    assert table.get_by_role("img", name="Special cause variation: concern, higher values").count()
+    check_page(reader)
+    table.get_by_role("link", name="Trust-acquired pressure ulcers").click()
+    chart = reader.get_by_role("img", name=re.compile("statistical process control chart"))
+    assert "30 months from Apr 2019 to Sep 2021" in chart.locator("desc").text_content()
+    reader.get_by_text("The chart's data as a table").click()
+    assert reader.locator(".uhb-spc__table tbody tr").count() == 30
+    check_page(reader)
+    reader.get_by_role("link", name="Back to objective 3").click()
+    reader.get_by_role("heading", name="Key indicators", exact=True).wait_for()
+    check_page(reader)

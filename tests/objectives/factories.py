@@ -1,8 +1,9 @@
 import datetime
+from decimal import Decimal
 
 import factory
 
-from objectives.models import KeyIndicator, Objective, Plan, Theme
+from objectives.models import KeyIndicator, Measure, MeasureValue, Objective, Plan, Theme
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -50,3 +51,28 @@ class KeyIndicatorFactory(factory.django.DjangoModelFactory):
     perspective = KeyIndicator.Perspective.CORPORATE
     text = factory.Sequence(lambda n: f"Indicator {n}")
     order = factory.Sequence(lambda n: n + 1)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        skip_postgeneration_save = True
+
+    indicator = factory.SubFactory(KeyIndicatorFactory)
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    unit = "%"
+    direction = Measure.Direction.INCREASE
+    frequency = Measure.Frequency.MONTHLY
+
+    @factory.post_generation
+    def values(measure, create, extracted, **kwargs):
+        """values=[...]: one a month from April 2021."""
+        if create and extracted:
+            MeasureValue.objects.bulk_create(
+                MeasureValue(
+                    measure=measure,
+                    period=datetime.date(2021 + (3 + i) // 12, (3 + i) % 12 + 1, 1),
+                    value=Decimal(str(value)),
+                )
+                for i, value in enumerate(extracted)
+            )

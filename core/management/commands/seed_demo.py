@@ -8,6 +8,7 @@ from django.db import transaction
 
 from assurance.models import AssuranceGroup, AssuranceReview, Level
 from assurance.services import quarter_close, quarter_open, review_save
+from core.demo_measures import create_demo_measures
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
@@ -75,6 +76,9 @@ class Command(BaseCommand):
             users = {row[0]: self._account(*row[:2], *row[3:]) for row in DEMO_ACCOUNTS}
             plan = Plan.objects.filter(financial_year="2021/22").first()
             if plan is not None:
+                measures = create_demo_measures(plan, users)
+                if measures:
+                    self.stdout.write(f"Demo measures: {measures} key indicators with values.")
                 written = self._updates(plan, users["admin"])
                 self.stdout.write(f"Demo updates: {written} written for 2021/22 Q1 and Q2.")
         self._print_accounts()

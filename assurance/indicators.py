@@ -1,0 +1,68 @@
+"""Key indicators beside the deliverables: the per-theme summary of measures, and "needs a
+look" where a deliverable's rating and its objective's measures disagree.
+
+A deliverable reported On track (Green) whose objective has a measure in special-cause concern,
+or consistently failing its target, is worth a question at the Board: both facts are shown side
+by side. Report data (JSON-ready dicts), so the board report's frozen snapshot keeps them.
+"""
+
+from deliverables.models import Deliverable
+from deliverables.positions import Position
+from deliverables.status import Status
+from objectives.models import Measure
+
+
+def measure_summaries(quarter) -> list[dict]:
+    """Every measure in the quarter's plan as it stood at the quarter's end, in plan order.
+    Three queries, however many values there are."""
+    measures = Measure.objects.in_plan(quarter.plan).with_values()
+    return [m.summary(until=quarter.end) for m in measures]
+
+
+def by_theme(summaries: list[dict]) -> dict[int, list[dict]]:
+    grouped: dict[int, list[dict]] = {}
+    for summary in summaries:
+        grouped.setdefault(summary["theme"], []).append(summary)
+    return grouped
+
+
+def needs_a_look(deliverables, summaries: list[dict]) -> list[dict]:
+    """Green deliverables whose objective has a measure with a concern, each with those measures.
+    `deliverables`: report dicts (reference, description, objective, status, position...)."""
+    concerning: dict[int, list[dict]] = {}
+    for summary in summaries:
+        if summary["concerns"]:
+            concerning.setdefault(summary["objective"], []).append(summary)
+    return [
+        {**d, "measures": concerning[d["objective"]]}
+        for d in deliverables
+        if d["position"] == Position.UPDATED
+        and d["status"] == Status.GREEN
+        and d["objective"] in concerning
+    ]
+
+
+def dashboard_needs_a_look(quarter, summaries: list[dict]) -> list[dict]:
+    """`needs_a_look` for the dashboard, which has no report dicts: one query."""
+    objectives = {s["objective"] for s in summaries if s["concerns"]}
+    if not objectives:
+        return []
+    rows = (
+        Deliverable.objects.in_plan(quarter.plan)
+        .filter(objective__number__in=objectives)
+        .with_status_in(quarter)
+        .natural_order()
+        .values("pk", "objective__number", "number", "description", "position", "status_now")
+    )
+    deliverables = [
+        {
+            "id": row["pk"],
+            "reference": f"{row['objective__number']}.{row['number']}",
+            "description": row["description"],
+            "objective": row["objective__number"],
+            "status": row["status_now"],
+            "position": row["position"],
+        }
+        for row in rows
+    ]
+    return needs_a_look(deliverables, summaries)

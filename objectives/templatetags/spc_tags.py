@@ -1,0 +1,38 @@
+"""SPC charts and Making Data Count icons in templates (geometry in objectives.charts)."""
+
+from django import template
+
+from objectives import charts
+
+register = template.Library()
+
+
+@register.inclusion_tag("objectives/includes/spc_chart.html")
+def spc_chart(measure, until=None, heading_level=3):
+    analysis = measure.analysis(until)
+    frequency_word = "quarters" if measure.frequency == "quarterly" else "months"
+    return {
+        "measure": measure,
+        "analysis": analysis,
+        "chart": charts.chart(analysis, unit=measure.unit, frequency_word=frequency_word)
+        if analysis
+        else None,
+        "variation": charts.variation_icon(analysis.variation) if analysis else None,
+        "assurance": charts.assurance_icon(analysis.assurance or "") if analysis else None,
+        "colours": charts.POINT_COLOURS,
+    }
+
+
+@register.inclusion_tag("objectives/includes/spc_icon.html")
+def variation_icon(code, with_text=True):
+    return {"icon": charts.variation_icon(code), "with_text": with_text}
+
+
+@register.inclusion_tag("objectives/includes/spc_icon.html")
+def assurance_icon(code, with_text=True):
+    return {"icon": charts.assurance_icon(code), "with_text": with_text}
+
+
+@register.filter
+def spc_number(value, unit=""):
+    return charts.number(value, unit)
