@@ -27,6 +27,7 @@ from deliverables.models import Deliverable
 from deliverables.positions import AWAITING, Position
 from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
+from objectives import charts
 from objectives.models import KeyIndicator, Objective
 
 EXCEPTIONS = (Status.RED, Status.AMBER)
@@ -367,6 +368,51 @@ def to_xlsx(data: dict) -> bytes:
     rows(workbook.create_sheet("Deliverables"), data["deliverables"])
     rows(workbook.create_sheet("Exceptions"), data["exceptions"])
     rows(workbook.create_sheet("Updates missing"), data["missing"])
+    if data.get("measures"):  # reports frozen before key indicators have none
+        _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _measures_sheet(sheet, measures):
+    """Every measure with its reading in words, numbers as numbers (for a reader's own charts)."""
+    sheet.append(
+        [
+            "Theme",
+            "Objective",
+            "Measure",
+            "Unit",
+            "Better",
+            "Latest period",
+            "Latest value",
+            "Target",
+            "Variation",
+            "Assurance",
+            "Needs a look because",
+            "Indicator in the plan",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for m in measures:
+        variation = charts.variation_icon(m["variation"])
+        assurance = charts.assurance_icon(m["assurance"])
+        append_safe_row(
+            sheet,
+            [
+                m["theme"],
+                m["objective"],
+                m["name"],
+                m["unit"],
+                m["direction"],
+                m["latest_period"],
+                m["latest_value"],
+                m["target"],
+                variation.label if variation else "",
+                assurance.label if assurance else "",
+                "; ".join(m["concerns"]),
+                m["description"],
+            ],
+        )
+    sheet.freeze_panes = "A2"

@@ -1,5 +1,7 @@
 """Django admin for plan administrators: changelists render, stay cheap, and keep history."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -15,6 +17,8 @@ CHANGELISTS = [
     "admin:deliverables_deliverable_changelist",
     "admin:deliverables_owner_changelist",
     "admin:assurance_assurancegroup_changelist",
+    "admin:objectives_measure_changelist",
+    "admin:objectives_measurevalue_changelist",
 ]
 
 
@@ -35,7 +39,7 @@ class TestChangelists:
 
         from tests.assurance.factories import AssuranceGroupFactory
         from tests.deliverables.factories import DeliverableFactory, OwnerFactory
-        from tests.objectives.factories import KeyIndicatorFactory
+        from tests.objectives.factories import KeyIndicatorFactory, MeasureFactory
 
         def add_rows(count):
             for _ in range(count):
@@ -43,7 +47,8 @@ class TestChangelists:
                     owners=[OwnerFactory(), OwnerFactory()],
                     assurance_groups=[AssuranceGroupFactory(), AssuranceGroupFactory()],
                 )
-                KeyIndicatorFactory(objective=deliverable.objective)
+                indicator = KeyIndicatorFactory(objective=deliverable.objective)
+                MeasureFactory(indicator=indicator, values=[1, 2, 3])
 
         def queries():
             with CaptureQueriesContext(connection) as context:
@@ -191,3 +196,43 @@ def test_a_plan_administrator_switches_sign_off_and_names_executives(admin_clien
         reverse("admin:deliverables_owner_change", args=[owner.pk])
     ).content.decode()
     assert 'name="executive"' in page
+
+
+@pytest.mark.django_db
+def test_a_plan_administrator_makes_a_key_indicator_a_measure(client, plan_2021):
+    from core.roles import PLAN_ADMINISTRATORS
+    from objectives.models import KeyIndicator, Measure
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role=PLAN_ADMINISTRATORS, is_staff=True)
+    client.force_login(admin)
+    indicator = KeyIndicator.objects.get(text="Reduction in missed doses")
+    response = client.post(
+        reverse("admin:objectives_measure_add"),
+        {
+            "indicator": indicator.pk,
+            "name": "Missed doses",
+            "unit": "%",
+            "direction": "decrease",
+            "target": "2.5",
+            "frequency": "monthly",
+            "data_owner": admin.pk,
+            "values-TOTAL_FORMS": "1",
+            "values-INITIAL_FORMS": "0",
+            "values-0-period": "2021-04-01",
+            "values-0-value": "3.1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    measure = Measure.objects.get(indicator=indicator)
+    assert measure.description == "Reduction in missed doses"  # the plan's text, unchanged
+    assert measure.history.count() == 1 and measure.values.get().value == Decimal("3.1")
+    page = client.get(reverse("admin:objectives_measure_change", args=[measure.pk]))
+    assert page.status_code == 200
+    # A period that is not the first of a month is refused with a reason, and nothing saved.
+    response = client.post(
+        reverse("admin:objectives_measurevalue_add"),
+        {"measure": measure.pk, "period": "2021-05-15", "value": "3"},
+    )
+    assert "Give the first day of the month" in response.content.decode()
+    assert measure.values.count() == 1

@@ -92,3 +92,15 @@ def test_without_measures_nothing_is_added(client, hand_built, q2):
     html = client.get(reverse("assurance:dashboard") + "?plan=2021/22&quarter=2").content.decode()
     assert "Key indicators" not in html and "Needs a look" not in html
     assert reports.report_data(q2)["needs_a_look"] == []
+
+
+def test_the_report_workbook_has_a_key_indicators_sheet(client, measured):
+    from openpyxl import load_workbook
+
+    client.force_login(UserFactory(role=VIEWERS))
+    url = reverse("assurance:board_report_xlsx") + "?plan=2021/22&quarter=2"
+    sheet = load_workbook(io.BytesIO(client.get(url).content))["Key indicators"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][2:4] == ("Measure", "Unit")
+    assert rows[1][2] == "Theatre utilisation" and rows[1][6] == 10 and rows[1][7] == 50
+    assert rows[1][9] == "The target will consistently be missed"

@@ -1,0 +1,34 @@
+"""`seed_demo` gives a handful of key indicators values that show every Making Data Count icon."""
+
+import pytest
+from django.core.management import call_command
+
+from objectives import spc
+from objectives.models import Measure, MeasureValue
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_measures_show_every_icon_the_same_way_every_time(plan_2021):
+    call_command("seed_demo", force=True, verbosity=0)
+    measures = list(Measure.objects.with_values())
+    analyses = [m.analysis() for m in measures]
+    assert {a.variation for a in analyses} == set(spc.Variation)
+    assert {a.assurance for a in analyses} == {*spc.Assurance, None}
+    assert all(len(a.points) == 30 for a in analyses)
+    assert all(m.data_owner is not None for m in measures)
+    # Deterministic: run again on a fresh copy and the values are the same.
+    before = sorted(MeasureValue.objects.values_list("measure__name", "period", "value"))
+    MeasureValue.objects.all().delete()
+    Measure.objects.all().delete()
+    call_command("seed_demo", force=True, verbosity=0)
+    assert sorted(MeasureValue.objects.values_list("measure__name", "period", "value")) == before
+
+
+def test_running_seed_demo_again_keeps_the_measures_as_they_are(plan_2021):
+    call_command("seed_demo", force=True, verbosity=0)
+    measure = Measure.objects.first()
+    measure.values.filter(period__year=2021).update(value=1)
+    call_command("seed_demo", force=True, verbosity=0)
+    assert Measure.objects.count() == 8
+    assert set(measure.values.filter(period__year=2021).values_list("value", flat=True)) == {1}
