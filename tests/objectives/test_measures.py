@@ -234,3 +234,17 @@ def test_the_objective_and_measure_pages_do_not_grow_with_the_values(client, mea
         None,
     )
     assert (queries(objective_url), queries(measure_url)) == before
+
+
+def test_a_plan_administrator_is_offered_to_make_an_indicator_a_measure(client, measure):
+    objective = measure.indicator.objective
+    other = KeyIndicatorFactory(objective=objective, text="Staff engagement levels")
+    url = reverse("objectives:objective_detail", args=[objective.pk])
+    client.force_login(UserFactory(role=VIEWERS))
+    assert "Make it a measure" not in client.get(url).content.decode()
+    client.force_login(UserFactory(role=PLAN_ADMINISTRATORS, is_staff=True))
+    html = client.get(url).content.decode()
+    link = reverse("admin:objectives_measure_add") + f"?indicator={other.pk}&amp;name=Staff"
+    assert link in html
+    add_page = client.get(reverse("admin:objectives_measure_add") + f"?indicator={other.pk}")
+    assert add_page.context["adminform"].form.initial["indicator"] == str(other.pk)
