@@ -1,6 +1,8 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
+from django.core import signing
 
 from nhsuk.text import CleanTextMixin
 from objectives import series
@@ -63,6 +65,9 @@ class MeasureValueForm(CleanTextMixin, forms.Form):
 
 
 class MeasureUploadForm(forms.Form):
+    """A file of values, read row by row. Valid means readable: `rows` holds what would be
+    saved and `row_errors` every row's problem; a preview shows both, and saves nothing."""
+
     file = forms.FileField(
         label="Upload a CSV or Excel file",
         help_text="The columns period and value, with a header row. You will see what changes "
@@ -70,3 +75,47 @@ class MeasureUploadForm(forms.Form):
         error_messages={"required": "Choose a CSV or XLSX file to upload."},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+    def __init__(self, *args, measure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.rows, self.row_errors = [], []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            found = series.read_file(upload.name, upload.read(), self.measure.frequency)
+        except series.SeriesError as error:
+            raise forms.ValidationError(str(error)) from None
+        self.row_errors = list(found.errors)
+        for row in found.rows:
+            try:
+                self.rows.append((row.period, stored_value(row.value)))
+            except ValueError as error:
+                self.row_errors.append(f"Row {row.number}: {error}.")
+        return upload
+
+    def preview_token(self) -> str:
+        """The checked rows, signed, for "Save these values"; empty when any row is wrong."""
+        if self.row_errors:
+            return ""
+        rows = [[period.isoformat(), str(value)] for period, value in self.rows]
+        return signing.dumps(
+            {"measure": self.measure.pk, "rows": rows}, salt=UPLOAD_SALT, compress=True
+        )
+
+
+UPLOAD_SALT = "objectives.measure_upload"
+PREVIEW_MAX_AGE = 60 * 60  # an hour to read the preview and confirm
+
+
+def previewed_rows(token: str, measure) -> list:
+    """The rows a preview showed for `measure`; signing.BadSignature if the token was changed,
+    has expired, or belongs to another measure."""
+    try:
+        data = signing.loads(token, salt=UPLOAD_SALT, max_age=PREVIEW_MAX_AGE)
+        if data["measure"] != measure.pk:
+            raise signing.BadSignature("another measure's preview")
+        return [(datetime.date.fromisoformat(p), Decimal(v)) for p, v in data["rows"]]
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        raise signing.BadSignature("not a preview") from None

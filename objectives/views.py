@@ -1,6 +1,4 @@
 import csv
-import datetime
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -13,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from objectives import series
-from objectives.forms import MeasureUploadForm, MeasureValueForm, stored_value
+from objectives.forms import MeasureUploadForm, MeasureValueForm, previewed_rows
 from objectives.models import Measure, Objective, Plan
 
 
@@ -60,16 +58,16 @@ def objective_detail(request, pk):
     return render(request, "objectives/objective_detail.html", context)
 
 
-def _measure_page(request, measure, *, value_form=None, upload_form=None, status=200):
+def _measure_page(request, measure, *, value_form=None, upload_form=None):
     can_enter = measure.can_enter_values(request.user)
     context = {
         "measure": measure,
         "can_enter": can_enter,
         "value_form": value_form or (MeasureValueForm(measure=measure) if can_enter else None),
-        "upload_form": upload_form or (MeasureUploadForm() if can_enter else None),
+        "upload_form": upload_form or (MeasureUploadForm(measure=measure) if can_enter else None),
         "values": list(reversed(measure.values_until())),
     }
-    return render(request, "objectives/measure_detail.html", context, status=status)
+    return render(request, "objectives/measure_detail.html", context)
 
 
 @require_safe
@@ -103,10 +101,6 @@ def measure_value(request, pk):
     return redirect(reverse("objectives:measure_detail", args=[measure.pk]) + "#values")
 
 
-UPLOAD_SALT = "objectives.measure_upload"
-PREVIEW_MAX_AGE = 60 * 60  # an hour to read the preview and confirm
-
-
 @login_required
 @require_POST
 def measure_upload(request, pk):
@@ -114,45 +108,25 @@ def measure_upload(request, pk):
     measure = _editable_measure(request, pk)
     if "preview" in request.POST:
         return _confirm_upload(request, measure)
-    form = MeasureUploadForm(request.POST, request.FILES)
+    form = MeasureUploadForm(request.POST, request.FILES, measure=measure)
     if not form.is_valid():
         return _measure_page(request, measure, upload_form=form)
-    upload = form.cleaned_data["file"]
-    try:
-        found = series.read_file(upload.name, upload.read(), measure.frequency)
-    except series.SeriesError as error:
-        form.add_error("file", str(error))
-        return _measure_page(request, measure, upload_form=form)
-    rows, errors = [], list(found.errors)
-    for row in found.rows:
-        try:
-            rows.append((row.period, stored_value(row.value)))
-        except ValueError as error:
-            errors.append(f"Row {row.number}: {error}.")
-    if errors:
+    if form.row_errors:
         request.audit_event, request.audit_outcome = "refused", "invalid: measure upload"
-    token = signing.dumps(
-        {"measure": measure.pk, "rows": [[p.isoformat(), str(v)] for p, v in rows]},
-        salt=UPLOAD_SALT,
-        compress=True,
-    )
     context = {
         "measure": measure,
-        "file_name": upload.name,
-        "errors": errors,
-        "changes": measure.compare(rows),
-        "token": "" if errors else token,
+        "file_name": form.cleaned_data["file"].name,
+        "errors": form.row_errors,
+        "changes": measure.compare(form.rows),
+        "token": form.preview_token(),
     }
     return render(request, "objectives/measure_upload.html", context)
 
 
 def _confirm_upload(request, measure):
     try:
-        data = signing.loads(request.POST["preview"], salt=UPLOAD_SALT, max_age=PREVIEW_MAX_AGE)
-        if data["measure"] != measure.pk:
-            raise signing.BadSignature
-        rows = [(datetime.date.fromisoformat(p), Decimal(v)) for p, v in data["rows"]]
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        rows = previewed_rows(request.POST["preview"], measure)
+    except signing.BadSignature:
         messages.error(request, "That preview has expired or was changed. Upload the file again.")
         return redirect(reverse("objectives:measure_detail", args=[measure.pk]) + "#upload")
     counts = measure.record_values(rows, request.user)
