@@ -28,7 +28,7 @@ from deliverables.services import (
     update_sign_off,
 )
 from nhsuk.navigation import safe_next_url
-from objectives.models import Quarter
+from objectives.models import Measure, Quarter
 
 
 @require_safe
@@ -53,6 +53,7 @@ def my_updates(request):
         "rows": rows,
         "groups": groups,
         "total": len(rows),
+        "my_measures": Measure.objects.kept_by(request.user),
     }
     return render(request, "deliverables/my_updates.html", context)
 

@@ -319,6 +319,17 @@ class MeasureQuerySet(models.QuerySet):
     def in_plan(self, plan):
         return self.filter(indicator__objective__plan=plan)
 
+    def kept_by(self, user):
+        """The measures whose values `user` keeps (is the data owner of), with the period of
+        each one's latest value as `latest_period` (None without values)."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.filter(data_owner=user)
+            .select_related("indicator__objective")
+            .annotate(latest_period=models.Max("values__period"))
+        )
+
     def editable_by(self, user):
         if is_plan_admin(user):
             return self
@@ -385,6 +396,17 @@ class Measure(models.Model):
 
     def period_display(self, period) -> str:
         return series.period_display(period, self.frequency)
+
+    @property
+    def latest_period_display(self) -> str:
+        latest = getattr(self, "latest_period", None)
+        return self.period_display(latest) if latest else ""
+
+    @property
+    def next_period_display(self) -> str:
+        """The period whose value comes next, after `latest_period` (from `kept_by`)."""
+        latest = getattr(self, "latest_period", None)
+        return self.period_display(series.next_period(latest, self.frequency)) if latest else ""
 
     def compare(self, rows) -> list[dict]:
         """What saving `rows` ((period, value) pairs) would do to each period: for the upload's

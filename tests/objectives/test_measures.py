@@ -248,3 +248,16 @@ def test_a_plan_administrator_is_offered_to_make_an_indicator_a_measure(client, 
     assert link in html
     add_page = client.get(reverse("admin:objectives_measure_add") + f"?indicator={other.pk}")
     assert add_page.context["adminform"].form.initial["indicator"] == str(other.pk)
+
+
+def test_my_updates_lists_the_measures_a_person_keeps(client, measure, owner):
+    client.force_login(owner)
+    html = client.get(reverse("deliverables:my_updates")).content.decode()
+    assert "Key indicator values you keep" in html
+    assert "Missed doses</a> (objective" in html
+    assert "latest value for Apr 2022; next, May 2022" in html
+    client.force_login(UserFactory(role=EXECUTIVE_OWNERS))
+    assert (
+        "Key indicator values you keep"
+        not in client.get(reverse("deliverables:my_updates")).content.decode()
+    )
