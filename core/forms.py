@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -9,6 +10,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from core.client_ip import client_ip
+from nhsuk.text import CleanTextMixin
+from objectives.models import Plan
+from objectives.quarters import parse_financial_year
 
 
 class LoginForm(AuthenticationForm):
@@ -50,3 +54,29 @@ class LoginForm(AuthenticationForm):
 
 def _minutes(hours: float) -> int:
     return max(1, round(hours * 60))
+
+
+class PlanStartForm(CleanTextMixin, forms.Form):
+    """Next year's plan: its financial year and title."""
+
+    financial_year = forms.CharField(
+        max_length=7,
+        help_text="Two consecutive years, for example 2022/23.",
+        error_messages={"required": "Enter the financial year, for example 2022/23."},
+    )
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Enter the plan's title."},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-30"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].widget.attrs["class"] = "nhsuk-input--width-5"
+
+    def clean_financial_year(self):
+        year = self.cleaned_data["financial_year"].strip()
+        parse_financial_year(year)  # ValidationError with its own message
+        if Plan.objects.filter(financial_year=year).exists():
+            raise ValidationError(f"There is already a {year} plan.")
+        return year

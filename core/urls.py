@@ -19,4 +19,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("session/", views.session_status, name="session"),
     path("logged-in/", views.logged_in_again, name="logged_in_again"),
+    path("plans/new/", views.plan_start, name="plan_start"),
+    path("plans/<int:pk>/roll-over/", views.plan_rollover, name="plan_rollover"),
 ]

@@ -5,14 +5,22 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core import plans
+from core.forms import PlanStartForm
+from objectives.models import Plan
+from objectives.quarters import parse_number
+from objectives.roles import is_plan_admin
 
 log = logging.getLogger("uhbplan")
 
@@ -94,3 +102,58 @@ def session_status(request):
 def logged_in_again(request):
     """Where signing in again from a timed-out page lands, in its own tab."""
     return render(request, "registration/logged_in_again.html")
+
+
+def _require_plan_admin(user):
+    if not is_plan_admin(user):
+        raise PermissionDenied("Only plan administrators start plans and roll work over.")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_start(request):
+    """Next year's plan: its year and title (the quarters and deadlines follow)."""
+    _require_plan_admin(request.user)
+    latest = Plan.objects.latest_plan()
+    initial = (
+        {"financial_year": latest.next_financial_year, "title": latest.title} if latest else {}
+    )
+    form = PlanStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = plans.start_plan(**form.cleaned_data, user=request.user)
+        messages.success(request, f"The {plan.financial_year} plan is started, with its quarters.")
+        if latest:
+            return redirect("plan_rollover", pk=plan.pk)
+        return redirect("assurance:quarters")
+    return render(request, "core/plan_start.html", {"form": form, "latest": latest})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_rollover(request, pk):
+    """Roll deliverables of an earlier plan over into this one: the page is the preview (what
+    will be carried, and as which reference); nothing is written until it is confirmed."""
+    _require_plan_admin(request.user)
+    target = get_object_or_404(Plan, pk=pk)
+    earlier = Plan.objects.filter(start_date__lt=target.start_date).latest_first()
+    source = earlier.filter(pk=parse_number(request.GET.get("from"))).first() or earlier.first()
+    if source is None:
+        return render(request, "core/plan_rollover.html", {"target": target, "source": None})
+    if request.method == "POST":
+        try:
+            carried = plans.roll_over(
+                source=source,
+                target=target,
+                deliverable_ids=[parse_number(v) for v in request.POST.getlist("deliverable")],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Rolled {len(carried)} deliverables over into {target}.")
+            return redirect("objectives:plan_detail", pk=target.pk)
+    context = {
+        "target": target,
+        "source": source,
+        "earlier": earlier,
+        "candidates": plans.candidates(source, target),
+    }
+    return render(request, "core/plan_rollover.html", context)

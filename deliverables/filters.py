@@ -109,7 +109,7 @@ class DeliverableFilter(django_filters.FilterSet):
         # Only a well-formed year reaches the database (PostgreSQL refuses, for one, NUL bytes;
         # found by tests/test_fuzz.py); anything else falls back to the latest plan.
         plan = Plan.objects.filter(financial_year=year).first() if _is_year(year) else None
-        return plan or Plan.objects.latest_plan()
+        return plan or Plan.objects.current()
 
     def _chosen_quarter(self):
         if self.plan_obj is None:

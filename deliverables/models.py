@@ -457,6 +457,14 @@ class Deliverable(models.Model):
     )
     # Links keep the order the plan names them in ("ECN DCA": ECN first).
     owners = models.ManyToManyField(Owner, through="DeliverableOwner", related_name="deliverables")
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        help_text="The deliverable of an earlier plan this one carries on (rolled over).",
+    )
     # Assurance groups link here from the assurance app (`AssuranceGroup.deliverables`, through
     # `assurance.DeliverableAssuranceGroup`): this app never names the one above it. The reverse
     # names are `assurance_groups` and `group_links`.

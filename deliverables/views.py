@@ -147,7 +147,12 @@ def update_draft(request, pk, number):
 
 def _editable(user, pk, number):
     """The deliverable and quarter of an update `user` may write (404 or 403 otherwise)."""
-    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
+    deliverable = get_object_or_404(
+        Deliverable.objects.with_plan_details()
+        .select_related("carried_from__objective__plan")
+        .prefetch_related("carried_into__objective__plan"),
+        pk=pk,
+    )
     quarter = get_object_or_404(Quarter, plan_id=deliverable.objective.plan_id, number=number)
     if not Deliverable.objects.editable_by(user).filter(pk=pk).exists():
         raise PermissionDenied("This deliverable is not one of yours to update.")
@@ -293,7 +298,12 @@ def _row(deliverable, quarter, contributions, just_saved=None):
 @require_safe
 @permission_required("deliverables.view_deliverable", raise_exception=True)
 def deliverable_detail(request, pk):
-    deliverable = get_object_or_404(Deliverable.objects.with_plan_details(), pk=pk)
+    deliverable = get_object_or_404(
+        Deliverable.objects.with_plan_details()
+        .select_related("carried_from__objective__plan")
+        .prefetch_related("carried_into__objective__plan"),
+        pk=pk,
+    )
     context = {
         "deliverable": deliverable,
         "timeline": presenters.timeline(deliverable, request.user),

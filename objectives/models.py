@@ -6,10 +6,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from objectives import series, spc
-from objectives.quarters import QUARTER_NUMBERS, QuarterDates, parse_financial_year
+from objectives.quarters import (
+    QUARTER_NUMBERS,
+    QuarterDates,
+    financial_year_label,
+    parse_financial_year,
+)
 from objectives.roles import is_plan_admin
 
 
@@ -20,6 +26,14 @@ class PlanQuerySet(models.QuerySet):
     def latest_plan(self):
         """The plan whose year starts last, or None when there is no plan yet."""
         return self.latest_first().first()
+
+    def current(self, today=None):
+        """The plan pages show unless asked for another: the one whose financial year contains
+        today, else the latest (None when there is no plan yet)."""
+        today = today or timezone.localdate()
+        first_year = today.year if today.month >= 4 else today.year - 1
+        found = self.filter(financial_year=financial_year_label(first_year)).first()
+        return found or self.latest_plan()
 
 
 class Plan(models.Model):
@@ -75,12 +89,25 @@ class Plan(models.Model):
     def quarter_dates(self, number: int) -> QuarterDates:
         return QuarterDates(self.first_year, number)
 
-    def ensure_quarters(self):
-        """Create any of the plan's four quarters that do not exist yet."""
+    def ensure_quarters(self, deadlines=False):
+        """Create any of the plan's four quarters that do not exist yet; with `deadlines`, each
+        with its default deadline (the 15th of the month after it ends)."""
         existing = set(self.quarters.values_list("number", flat=True))
         Quarter.objects.bulk_create(
-            [Quarter(plan=self, number=n) for n in QUARTER_NUMBERS if n not in existing]
+            [
+                Quarter(
+                    plan=self,
+                    number=n,
+                    deadline=self.quarter_dates(n).default_deadline if deadlines else None,
+                )
+                for n in QUARTER_NUMBERS
+                if n not in existing
+            ]
         )
+
+    @property
+    def next_financial_year(self) -> str:
+        return financial_year_label(self.first_year + 1)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -43,6 +43,13 @@ class QuarterDates:
         return datetime.date(year, month, 1) - datetime.timedelta(days=1)
 
     @property
+    def default_deadline(self) -> datetime.date:
+        """Updates are due on the 15th of the month after the quarter ends (15 July for Q1):
+        what a new plan's quarters start with; a plan administrator can change each."""
+        after = self.end + datetime.timedelta(days=1)
+        return after.replace(day=15)
+
+    @property
     def short_label(self) -> str:
         return f"Q{self.number}"
 

@@ -19,7 +19,7 @@ from objectives.models import Measure, Objective, Plan
 @permission_required("objectives.view_plan", raise_exception=True)
 def plan_overview(request, pk=None):
     """The plan as the trust wrote it: themes, objectives, key indicators and deliverables."""
-    plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.latest_plan()
+    plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.current()
     if plan is None:
         raise Http404("No plan has been loaded yet.")
     # Deliverables are reached through their reverse relations, so this app never imports the

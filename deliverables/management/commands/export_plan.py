@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def _plan(self, financial_year):
         if not financial_year:
-            plan = Plan.objects.latest_plan()
+            plan = Plan.objects.current()
             if plan is None:
                 raise CommandError("There is no plan to export. Load one with `load_plan`.")
             return plan

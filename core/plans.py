@@ -1,0 +1,180 @@
+"""A plan's life: starting next year's plan, and rolling unfinished deliverables over into it.
+
+It spans every domain app (plans and objectives, deliverables and owners, assurance groups), so
+it lives here, above them all. Writes are all-or-nothing and recorded in each row's history
+with the reason ("Rolled over from 2021/22 6.4") and the person.
+"""
+
+import dataclasses
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from assurance.models import DeliverableAssuranceGroup
+from deliverables.models import Deliverable, DeliverableOwner, StatusUpdate
+from deliverables.status import Status
+from objectives.models import KeyIndicator, Objective, Plan, Theme
+from objectives.quarters import parse_financial_year
+
+# Finished work stays behind; everything else (on track, at risk, deferred...) is carried.
+FINISHED = (Status.COMPLETE, Status.CLOSED)
+
+
+@transaction.atomic
+def start_plan(*, financial_year: str, title: str, user) -> Plan:
+    """A new plan with its four quarters and their default deadlines (the 15th of the month
+    after each quarter ends)."""
+    first_year = parse_financial_year(financial_year)
+    plan = Plan(
+        financial_year=financial_year, title=title, start_date=datetime.date(first_year, 4, 1)
+    )
+    plan._history_user = user
+    plan.full_clean()
+    plan.save()
+    plan.ensure_quarters(deadlines=True)
+    return plan
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """A deliverable of the earlier plan, as the roll-over page offers it."""
+
+    deliverable: Deliverable
+    status: str  # its latest submitted status in its plan, "" if never updated
+    carried: Deliverable | None  # already rolled over into the target plan
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status else "No update"
+
+    @property
+    def chosen_by_default(self) -> bool:
+        return self.carried is None and self.status not in FINISHED
+
+
+def candidates(source: Plan, target: Plan) -> list[Candidate]:
+    """Every deliverable of `source`, with its latest status and whether it is already in
+    `target`. Three queries."""
+    latest = {}
+    for deliverable_id, status in (
+        StatusUpdate.objects.submitted()
+        .filter(deliverable__objective__plan=source)
+        .order_by("deliverable_id", "-quarter__number")
+        .values_list("deliverable_id", "status")
+    ):
+        latest.setdefault(deliverable_id, status)
+    carried = {
+        d.carried_from_id: d
+        for d in Deliverable.objects.in_plan(target)
+        .filter(carried_from__objective__plan=source)
+        .select_related("objective")
+    }
+    return [
+        Candidate(d, latest.get(d.pk, ""), carried.get(d.pk))
+        for d in Deliverable.objects.in_plan(source).with_plan_details().natural_order()
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Carried:
+    origin: Deliverable
+    new: Deliverable
+    renumbered: bool  # its reference was taken in the new plan, so it has the next free one
+
+
+@transaction.atomic
+def roll_over(*, source: Plan, target: Plan, deliverable_ids, user) -> list[Carried]:
+    """Copy the chosen deliverables of `source` into `target`, each linked to its origin, with
+    its owners and assurance groups in order. Its theme and objective are found in `target` by
+    number, or copied (with the objective's key indicators) when `target` has none yet. Anything
+    already rolled over is left as it is."""
+    if source.pk == target.pk:
+        raise ValidationError("Choose a different plan to roll over into.")
+    if target.start_date <= source.start_date:
+        raise ValidationError("Deliverables roll over into a later plan only.")
+    chosen = {c.deliverable.pk: c for c in candidates(source, target)}
+    carried = []
+    reason_for = "Rolled over from {year} {reference}"
+    for pk in sorted(set(deliverable_ids), key=lambda pk: _order(chosen, pk)):
+        candidate = chosen.get(pk)
+        if candidate is None:
+            raise ValidationError(f"Deliverable {pk} is not in the {source.financial_year} plan.")
+        if candidate.carried is not None:
+            continue
+        origin = candidate.deliverable
+        objective = _objective_in(target, origin.objective, user)
+        taken = set(objective.deliverables.values_list("number", flat=True))
+        number = origin.number if origin.number not in taken else max(taken) + 1
+        new = Deliverable(
+            objective=objective,
+            number=number,
+            description=origin.description,
+            delivery=origin.delivery,
+            carried_from=origin,
+        )
+        reason = reason_for.format(year=source.financial_year, reference=origin.reference)
+        _save(new, user, reason)
+        for link in origin.owner_links.all():
+            _save(
+                DeliverableOwner(deliverable=new, owner=link.owner, position=link.position),
+                user,
+                reason,
+            )
+        for link in origin.group_links.all():
+            _save(
+                DeliverableAssuranceGroup(
+                    deliverable=new, assurance_group=link.assurance_group, position=link.position
+                ),
+                user,
+                reason,
+            )
+        carried.append(Carried(origin, new, number != origin.number))
+    return carried
+
+
+def _order(chosen, pk):
+    candidate = chosen.get(pk)
+    if candidate is None:
+        return (0, 0, 0)
+    return (1, candidate.deliverable.objective.number, candidate.deliverable.number)
+
+
+def _objective_in(target: Plan, objective: Objective, user) -> Objective:
+    found = Objective.objects.filter(plan=target, number=objective.number).first()
+    if found:
+        return found
+    reason = f"Copied from {objective.plan.financial_year} with a rolled-over deliverable"
+    theme = Theme.objects.filter(plan=target, number=objective.theme.number).first()
+    if theme is None:
+        theme = _save(
+            Theme(plan=target, number=objective.theme.number, title=objective.theme.title),
+            user,
+            reason,
+        )
+    copy = _save(
+        Objective(plan=target, theme=theme, number=objective.number, title=objective.title),
+        user,
+        reason,
+    )
+    for indicator in objective.key_indicators.all():
+        _save(
+            KeyIndicator(
+                objective=copy,
+                perspective=indicator.perspective,
+                text=indicator.text,
+                order=indicator.order,
+                is_incomplete=indicator.is_incomplete,
+            ),
+            user,
+            reason,
+        )
+    return copy
+
+
+def _save(instance, user, reason):
+    instance._history_user = user
+    instance._change_reason = reason
+    instance.full_clean()
+    instance.save()
+    return instance
