@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from objectives.models import KeyIndicator, Measure
 
-FIRST_MONTH = datetime.date(2019, 4, 1)
-MONTHS = 30  # April 2019 to September 2021, the end of the demo's open quarter
+MONTHS = 30  # for 2021/22: April 2019 to September 2021, the end of the demo's Q2
+LAST_MONTH_2021 = datetime.date(2021, 9, 1)
 
 # objective number, the indicator's text (its start), then the measure; `ending` shapes the last
 # months: ("shift", change, months), ("trend", step, months) or None.
@@ -132,9 +132,10 @@ MEASURES = [
 ]
 
 
-def months(count):
-    for i in range(count):
-        index = FIRST_MONTH.year * 12 + FIRST_MONTH.month - 1 + i
+def months(count, last_month):
+    """`count` months, first days, ending with `last_month`."""
+    last = last_month.year * 12 + last_month.month - 1
+    for index in range(last - count + 1, last + 1):
         yield datetime.date(index // 12, index % 12 + 1, 1)
 
 
@@ -152,8 +153,9 @@ def series(spec, rng):
     return [round(Decimal(str(v)), places) for v in values]
 
 
-def create_demo_measures(plan, users) -> int:
-    """The measures and their values, for `plan`; existing ones are kept as they are."""
+def create_demo_measures(plan, users, last_month=LAST_MONTH_2021) -> int:
+    """The measures and their values for `plan`, the last in `last_month`; existing ones are
+    kept as they are."""
     rng = random.Random(2021)
     created = 0
     for objective, text, spec in MEASURES:
@@ -171,6 +173,7 @@ def create_demo_measures(plan, users) -> int:
             target=Decimal(spec["target"]) if spec["target"] else None,
             data_owner=users.get(spec["owner"]),
         )
-        measure.record_values(list(zip(months(MONTHS), values, strict=True)), users.get("admin"))
+        periods = months(MONTHS, last_month)
+        measure.record_values(list(zip(periods, values, strict=True)), users.get("admin"))
         created += 1
     return created

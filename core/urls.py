@@ -21,4 +21,6 @@ urlpatterns = [
     path("logged-in/", views.logged_in_again, name="logged_in_again"),
     path("plans/new/", views.plan_start, name="plan_start"),
     path("plans/<int:pk>/roll-over/", views.plan_rollover, name="plan_rollover"),
+    path("plans/import/", views.plan_import, name="plan_import"),
+    path("plans/import/template.xlsx", views.plan_import_template, name="plan_import_template"),
 ]

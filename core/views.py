@@ -7,6 +7,7 @@ import sys
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -16,8 +17,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import plan_import as importing
 from core import plans
-from core.forms import PlanStartForm
+from core.forms import PlanImportForm, PlanStartForm
+from deliverables.exports import XLSX_TYPE
 from objectives.models import Plan
 from objectives.quarters import parse_number
 from objectives.roles import is_plan_admin
@@ -157,3 +160,64 @@ def plan_rollover(request, pk):
         "candidates": plans.candidates(source, target),
     }
     return render(request, "core/plan_rollover.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request):
+    """Upload a plan file, see what it would create (nothing written), then confirm."""
+    _require_plan_admin(request.user)
+    if "preview" in request.POST:
+        return _confirm_import(request)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        reading, data = form.reading, form.cleaned_data
+        if reading.errors:
+            request.audit_event, request.audit_outcome = "refused", "invalid: plan import"
+        context = {
+            "reading": reading,
+            "year": data["financial_year"],
+            "existing": Plan.objects.filter(financial_year=data["financial_year"]).first(),
+            "token": ""
+            if reading.errors
+            else importing.preview_token(
+                reading, data["financial_year"], data["title"], data["file"].name
+            ),
+        }
+        return render(request, "core/plan_import_preview.html", context)
+    return render(request, "core/plan_import.html", {"form": form})
+
+
+def _confirm_import(request):
+    try:
+        reading, year, title, source = importing.from_token(request.POST["preview"])
+        outcome = importing.apply(
+            reading,
+            financial_year=year,
+            title=title,
+            create_missing=request.POST.get("create_missing") == "1",
+            user=request.user,
+            source=source,
+        )
+    except signing.BadSignature:
+        messages.error(request, "That preview has expired or was changed. Upload the file again.")
+        return redirect("plan_import")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plan_import")
+    if outcome.nothing_changed:
+        messages.info(request, f"Nothing changed: {outcome.plan} already holds this file.")
+    else:
+        made = outcome.created["deliverables"]
+        changed = outcome.changed["deliverables"]
+        messages.success(
+            request, f"Imported into {outcome.plan}: {made} deliverables new, {changed} changed."
+        )
+    return redirect("objectives:plan_detail", pk=outcome.plan.pk)
+
+
+@require_safe
+def plan_import_template(request):
+    _require_plan_admin(request.user)
+    response = HttpResponse(importing.template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="uhbplan-plan-template.xlsx"'
+    return response

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -7,20 +8,23 @@ from django.core.management import CommandError, call_command
 from assurance.models import AssuranceGroup
 from deliverables.models import Owner
 
+# The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
+IN_Q2_2021 = datetime.date(2021, 10, 8)
+
 
 @pytest.mark.django_db
 class TestSeedDemo:
     def test_refuses_when_debug_is_off(self, settings, plan_2021):
         settings.DEBUG = False
         with pytest.raises(CommandError, match="only runs with DEBUG on"):
-            call_command("seed_demo", stdout=io.StringIO())
+            call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)
         assert not get_user_model().objects.filter(username="cdo").exists()
 
     def test_creates_linked_accounts_and_prints_them(self, settings, plan_2021):
         settings.DEBUG = True
         out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        call_command("seed_demo", stdout=io.StringIO())  # twice: no duplicates
+        call_command("seed_demo", stdout=out, today=IN_Q2_2021)
+        call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)  # twice: no duplicates
         assert "cdo" in out.getvalue() and "password for all" in out.getvalue()
         cdo = get_user_model().objects.get(username="cdo")
         assert list(cdo.owners.values_list("code", flat=True)) == ["CDO"]
@@ -47,7 +51,7 @@ class TestSeedDemoUpdates:
         from deliverables.models import Deliverable, StatusUpdate
 
         settings.DEBUG = True
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)
         q1, q2 = plan_2021.quarters.get(number=1), plan_2021.quarters.get(number=2)
         assert (q1.state, q2.state) == ("closed", "open")
         due_q1 = Deliverable.objects.requiring_update_in(q1)
@@ -56,7 +60,7 @@ class TestSeedDemoUpdates:
         for update in StatusUpdate.objects.all():
             update.full_clean()  # every demo update passes the rules users face
         count = StatusUpdate.objects.count()
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)
         assert StatusUpdate.objects.count() == count
 
     def test_demo_q1_report_is_frozen_like_any_closed_quarter(self, client, settings, plan_2021):
@@ -65,7 +69,7 @@ class TestSeedDemoUpdates:
         from assurance.models import BoardReport
 
         settings.DEBUG = True
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)
         q1 = plan_2021.quarters.get(number=1)
         report = BoardReport.objects.get(quarter=q1, superseded_at__isnull=True)
         assert report.created_by.username == "admin"
@@ -75,7 +79,9 @@ class TestSeedDemoUpdates:
         page = client.get(reverse("assurance:board_report") + "?quarter=1").content.decode()
         assert "This is the report as it stood when Q1 closed" in page
         assert "Draft" not in page
-        call_command("seed_demo", stdout=io.StringIO())  # again: the frozen report stays
+        call_command(
+            "seed_demo", stdout=io.StringIO(), today=IN_Q2_2021
+        )  # again: the frozen report stays
         assert BoardReport.objects.filter(quarter=q1).count() == 1
 
 

@@ -257,6 +257,26 @@ MATRIX = {
             "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
         },
     ),
+    # Plan administrators start plans, roll work over and import plans (an empty POST is the
+    # form again, with its errors; the roll-over page of the only plan says there is nothing
+    # earlier to roll over from).
+    **{
+        name: (
+            args,
+            {
+                "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+                "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            },
+        )
+        for name, args in [("plan_start", []), ("plan_rollover", ["plan"]), ("plan_import", [])]
+    },
+    "plan_import_template": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+        },
+    ),
     # GET asks "close Q2?", saying how many updates are missing; POST closes.
     "assurance:quarter_change": (
         ["quarter", "close"],

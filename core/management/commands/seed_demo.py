@@ -5,15 +5,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from assurance.models import AssuranceGroup, AssuranceReview, Level
 from assurance.services import quarter_close, quarter_open, review_save
+from core import plans
 from core.demo_measures import create_demo_measures
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
 from deliverables.status import Status
 from objectives.models import Plan, Quarter
+from objectives.quarters import financial_year_label
 
 # Known passwords: for a developer's machine only (the command refuses when DEBUG is off).
 DEMO_PASSWORD = "demo-plan-2021"
@@ -61,12 +64,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Seed as on this date (YYYY-MM-DD; default today): 2021/22 is rolled over into "
+            "the financial year that contains it, with its current quarter open.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG off (a demo or training instance only; never production).",
         )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, today=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with known passwords, so it only runs with DEBUG on. "
@@ -81,6 +90,13 @@ class Command(BaseCommand):
                     self.stdout.write(f"Demo measures: {measures} key indicators with values.")
                 written = self._updates(plan, users["admin"])
                 self.stdout.write(f"Demo updates: {written} written for 2021/22 Q1 and Q2.")
+                current = self._current_year(plan, users, today or timezone.localdate())
+                if current:
+                    self.stdout.write(
+                        f"Demo {current.financial_year}: unfinished 2021/22 deliverables rolled "
+                        f"over, {current.open_quarter.short_label} open (updates due "
+                        f"{current.open_quarter.deadline:%-d %B %Y}); 2021/22 closed."
+                    )
         self._print_accounts()
 
     def _account(self, username, full_name, owner_codes, group_codes, role_group):
@@ -144,6 +160,50 @@ class Command(BaseCommand):
                 q2_status = Status.AMBER  # past its window, it cannot be on track
             written += self._write(deliverable, q2, q2_status, q1_status)
         return written
+
+    def _current_year(self, source, users, today):
+        """2021/22 rolled over into the financial year that contains `today`, as a trust would
+        start a new year: its earlier quarters updated and closed, the current one open with
+        about half its updates in, and a deadline ahead. 2021/22 stays, closed, as history.
+        Nothing when that year is 2021/22 itself, or already exists."""
+        first_year = today.year if today.month >= 4 else today.year - 1
+        year = financial_year_label(first_year)
+        if first_year <= source.first_year or Plan.objects.filter(financial_year=year).exists():
+            return None
+        admin = users["admin"]
+        source.refresh_from_db()
+        if source.open_quarter:
+            quarter_close(quarter=source.open_quarter, user=admin)
+        plan = plans.start_plan(financial_year=year, title=source.title, user=admin)
+        chosen = [c.deliverable.pk for c in plans.candidates(source, plan) if c.chosen_by_default]
+        plans.roll_over(source=source, target=plan, deliverable_ids=chosen, user=admin)
+        last_month = today.replace(day=1) - datetime.timedelta(days=1)
+        create_demo_measures(plan, users, last_month=last_month.replace(day=1))
+        current = next(q.number for q in plan.quarters.all() if q.start <= today <= q.end)
+        deliverables = list(Deliverable.objects.in_plan(plan).with_plan_details().natural_order())
+        previous = {}
+        for quarter in plan.quarters.filter(number__lte=current).order_by("number"):
+            quarter_open(quarter=quarter, user=admin)
+            quarter.refresh_from_db()
+            due = set(Deliverable.objects.requiring_update_in(quarter).values_list("pk", flat=True))
+            for index, deliverable in enumerate(deliverables):
+                before = previous.get(deliverable.pk)
+                if deliverable.pk not in due or before in (Status.COMPLETE, Status.CLOSED):
+                    continue
+                if quarter.number == current and index % 2:
+                    continue  # still to write: My updates has work in it
+                status = (
+                    self._q2_status(before, index + quarter.number)
+                    if before
+                    else self._q1_status(deliverable, index)
+                )
+                if status == Status.GREEN and deliverable.is_past_window_in(quarter):
+                    status = Status.AMBER
+                self._write(deliverable, quarter, status, before)
+                previous[deliverable.pk] = status
+            if quarter.number < current:
+                quarter_close(quarter=quarter, user=admin)
+        return Plan.objects.prefetch_related("quarters").get(pk=plan.pk)
 
     def _reviews(self, quarter):
         """DHG's Q1 assurance, with actions asked of the owners, recorded by its secretary
