@@ -44,7 +44,10 @@ def _concrete(command: str) -> list[str]:
     command = command.replace("USERNAME", "viewer").replace("YYYY-MM-DD", "2021-10-08")
     command = re.sub(r"\[([^\]]*)\]", r"\1", command)  # [--dry-run] [--today ...] -> both
     # Files the README names are in the repository: commands run from its root.
-    return [str(ROOT / arg) if arg.startswith("docs/") else arg for arg in shlex.split(command)]
+    return [
+        str(ROOT / arg) if arg.startswith(("docs/", "fixtures/")) else arg
+        for arg in shlex.split(command)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +76,15 @@ def after_make_run(tmp_path_factory):
 
 def test_the_readme_shows_commands():
     names = {_concrete(c)[0] for c in readme_commands()}
-    assert {"migrate", "load_plan", "export_plan", "assign_role", "send_reminders", "spc"} <= names
+    assert {
+        "migrate",
+        "load_plan",
+        "export_plan",
+        "assign_role",
+        "send_reminders",
+        "spc",
+        "import_plan",
+    } <= names
 
 
 @pytest.mark.parametrize("command", readme_commands())

@@ -10,7 +10,10 @@ class Command(BaseCommand):
     help = "Export a plan's deliverables as CSV, JSON or XLSX (to stdout unless --output)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--plan", help="Financial year, for example 2021/22. Default: latest.")
+        parser.add_argument(
+            "--plan",
+            help="Financial year, for example 2021/22. Default: the current plan (its year contains today, else the latest).",
+        )
         parser.add_argument("--format", choices=exports.FORMATS, default="csv")
         parser.add_argument("--output", help="File to write; standard output when omitted.")
         parser.add_argument(
