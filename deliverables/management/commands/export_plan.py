@@ -12,7 +12,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--plan",
-            help="Financial year, for example 2021/22. Default: the current plan (its year contains today, else the latest).",
+            help="Financial year, for example 2021/22. Default: the current plan (its year "
+            "contains today, else the latest).",
         )
         parser.add_argument("--format", choices=exports.FORMATS, default="csv")
         parser.add_argument("--output", help="File to write; standard output when omitted.")
