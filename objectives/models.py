@@ -32,8 +32,9 @@ class PlanQuerySet(models.QuerySet):
         today, else the latest (None when there is no plan yet)."""
         today = today or timezone.localdate()
         first_year = today.year if today.month >= 4 else today.year - 1
-        found = self.filter(financial_year=financial_year_label(first_year)).first()
-        return found or self.latest_plan()
+        plans = list(self.latest_first())  # one a year: a handful of rows, in one query
+        wanted = financial_year_label(first_year)
+        return next((p for p in plans if p.financial_year == wanted), plans[0] if plans else None)
 
 
 class Plan(models.Model):

@@ -467,3 +467,40 @@ def test_key_indicators_from_upload_to_the_board(site, new_page):
     reader.get_by_role("link", name="Back to objective 3").click()
     reader.get_by_role("heading", name="Key indicators", exact=True).wait_for()
     check_page(reader)
+
+
+def test_a_new_year_from_the_template_and_roll_over(site, new_page):
+    """A plan administrator downloads the template, imports it as next year's plan after its
+    preview, then rolls 2021/22's unfinished deliverables over into it."""
+    from objectives.models import Plan
+
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "admin")
+    page.goto(f"{base}/quarters/")
+    page.get_by_role("link", name="Import a plan from a spreadsheet or the plan document").click()
+    check_page(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the template (XLSX)").click()
+    template = download.value.path().read_bytes()
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "plan.xlsx", "mimeType": "application/octet-stream", "buffer": template}],
+    )
+    page.fill("#id_financial_year", "2022/23")
+    page.fill("#id_title", "UHB Strategy Implementation Plan")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Check the plan import").wait_for()
+    check_page(page, reload=False)
+    assert not Plan.objects.filter(financial_year="2022/23").exists()
+    page.get_by_role("button", name="Import the plan").click()
+    page.get_by_text("1 deliverables new").wait_for()
+    new_plan = Plan.objects.get(financial_year="2022/23")
+
+    page.goto(f"{base}/plans/{new_plan.pk}/roll-over/")
+    check_page(page)
+    page.get_by_label("Carry over 1.1").uncheck()
+    page.get_by_role("button", name="Roll over the chosen deliverables").click()
+    page.get_by_text("Rolled 62 deliverables over").wait_for()
+    # 1.1 came from the template; the other 62 are carried, linked to their origins.
+    assert new_plan.objectives.get(number=6).deliverables.get(number=4).carried_from is not None

@@ -88,6 +88,15 @@ def test_the_plan_document_imports_to_the_fixtures_63_deliverables(plan_2021):
         .key_indicators.filter(text="Reduction in missed doses", perspective="corporate")
         .exists()
     )
+    # Again: the same file into the same plan changes nothing.
+    again = plan_import.apply(
+        plan_import.read(DOCUMENT.name, DOCUMENT.read_bytes()),
+        financial_year="2022/23",
+        title="",
+        create_missing=False,
+        user=None,
+    )
+    assert again.nothing_changed
     # What the rules cannot decide is said, not hidden.
     assert any("Theme headings 1, 2 have no objectives" in w for w in reading.warnings)
     assert any("“Corporate” is not a group" in w for w in reading.warnings)
