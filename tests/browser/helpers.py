@@ -96,3 +96,17 @@ def tab_to(page, selector, limit=400):
         where = page.evaluate("document.activeElement.outerHTML.slice(0, 80)")
         assert page.evaluate(_FOCUS_VISIBLE), f"focus is not visible on {where}"
     raise AssertionError(f"could not reach {selector} with the Tab key")
+
+
+def focus_is_on(page, selector, timeout=5_000) -> bool:
+    """Whether focus reaches `selector`. Scripts move focus after a swap or on load, a moment
+    after the element appears (later on a busy machine), so this waits for it."""
+    try:
+        page.wait_for_function(
+            "(s) => document.activeElement && document.activeElement.matches(s)",
+            arg=selector,
+            timeout=timeout,
+        )
+    except Exception:  # Playwright's TimeoutError: focus never got there
+        return False
+    return True

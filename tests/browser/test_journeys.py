@@ -11,7 +11,7 @@ from assurance.models import AssuranceReview
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Quarter
 from tests.browser.conftest import PASSWORD
-from tests.browser.helpers import check_page, log_in, tab_to
+from tests.browser.helpers import check_page, focus_is_on, log_in, tab_to
 from tests.deliverables.factories import StatusUpdateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,7 +51,7 @@ def test_executive(site, new_page):
     page.keyboard.press("Enter")
     panel = page.locator(f"#panel-{first_pk}")
     panel.wait_for()
-    assert page.evaluate("document.activeElement.classList.contains('uhb-panel__heading')")
+    assert focus_is_on(page, ".uhb-panel__heading")
     assert "Last quarter" in panel.inner_text()
     check_page(page)
     tab_to(page, f"#id_d{first_pk}-status_0")  # a radio group is one Tab stop...
@@ -63,7 +63,7 @@ def test_executive(site, new_page):
     tab_to(page, f"#panel-{first_pk} button[value=next]")
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#panel-{first_pk} .nhsuk-error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    assert focus_is_on(page, ".nhsuk-error-summary")
     hrefs = page.locator(f"#panel-{first_pk} .nhsuk-error-summary a").evaluate_all(
         "(links) => links.map((a) => a.getAttribute('href'))"
     )
@@ -231,7 +231,7 @@ def test_viewer(site, new_page):
     page.fill("#id_password", "not the password")
     page.click("button[type=submit]")
     assert page.locator(".nhsuk-error-summary").count() == 1
-    assert page.evaluate("document.activeElement.classList.contains('nhsuk-error-summary')")
+    assert focus_is_on(page, ".nhsuk-error-summary")
     check_page(page)  # the login page with its error summary
     log_in(page, base, "viewer")
     assert page.url.endswith("/dashboard/")
@@ -318,7 +318,7 @@ def test_typed_text_survives_an_expired_session_and_a_new_token(site, new_page):
     problem = panel.locator(".uhb-save-problem")
     problem.wait_for()
     assert "You have been logged out" in problem.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('uhb-save-problem')")
+    assert focus_is_on(page, ".uhb-save-problem")
     sign_in = problem.get_by_role("link", name="Log in again (opens in a new tab)")
     assert sign_in.get_attribute("target") == "_blank"
     assert page.input_value(f"#id_d{pk}-narrative") == text
@@ -400,13 +400,13 @@ def test_the_timeout_warning_and_stay_signed_in(site, new_page, settings):
     log_in(page, base, "cdo")
     dialog = page.locator("#uhb-timeout")
     dialog.get_by_role("heading", name="You're about to be logged out").wait_for()
-    assert page.evaluate("document.activeElement.matches('[data-uhb-stay]')")
+    assert focus_is_on(page, "[data-uhb-stay]")
     assert "second" in dialog.locator(".uhb-timeout__countdown").inner_text()
     check_page(page)
     # check_page loads the page in other tabs: activity, which closes the warning here too.
     page.wait_for_function("() => !document.getElementById('uhb-timeout').open")
     dialog.get_by_role("heading", name="You're about to be logged out").wait_for()
-    assert page.evaluate("document.activeElement.matches('[data-uhb-stay]')")
+    assert focus_is_on(page, "[data-uhb-stay]")
     key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     first_end = Session.objects.get(session_key=key).expire_date
     page.keyboard.press("Enter")  # Stay logged in
