@@ -135,3 +135,12 @@ class PlanImportForm(CleanTextMixin, forms.Form):
         ):
             self.add_error("title", f"Enter a title for the new {year} plan.")
         return cleaned
+
+
+class ApiTokenForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        label="What is it for?",
+        help_text="For example “Power BI board pack”. You can make one for each tool.",
+        error_messages={"required": "Say what the token is for."},
+    )

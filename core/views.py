@@ -15,11 +15,12 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import plan_import as importing
 from core import plans
-from core.forms import PlanImportForm, PlanStartForm
+from core.forms import ApiTokenForm, PlanImportForm, PlanStartForm
+from core.models import ApiToken
 from deliverables.exports import XLSX_TYPE
 from objectives.models import Plan
 from objectives.quarters import parse_number
@@ -221,3 +222,26 @@ def plan_import_template(request):
     response = HttpResponse(importing.template_xlsx(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="uhbplan-plan-template.xlsx"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """A person's own API tokens: make one (its text is shown once, here) or revoke one."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
+        request.audit_event, request.audit_outcome = "api_token", "issued"
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    return render(request, "core/api_tokens.html", context)
+
+
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user, revoked_at=None), pk=pk)
+    token.revoke(by=request.user)
+    request.audit_event, request.audit_outcome = "api_token", "revoked"
+    messages.success(request, f"Revoked “{token.name}”: it no longer works.")
+    return redirect("api_tokens")

@@ -19,6 +19,10 @@ READ_ONLY_POST = {
 }
 
 
+API_READERS = {"anonymous": 401, "nobody": 403, **READERS}
+API_POST = dict.fromkeys(ROLES, 405)
+
+
 def reader_page(get_extra=None):
     return {
         "get": {"anonymous": 302, "nobody": 403, **READERS, **(get_extra or {})},
@@ -257,6 +261,44 @@ MATRIX = {
             "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
         },
     ),
+    # The read API: a 401 (not a redirect) when signed out; readers read; it never writes.
+    "api:api-root": (
+        [],
+        {"get": {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}, "post": API_POST},
+    ),
+    "api:schema": (
+        [],
+        {"get": {"anonymous": 401, **dict.fromkeys(ROLES[1:], 200)}, "post": API_POST},
+    ),
+    **{
+        f"api:{name}-{kind}": (args, {"get": API_READERS, "post": API_POST})
+        for name, detail in [
+            ("plan", "plan"),
+            ("theme", "theme"),
+            ("objective", "objective"),
+            ("deliverable", "deliverable"),
+            ("statusupdate", "update"),
+            ("assurancereview", "review"),
+            ("measure", "measure"),
+            ("measurevalue", "value"),
+        ]
+        for kind, args in [("list", []), ("detail", [detail])]
+    },
+    # Each person's own tokens (making one shows it; someone else's cannot be revoked).
+    "api_tokens": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 200)},
+        },
+    ),
+    "api_token_revoke": (
+        ["token"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "viewer": 302},
+        },
+    ),
     # Plan administrators start plans, roll work over and import plans (an empty POST is the
     # form again, with its errors; the roll-over page of the only plan says there is nothing
     # earlier to roll over from).
@@ -297,6 +339,7 @@ POST_DATA = {
     "assurance:action_close": {"closed": "1"},
     "assurance:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
     "objectives:measure_value": {"period": "2021-04", "value": "91.5"},
+    "api_tokens": {"name": "Power BI"},
 }
 
 
@@ -332,7 +375,17 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
     measure = MeasureFactory(
         indicator__objective=cdo_deliverable.objective, data_owner=people["cdo"], values=[90, 92]
     )
+    from core.models import ApiToken
+
+    # A submitted update for the API to read (cdo_deliverable's Q2 is update_edit's to write).
+    submitted = StatusUpdateFactory(quarter=q1, status="green")
+    token, _ = ApiToken.issue(people["viewer"], "Power BI")
     return {
+        "theme": cdo_deliverable.objective.theme_id,
+        "update": submitted.pk,
+        "review": review.pk,
+        "value": measure.values.first().pk,
+        "token": token.pk,
         "objective": cdo_deliverable.objective_id,
         "measure": measure.pk,
         "plan": plan.pk,

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "template_partials",
+    "rest_framework",
+    "drf_spectacular",
     "nhsuk",
     "objectives",
     "deliverables",
@@ -298,3 +300,40 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Strategy plan <norepl
 REMINDER_DAYS_BEFORE = [
     int(day) for day in os.environ.get("REMINDER_DAYS_BEFORE", "7").split(",") if day.strip()
 ]
+
+
+# The read API (/api/v1/): personal Bearer tokens (or the site's session, for a person trying it
+# in the browser), read-only, paginated, rate-limited per person (and per address when signed
+# out). Rates are per app server (the cache is local): see docs/adr/0013.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.auth.CanRead"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_RATE_LIMIT", "600/minute"),
+        "anon": os.environ.get("API_ANON_RATE_LIMIT", "30/minute"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "uhbplan read API",
+    "DESCRIPTION": (
+        "The Strategy Implementation Plan's data for reporting tools: plans, themes, objectives, "
+        "deliverables, status updates, assurance reviews, measures and their values. Send a "
+        "personal token as `Authorization: Bearer <token>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["core.api.auth.CanRead"],  # signed in (a token), like the API
+    "COMPONENT_SPLIT_REQUEST": True,
+}

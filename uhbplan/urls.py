@@ -9,6 +9,7 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("core.api.urls")),
     path("", include("core.urls")),
     path("", include("assurance.urls")),
     path("", include("objectives.urls")),

@@ -1,0 +1,182 @@
+"""What the read API returns: flat, stable field names a reporting tool can load as tables."""
+
+from rest_framework import serializers
+
+from assurance.models import AssuranceReview
+from deliverables.models import Deliverable, StatusUpdate
+from objectives.models import Measure, MeasureValue, Objective, Plan, Theme
+
+
+def _person(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+class QuarterSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    label = serializers.CharField()
+    state = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    quarters = QuarterSerializer(many=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "financial_year", "title", "start_date", "quarters"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="plan.financial_year")
+
+    class Meta:
+        model = Theme
+        fields = ["id", "plan", "number", "title"]
+
+
+class KeyIndicatorSerializer(serializers.Serializer):
+    perspective = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="plan.financial_year")
+    theme = serializers.IntegerField(source="theme.number")
+    key_indicators = KeyIndicatorSerializer(many=True)
+
+    class Meta:
+        model = Objective
+        fields = ["id", "plan", "theme", "number", "title", "key_indicators"]
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="objective.plan.financial_year")
+    theme = serializers.IntegerField(source="objective.theme.number")
+    objective = serializers.IntegerField(source="objective.number")
+    owners = serializers.SerializerMethodField()
+    assurance_groups = serializers.SerializerMethodField()
+    quarter = serializers.SerializerMethodField()
+    position = serializers.CharField(help_text="Where it stands in the quarter.")
+    status = serializers.CharField(source="status_now", allow_null=True)
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "plan",
+            "theme",
+            "objective",
+            "reference",
+            "description",
+            "delivery",
+            "start_quarter",
+            "end_quarter",
+            "owners",
+            "assurance_groups",
+            "carried_from",
+            "quarter",
+            "position",
+            "status",
+        ]
+
+    def get_owners(self, deliverable) -> list[str]:
+        return [owner.code for owner in deliverable.ordered_owners]
+
+    def get_assurance_groups(self, deliverable) -> list[str]:
+        return [group.label for group in deliverable.ordered_assurance_groups]
+
+    def get_quarter(self, deliverable) -> int:
+        return self.context["quarter"].number
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="quarter.plan.financial_year")
+    quarter = serializers.IntegerField(source="quarter.number")
+    reference = serializers.CharField(source="deliverable.reference")
+    updated_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "id",
+            "plan",
+            "quarter",
+            "deliverable",
+            "reference",
+            "status",
+            "narrative",
+            "reason_for_change",
+            "risks",
+            "next_steps",
+            "expected_date",
+            "updated_by",
+            "updated_at",
+        ]
+
+    def get_updated_by(self, update) -> str:
+        return _person(update.updated_by)
+
+
+class AssuranceReviewSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="quarter.plan.financial_year")
+    quarter = serializers.IntegerField(source="quarter.number")
+    reference = serializers.CharField(source="deliverable.reference")
+    assurance_group = serializers.CharField(source="assurance_group.label")
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssuranceReview
+        fields = [
+            "id",
+            "plan",
+            "quarter",
+            "deliverable",
+            "reference",
+            "assurance_group",
+            "level",
+            "comments",
+            "actions_requested",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+    def get_recorded_by(self, review) -> str:
+        return _person(review.recorded_by)
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="indicator.objective.plan.financial_year")
+    objective = serializers.IntegerField(source="indicator.objective.number")
+    description = serializers.CharField()
+    variation = serializers.SerializerMethodField()
+    assurance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "plan",
+            "objective",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "target",
+            "frequency",
+            "variation",
+            "assurance",
+        ]
+
+    def get_variation(self, measure) -> str | None:
+        analysis = measure.analysis()
+        return str(analysis.variation) if analysis else None
+
+    def get_assurance(self, measure) -> str | None:
+        analysis = measure.analysis()
+        return str(analysis.assurance) if analysis and analysis.assurance else None
+
+
+class MeasureValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MeasureValue
+        fields = ["id", "measure", "period", "value", "starts_segment", "note"]

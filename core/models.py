@@ -1,0 +1,68 @@
+"""Personal API tokens: how reporting tools (Power BI) read the plan as a person may."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+PREFIX = "uhb_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def for_token(self, token: str):
+        """The active token with this text, or None. Only its digest is stored."""
+        if not token.startswith(PREFIX) or len(token) > 200:
+            return None
+        return self.active().select_related("user").filter(digest=_digest(token)).first()
+
+
+class ApiToken(models.Model):
+    """A person's token. Its text is shown once, when made; only a digest is kept, so a database
+    copy reveals no usable token."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. Power BI board pack.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=12, editable=False, help_text="Its first characters.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        """A new token for `user`: the row, and the text to show once."""
+        text = PREFIX + secrets.token_urlsafe(32)
+        token = cls(user=user, name=name, digest=_digest(text), hint=text[:10])
+        token._history_user = user
+        token.save()
+        return token, text
+
+    def revoke(self, by):
+        self.revoked_at = timezone.now()
+        self._history_user = by
+        self.save(update_fields=["revoked_at"])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
