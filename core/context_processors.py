@@ -38,6 +38,7 @@ def navigation(request):
     ]
     if user.has_perm("objectives.administer_plan"):
         items.append(("assurance:quarters", "Reporting cycle"))
+        items.append(("people", "People"))
     return {
         "nav_items": [
             {"url": reverse(name), "label": label, "current": name == current}

@@ -144,3 +144,36 @@ class ApiTokenForm(CleanTextMixin, forms.Form):
         help_text="For example “Power BI board pack”. You can make one for each tool.",
         error_messages={"required": "Say what the token is for."},
     )
+
+
+class PersonForm(CleanTextMixin, forms.Form):
+    first_name = forms.CharField(
+        max_length=150, error_messages={"required": "Enter the first name."}
+    )
+    last_name = forms.CharField(max_length=150, error_messages={"required": "Enter the last name."})
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="Their NHS e-mail: single sign-on matches people by it.",
+        error_messages={
+            "required": "Enter their e-mail address.",
+            "invalid": "Enter an e-mail address like name@nhs.net.",
+        },
+    )
+
+    def clean_email(self):
+        from django.contrib.auth import get_user_model
+
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError("Someone already has this e-mail address.")
+        return email
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", error_messages={"required": "Choose a role."})
+
+    def __init__(self, *args, **kwargs):
+        from core.people import role_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Choose a role")] + role_choices()

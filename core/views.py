@@ -6,6 +6,7 @@ import sys
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +18,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core import people as people_service
 from core import plan_import as importing
 from core import plans
-from core.forms import ApiTokenForm, PlanImportForm, PlanStartForm
+from core.forms import ApiTokenForm, PersonForm, PlanImportForm, PlanStartForm, RoleForm
 from core.models import ApiToken
 from deliverables.exports import XLSX_TYPE
 from objectives.models import Plan
@@ -245,3 +247,73 @@ def api_token_revoke(request, pk):
     request.audit_event, request.audit_outcome = "api_token", "revoked"
     messages.success(request, f"Revoked “{token.name}”: it no longer works.")
     return redirect("api_tokens")
+
+
+def _require_people_admin(user):
+    if not is_plan_admin(user):
+        raise PermissionDenied("Only plan administrators manage people.")
+
+
+@require_safe
+def people_list(request):
+    _require_people_admin(request.user)
+    people = (
+        get_user_model()
+        .objects.prefetch_related("groups", "owners", "assurance_groups")
+        .order_by("-is_active", "last_name", "first_name", "username")
+    )
+    rows = [(person, people_service.roles_of(person)) for person in people]
+    return render(request, "core/people_list.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def person_add(request):
+    _require_people_admin(request.user)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = people_service.add_person(**form.cleaned_data, by=request.user)
+        request.audit_event, request.audit_outcome = "people", f"added {person.username}"
+        messages.success(request, f"Added {person.get_full_name()}. Now give them a role.")
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "core/person_add.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_detail(request, pk):
+    """A person's roles, to give and take away, and their history; deactivate or reactivate."""
+    _require_people_admin(request.user)
+    person = get_object_or_404(get_user_model(), pk=pk)
+    form = RoleForm(request.POST if "give" in request.POST else None)
+    if request.method == "POST":
+        change = _person_change(request, person, form)
+        if change:
+            request.audit_event, request.audit_outcome = "people", f"{person.username}: {change}"
+            messages.success(request, f"{person.get_full_name() or person.username}: {change}.")
+            return redirect("person_detail", pk=person.pk)
+    context = {
+        "person": person,
+        "roles": people_service.roles_of(person),
+        "form": form,
+        "changes": person.changes.select_related("changed_by")[:50],
+    }
+    return render(request, "core/person_detail.html", context)
+
+
+def _person_change(request, person, form):
+    if "give" in request.POST:
+        return form.is_valid() and people_service.change_role(
+            person, form.cleaned_data["role"], give=True, by=request.user
+        )
+    if "remove" in request.POST:
+        held = {key for key, _ in people_service.roles_of(person)}
+        if request.POST["remove"] in held:
+            return people_service.change_role(
+                person, request.POST["remove"], give=False, by=request.user
+            )
+        return None
+    if "active" in request.POST:
+        if person == request.user:
+            messages.error(request, "You cannot deactivate yourself.")
+            return None
+        return people_service.set_active(person, request.POST["active"] == "1", by=request.user)
+    return None

@@ -299,6 +299,24 @@ MATRIX = {
             "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 404), "viewer": 302},
         },
     ),
+    # Plan administrators manage people (adding one, and giving a role, go to their page).
+    "people": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+        },
+    ),
+    **{
+        name: (
+            args,
+            {
+                "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+                "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
+            },
+        )
+        for name, args in [("person_add", []), ("person_detail", ["person"])]
+    },
     # Plan administrators start plans, roll work over and import plans (an empty POST is the
     # form again, with its errors; the roll-over page of the only plan says there is nothing
     # earlier to roll over from).
@@ -340,6 +358,8 @@ POST_DATA = {
     "assurance:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
     "objectives:measure_value": {"period": "2021-04", "value": "91.5"},
     "api_tokens": {"name": "Power BI"},
+    "person_add": {"first_name": "Nia", "last_name": "New", "email": "nia.new@nhs.net"},
+    "person_detail": {"give": "1", "role": "viewer"},
 }
 
 
@@ -386,6 +406,7 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
         "review": review.pk,
         "value": measure.values.first().pk,
         "token": token.pk,
+        "person": people["nobody"].pk,
         "objective": cdo_deliverable.objective_id,
         "measure": measure.pk,
         "plan": plan.pk,

@@ -504,3 +504,53 @@ def test_a_new_year_from_the_template_and_roll_over(site, new_page):
     page.get_by_text("Rolled 62 deliverables over").wait_for()
     # 1.1 came from the template; the other 62 are carried, linked to their origins.
     assert new_plan.objectives.get(number=6).deliverables.get(number=4).carried_from is not None
+
+
+def test_people_and_api_tokens(site, new_page):
+    """A plan administrator adds a person and gives them a role; a board member makes an API
+    token for Power BI, which reads the API, then revokes it."""
+    from django.contrib.auth import get_user_model
+
+    base, _ = site
+    page = new_page()
+    log_in(page, base, "admin")
+    page.get_by_role("link", name="People").first.click()
+    check_page(page)
+    page.get_by_role("link", name="Add a person").click()
+    page.fill("#id_first_name", "Nia")
+    page.fill("#id_last_name", "New")
+    page.fill("#id_email", "nia.new@nhs.net")
+    page.get_by_role("button", name="Add the person").click()
+    page.get_by_label("Role").select_option("viewer")
+    page.get_by_role("button", name="Give the role").click()
+    page.get_by_text("Given: Viewer (read only)").first.wait_for()
+    check_page(page)
+    assert get_user_model().objects.get(email="nia.new@nhs.net").has_perm("objectives.view_plan")
+
+    reader = new_page()
+    log_in(reader, base, "viewer")
+    reader.goto(f"{base}/api-tokens/")
+    reader.fill("#id_name", "Power BI board pack")
+    reader.get_by_role("button", name="Make a token").click()
+    token = reader.input_value("#new-token")
+    check_page(reader, reload=False)
+    # As Power BI would call it: no browser, no cookies, only the token.
+    status, body = api_get(f"{base}/api/v1/deliverables/?plan=2021/22", token)
+    assert status == 200 and body["count"] == 63
+    reader.goto(f"{base}/api-tokens/")
+    reader.get_by_role("button", name="Revoke Power BI board pack").click()
+    reader.get_by_text("it no longer works").wait_for()
+    assert api_get(f"{base}/api/v1/plans/", token)[0] == 401
+
+
+def api_get(url, token):
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, None

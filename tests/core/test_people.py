@@ -1,0 +1,107 @@
+"""People management for plan administrators: add, give and remove roles, deactivate; each
+change in the person's history, the Owner's or group's history and the audit log."""
+
+import logging
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from core.models import PersonChange
+from core.roles import PLAN_ADMINISTRATORS
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(client):
+    admin = UserFactory(username="alex", role=PLAN_ADMINISTRATORS, is_staff=True)
+    client.force_login(admin)
+    return admin
+
+
+def test_add_a_person_then_give_roles_and_see_them_listed(client, admin, cdo, dhg, caplog):
+    response = client.post(
+        reverse("person_add"),
+        {"first_name": "Nia", "last_name": "New", "email": "Nia.New@nhs.net"},
+    )
+    person = get_user_model().objects.get(email="Nia.New@nhs.net")
+    assert response["Location"] == reverse("person_detail", args=[person.pk])
+    assert person.username == "nia.new" and not person.has_usable_password()
+    url = reverse("person_detail", args=[person.pk])
+    with caplog.at_level(logging.INFO, logger="uhbplan.audit"):
+        client.post(url, {"give": "1", "role": "owner:CDO"})
+        client.post(url, {"give": "1", "role": f"group:{dhg.pk}"})
+        client.post(url, {"give": "1", "role": "admin"})
+    person.refresh_from_db()
+    assert list(person.owners.values_list("code", flat=True)) == ["CDO"]
+    assert person.has_perm("deliverables.change_statusupdate")  # linked: executive role
+    assert person.has_perm("objectives.administer_plan") and person.is_staff
+    outcomes = {getattr(r, "outcome", "") for r in caplog.records if r.msg == "people"}
+    assert outcomes == {
+        "added nia.new",
+        "nia.new: Given: executive owner or delegate of CDO",
+        "nia.new: Given: secretary of DHG",
+        "nia.new: Given: Plan administrator",
+    }
+    page = client.get(reverse("people")).content.decode()
+    assert "Delegate (CDO)" in page and "Secretary of DHG" in page
+    assert "Plan administrator" in page
+    # History: on the person's page, and in the Owner's own history.
+    assert [c.change for c in PersonChange.objects.filter(person=person).order_by("id")] == [
+        "Added as Nia New <Nia.New@nhs.net>",
+        "Given: executive owner or delegate of CDO",
+        "Given: secretary of DHG",
+        "Given: Plan administrator",
+    ]
+    assert cdo.history.first().history_change_reason == "Given nia.new"
+    assert cdo.history.first().history_user == admin
+
+
+def test_remove_a_role_and_deactivate(client, admin, cdo):
+    person = UserFactory(username="sam", owners=[cdo])
+    url = reverse("person_detail", args=[person.pk])
+    client.post(url, {"remove": "owner:CDO"})
+    assert not person.owners.exists()
+    assert (
+        not get_user_model().objects.get(pk=person.pk).has_perm("deliverables.change_statusupdate")
+    )
+    client.post(url, {"remove": "admin"})  # a role they do not hold: nothing happens
+    client.post(url, {"active": "0"})
+    person.refresh_from_db()
+    assert not person.is_active
+    client.logout()
+    refused = client.post(
+        reverse("login"), {"username": "sam", "password": "a-strong-test-password"}
+    )
+    assert "Enter a correct username and password" in refused.content.decode()
+    client.force_login(admin)
+    assert "Deactivated: cannot sign in" in client.get(url).content.decode()
+
+
+def test_a_plan_administrator_cannot_deactivate_themselves(client, admin):
+    response = client.post(reverse("person_detail", args=[admin.pk]), {"active": "0"}, follow=True)
+    admin.refresh_from_db()
+    assert admin.is_active
+    assert "You cannot deactivate yourself" in response.content.decode()
+
+
+def test_a_duplicate_e_mail_or_bad_role_is_explained(client, admin):
+    UserFactory(email="taken@nhs.net")
+    response = client.post(
+        reverse("person_add"), {"first_name": "A", "last_name": "B", "email": "TAKEN@nhs.net"}
+    )
+    assert "Someone already has this e-mail address" in response.content.decode()
+    person = UserFactory()
+    response = client.post(
+        reverse("person_detail", args=[person.pk]), {"give": "1", "role": "owner:NOPE"}
+    )
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_assign_role_keeps_working(admin, cdo):
+    person = UserFactory(username="kim")
+    call_command("assign_role", "kim", "--owner", "CDO", "--viewer")
+    assert list(person.owners.values_list("code", flat=True)) == ["CDO"]
