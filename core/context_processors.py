@@ -3,9 +3,10 @@ from django.urls import reverse
 
 
 def session_timeout(request):
-    """What the page's script needs for the timeout warning (signed-in pages only)."""
+    """What the page's script needs for the timeout warning (signed-in pages only); on the
+    sign-in page, whether single sign-on is offered."""
     if not request.user.is_authenticated:
-        return {}
+        return {"sso": bool(settings.OIDC_ISSUER), "local_sign_in": settings.LOCAL_SIGN_IN}
     return {
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "session_warning_seconds": min(

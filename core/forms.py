@@ -18,6 +18,17 @@ from objectives.quarters import parse_financial_year
 class LoginForm(AuthenticationForm):
     """Django's login form; the same message whatever was wrong, so accounts cannot be probed."""
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # With single sign-on in use, local passwords can be kept for break-glass accounts only.
+        if settings.LOCAL_SIGN_IN == "break-glass" and not (
+            user.is_superuser or user.get_username() in settings.BREAK_GLASS_USERNAMES
+        ):
+            raise ValidationError(
+                "Sign in with your NHS account: passwords here are for emergency access only.",
+                code="sso_only",
+            )
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from core import views
+from core import oidc, views
 from core.forms import LoginForm
 
 urlpatterns = [
@@ -16,7 +18,10 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", require_POST(oidc.logout), name="logout"),
+    path("oidc/authenticate/", login_not_required(oidc.authentication_request), name="oidc_login"),
+    path("oidc/callback/", login_not_required(oidc.callback), name="oidc_callback"),
+    path("sign-in-failed/", views.sign_in_failed, name="sign_in_failed"),
     path("session/", views.session_status, name="session"),
     path("logged-in/", views.logged_in_again, name="logged_in_again"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),

@@ -317,3 +317,15 @@ def _person_change(request, person, form):
             return None
         return people_service.set_active(person, request.POST["active"] == "1", by=request.user)
     return None
+
+
+@require_safe
+@login_not_required
+def sign_in_failed(request):
+    """Where a refused single sign-on ends (the provider said no, or the person has no account
+    here and new accounts are not made automatically)."""
+    reason = (
+        "Your NHS account signed you in, but uhbplan has no account for you yet: ask a plan "
+        "administrator to add you."
+    )
+    return render(request, "registration/sign_in_failed.html", {"reason": reason})

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "template_partials",
+    "mozilla_django_oidc",
     "rest_framework",
     "drf_spectacular",
     "nhsuk",
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.SingleSignOnFormAction",  # after CSP: it amends the policy CSP writes
     "core.middleware.AdminStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +110,8 @@ AUTHENTICATION_BACKENDS = [
     # Locks an account out after repeated failed logins (django-axes), then Django's own.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect); authenticates no one while OIDC_ISSUER is empty.
+    "core.oidc.Backend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
@@ -337,3 +341,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["core.api.auth.CanRead"],  # signed in (a token), like the API
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+
+# Single sign-on by OpenID Connect (core/oidc.py, docs/adr/0014): the issuer (its discovery
+# document gives the endpoints), and this service's client id and secret at the provider.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_AUDIENCE = os.environ.get("OIDC_AUDIENCE", "")  # the ID token's audience, if not the id
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
+OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
+OIDC_TIMEOUT = 10
+# Someone the provider vouches for but uhbplan does not know: created with no role (they see
+# "ask a plan administrator"), unless this is off (then refused until a person is added).
+OIDC_CREATE_USER = os.environ.get("OIDC_CREATE_USER", "1") == "1"
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in-failed/"
+# Local passwords: "all" (the default, and the demo), or "break-glass": only superusers and the
+# usernames in BREAK_GLASS_USERNAMES may use one; everyone else signs in with single sign-on.
+LOCAL_SIGN_IN = os.environ.get("LOCAL_SIGN_IN", "all")
+BREAK_GLASS_USERNAMES = [
+    name.strip() for name in os.environ.get("BREAK_GLASS_USERNAMES", "").split(",") if name.strip()
+]

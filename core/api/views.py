@@ -52,6 +52,7 @@ class DeliverableViewSet(ReadOnly):
 
     required_permissions = ["deliverables.view_deliverable", "deliverables.view_statusupdate"]
     serializer_class = serializers.DeliverableSerializer
+    queryset = Deliverable.objects.all()  # for the schema's types; get_queryset filters
     filter_backends = []  # the deliverables list's own FilterSet does it
 
     def get_queryset(self, data=None):

@@ -1,0 +1,203 @@
+"""Single sign-on by OpenID Connect (Entra ID, NHS CIS2, Keycloak...), with mozilla-django-oidc.
+
+Configured by environment variables (settings `OIDC_ISSUER`, `OIDC_RP_CLIENT_ID`,
+`OIDC_RP_CLIENT_SECRET`): the provider's endpoints come from its discovery document, so only the
+issuer is needed. Off (every view 404, the backend authenticates no one) while the issuer is
+empty. docs/adr/0014-single-sign-on.md says why this library and how people are matched.
+
+What is checked, beyond the library's state, nonce and signature checks: the ID token's issuer,
+audience and expiry (the library skips the audience), with PKCE on. A refusal is a page saying
+what went wrong, never a 500 or a bare 400.
+"""
+
+import functools
+import logging
+import urllib.parse
+
+import jwt
+import requests
+from django.conf import settings
+from django.contrib import auth
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+log = logging.getLogger("uhbplan")
+
+_ENDPOINTS = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+}
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "OIDC_ISSUER", ""))
+
+
+@functools.lru_cache(maxsize=4)
+def _discovery(issuer: str) -> dict:
+    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    response = requests.get(url, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def discovery() -> dict:
+    return _discovery(settings.OIDC_ISSUER)
+
+
+def _settings(attr, *default):
+    """The library's settings, with the provider's endpoints from its discovery document."""
+    if attr in _ENDPOINTS and enabled():
+        return discovery()[_ENDPOINTS[attr]]
+    if attr == "OIDC_RP_CLIENT_ID":
+        return settings.OIDC_RP_CLIENT_ID
+    if hasattr(settings, attr):
+        return getattr(settings, attr)
+    if default:
+        return default[0]
+    raise AttributeError(attr)
+
+
+class Refused(SuspiciousOperation):
+    """A sign-in refused for a reason a person can be told."""
+
+
+class Backend(OIDCAuthenticationBackend):
+    """People are matched by e-mail (case-insensitive) to existing accounts. Someone new is
+    created with no role when `OIDC_CREATE_USER` is on: they see the "ask a plan administrator"
+    page until one gives them a role."""
+
+    get_settings = staticmethod(_settings)
+
+    def __init__(self, *args, **kwargs):
+        self.UserModel = auth.get_user_model()
+        if enabled():
+            super().__init__(*args, **kwargs)
+
+    def authenticate(self, request, **kwargs):
+        if not enabled() or request is None or "code" not in request.GET:
+            return None
+        return super().authenticate(request, **kwargs)
+
+    def _verify_jws(self, payload, key):
+        header = jwt.get_unverified_header(payload)
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
+            raise Refused("The provider signed the sign-in with an unexpected algorithm.")
+        try:
+            return jwt.decode(
+                payload,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=settings.OIDC_AUDIENCE or settings.OIDC_RP_CLIENT_ID,
+                issuer=discovery()["issuer"],
+                leeway=settings.OIDC_LEEWAY_SECONDS,
+                # Expiry, not issue time: a provider's clock a little ahead is no reason to
+                # refuse (the leeway covers expiry both ways).
+                options={"verify_iat": False},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Refused("The sign-in had expired before it reached uhbplan.") from None
+        except jwt.InvalidAudienceError:
+            raise Refused("The sign-in was meant for another service, not uhbplan.") from None
+        except jwt.InvalidIssuerError:
+            raise Refused("The sign-in came from a provider uhbplan does not trust.") from None
+        except jwt.InvalidTokenError:
+            raise Refused("The sign-in could not be verified.") from None
+
+    def filter_users_by_claims(self, claims):
+        email = (claims.get("email") or "").strip()
+        if not email:
+            return self.UserModel.objects.none()
+        return self.UserModel.objects.filter(email__iexact=email)
+
+    def verify_claims(self, claims):
+        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
+
+    def create_user(self, claims):
+        user = super().create_user(claims)
+        user.first_name = claims.get("given_name", "")[:150]
+        user.last_name = claims.get("family_name", "")[:150]
+        user.set_unusable_password()
+        user.save()
+        log.info("sso: created %s with no role", user.get_username())
+        return user
+
+
+class AuthenticationRequest(OIDCAuthenticationRequestView):
+    get_settings = staticmethod(_settings)
+
+
+class Callback(OIDCAuthenticationCallbackView):
+    get_settings = staticmethod(_settings)
+
+    def get(self, request):
+        try:
+            return super().get(request)
+        except Refused as error:
+            return _refused(request, str(error))
+        except SuspiciousOperation:
+            # The state did not match this browser's sign-in (a replayed or changed link).
+            return _refused(
+                request,
+                "The sign-in did not match the one this browser started: it may have been "
+                "changed, or used twice.",
+            )
+        except requests.RequestException:
+            log.exception("sso: the provider could not be reached")
+            return _refused(request, "The sign-in provider could not be reached just now.")
+
+    @property
+    def failure_url(self):
+        return reverse("sign_in_failed")
+
+
+def _refused(request, reason):
+    auth.logout(request)
+    request.audit_event, request.audit_outcome = "login_failed", f"sso: {reason}"
+    return render(request, "registration/sign_in_failed.html", {"reason": reason}, status=403)
+
+
+def authentication_request(request):
+    if not enabled():
+        raise Http404("Single sign-on is not set up.")
+    return AuthenticationRequest.as_view()(request)
+
+
+def callback(request):
+    if not enabled():
+        raise Http404("Single sign-on is not set up.")
+    return Callback.as_view()(request)
+
+
+def provider_logout_url(request, id_token: str | None) -> str | None:
+    """Where to send the browser after signing out here, to end the provider's session too
+    (RP-initiated logout), or None when the provider does not support it."""
+    if not enabled() or not id_token:
+        return None
+    end = discovery().get("end_session_endpoint")
+    if not end:
+        return None
+    query = urllib.parse.urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            "client_id": settings.OIDC_RP_CLIENT_ID,
+        }
+    )
+    return f"{end}?{query}"
+
+
+def logout(request):
+    """Sign out here, then at the provider where it supports it."""
+    id_token = request.session.get("oidc_id_token")
+    auth.logout(request)
+    return HttpResponseRedirect(provider_logout_url(request, id_token) or reverse("login"))
