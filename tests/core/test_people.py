@@ -105,3 +105,24 @@ def test_assign_role_keeps_working(admin, cdo):
     person = UserFactory(username="kim")
     call_command("assign_role", "kim", "--owner", "CDO", "--viewer")
     assert list(person.owners.values_list("code", flat=True)) == ["CDO"]
+
+
+def test_local_passwords_can_be_kept_for_break_glass_accounts_only(client, settings):
+    settings.LOCAL_SIGN_IN = "break-glass"
+    settings.BREAK_GLASS_USERNAMES = ["emergency"]
+    UserFactory(username="everyday", role=PLAN_ADMINISTRATORS)
+    UserFactory(username="emergency", role=PLAN_ADMINISTRATORS)
+    refused = client.post(
+        reverse("login"), {"username": "everyday", "password": "a-strong-test-password"}
+    )
+    assert "Sign in with your NHS account" in refused.content.decode()
+    allowed = client.post(
+        reverse("login"), {"username": "emergency", "password": "a-strong-test-password"}
+    )
+    assert allowed.status_code == 302
+
+
+def test_the_login_page_offers_single_sign_on_only_when_set_up(client, settings):
+    assert "Sign in with your NHS account" not in client.get(reverse("login")).content.decode()
+    settings.OIDC_ISSUER = "https://login.example.nhs.uk"
+    assert "Sign in with your NHS account" in client.get(reverse("login")).content.decode()
