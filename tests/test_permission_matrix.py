@@ -261,6 +261,11 @@ MATRIX = {
             "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 302},
         },
     ),
+    # Single sign-on's steps are not there while it is not set up (tests/browser/test_sso.py
+    # signs in through them against a real provider); its refusal page is for anyone.
+    "oidc_login": ([], {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)}),
+    "oidc_callback": ([], {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)}),
+    "sign_in_failed": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
     # The read API: a 401 (not a redirect) when signed out; readers read; it never writes.
     "api:api-root": (
         [],
