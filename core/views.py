@@ -305,6 +305,9 @@ def _person_change(request, person, form):
             person, form.cleaned_data["role"], give=True, by=request.user
         )
     if "remove" in request.POST:
+        if person == request.user and request.POST["remove"] == "admin":
+            messages.error(request, "You cannot remove your own plan administrator role.")
+            return None
         held = {key for key, _ in people_service.roles_of(person)}
         if request.POST["remove"] in held:
             return people_service.change_role(

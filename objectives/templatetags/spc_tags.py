@@ -1,5 +1,7 @@
 """SPC charts and Making Data Count icons in templates (geometry in objectives.charts)."""
 
+from decimal import Decimal
+
 from django import template
 
 from objectives import charts
@@ -36,3 +38,12 @@ def assurance_icon(code, with_text=True):
 @register.filter
 def spc_number(value, unit=""):
     return charts.number(value, unit)
+
+
+@register.filter
+def plain_decimal(value):
+    """A stored value as it was typed: 2.5000 -> 2.5, 40.0000 -> 40."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text

@@ -126,3 +126,11 @@ def test_the_login_page_offers_single_sign_on_only_when_set_up(client, settings)
     assert "Sign in with your NHS account" not in client.get(reverse("login")).content.decode()
     settings.OIDC_ISSUER = "https://login.example.nhs.uk"
     assert "Sign in with your NHS account" in client.get(reverse("login")).content.decode()
+
+
+def test_a_plan_administrator_cannot_remove_their_own_role(client, admin):
+    response = client.post(
+        reverse("person_detail", args=[admin.pk]), {"remove": "admin"}, follow=True
+    )
+    assert "cannot remove your own plan administrator role" in response.content.decode()
+    assert admin.has_perm("objectives.administer_plan")

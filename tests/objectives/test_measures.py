@@ -261,3 +261,11 @@ def test_my_updates_lists_the_measures_a_person_keeps(client, measure, owner):
         "Key indicator values you keep"
         not in client.get(reverse("deliverables:my_updates")).content.decode()
     )
+
+
+def test_values_and_targets_read_as_typed(client, measure):
+    client.force_login(UserFactory(role=VIEWERS))
+    html = page(client, measure).content.decode()
+    assert '<dd class="nhsuk-summary-list__value">20 %</dd>' in html  # the target
+    assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12</td>' in html
+    assert "20.0000" not in html and "12.0000" not in html
