@@ -39,6 +39,10 @@ def fresh_database(kind, factor, workdir):
 def main():
     results = []
     kinds = ["sqlite"] + (["postgresql"] if os.environ.get("BENCH_SKIP_PG") != "1" else [])
+    # Production settings serve static files from their manifest, which collectstatic writes
+    # (into the git-ignored staticfiles/): without it every page is a 500 on a fresh clone.
+    static_env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "benchmark-only-key"}
+    manage(static_env, "collectstatic", "--no-input")
     with tempfile.TemporaryDirectory() as workdir:
         for kind in kinds:
             for factor in FACTORS:
