@@ -308,11 +308,11 @@ def apply(
         created["plan"] = 1
     elif title and plan.title != title:
         plan.title = title
-        _save(plan, user, reason)
+        plans.recorded_save(plan, user, reason)
         changed["plan"] = 1
     owners = {o.code: o for o in Owner.objects.all()}
     for code in reading.new_owners:
-        owners[code] = _save(
+        owners[code] = plans.recorded_save(
             Owner(code=code, title=reading.owner_titles.get(code, ""), in_plan_key=False),
             user,
             reason,
@@ -324,28 +324,30 @@ def apply(
             group = AssuranceGroup(code=label, name=reading.group_names.get(label, ""))
         else:
             group = AssuranceGroup(name=label)
-        groups[label] = _save(group, user, reason)
+        groups[label] = plans.recorded_save(group, user, reason)
         created["groups"] += 1
     themes = {t.number: t for t in plan.themes.all()}
     for number, theme_title in sorted(reading.themes.items()):
         if number not in themes:
-            themes[number] = _save(Theme(plan=plan, number=number, title=theme_title), user, reason)
+            themes[number] = plans.recorded_save(
+                Theme(plan=plan, number=number, title=theme_title), user, reason
+            )
             created["themes"] += 1
     objectives = {o.number: o for o in plan.objectives.all()}
     for row in reading.rows:
         theme = themes.get(row.theme_number)
         if theme is None:
-            theme = themes[row.theme_number] = _save(
+            theme = themes[row.theme_number] = plans.recorded_save(
                 Theme(plan=plan, number=row.theme_number, title=row.theme_title), user, reason
             )
             created["themes"] += 1
         elif theme.title != row.theme_title:
             theme.title = row.theme_title
-            _save(theme, user, reason)
+            plans.recorded_save(theme, user, reason)
             changed["themes"] += 1
         objective = objectives.get(row.objective_number)
         if objective is None:
-            objective = objectives[row.objective_number] = _save(
+            objective = objectives[row.objective_number] = plans.recorded_save(
                 Objective(
                     plan=plan, theme=theme, number=row.objective_number, title=row.objective_title
                 ),
@@ -356,7 +358,7 @@ def apply(
             _indicators(objective, reading.indicators.get(row.objective_number, []), user, reason)
         elif (objective.title, objective.theme_id) != (row.objective_title, theme.pk):
             objective.title, objective.theme = row.objective_title, theme
-            _save(objective, user, reason)
+            plans.recorded_save(objective, user, reason)
             changed["objectives"] += 1
         kind = _deliverable(objective, row, owners, groups, user, reason)
         if kind == "created":
@@ -376,13 +378,13 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
         kind = "created"
     if (deliverable.description, deliverable.delivery) != (row.description, row.delivery):
         deliverable.description, deliverable.delivery = row.description, row.delivery
-        _save(deliverable, user, reason)
+        plans.recorded_save(deliverable, user, reason)
         kind = "changed" if kind == "unchanged" else kind
     wanted_owners = [owners[code] for code in row.owners]
     if [link.owner_id for link in deliverable.owner_links.all()] != [o.pk for o in wanted_owners]:
         deliverable.owner_links.all().delete()
         for position, owner in enumerate(wanted_owners, start=1):
-            _save(
+            plans.recorded_save(
                 DeliverableOwner(deliverable=deliverable, owner=owner, position=position),
                 user,
                 reason,
@@ -394,7 +396,7 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
     ]:
         deliverable.group_links.all().delete()
         for position, group in enumerate(wanted_groups, start=1):
-            _save(
+            plans.recorded_save(
                 DeliverableAssuranceGroup(
                     deliverable=deliverable, assurance_group=group, position=position
                 ),
@@ -407,7 +409,7 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
 
 def _indicators(objective, indicators, user, reason):
     for order, (perspective, text, incomplete) in enumerate(indicators, start=1):
-        _save(
+        plans.recorded_save(
             KeyIndicator(
                 objective=objective,
                 perspective=perspective,
@@ -418,14 +420,6 @@ def _indicators(objective, indicators, user, reason):
             user,
             reason,
         )
-
-
-def _save(instance, user, reason):
-    instance._history_user = user
-    instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 COLUMN_HELP = {

@@ -114,15 +114,15 @@ def roll_over(*, source: Plan, target: Plan, deliverable_ids, user) -> list[Carr
             carried_from=origin,
         )
         reason = reason_for.format(year=source.financial_year, reference=origin.reference)
-        _save(new, user, reason)
+        recorded_save(new, user, reason)
         for link in origin.owner_links.all():
-            _save(
+            recorded_save(
                 DeliverableOwner(deliverable=new, owner=link.owner, position=link.position),
                 user,
                 reason,
             )
         for link in origin.group_links.all():
-            _save(
+            recorded_save(
                 DeliverableAssuranceGroup(
                     deliverable=new, assurance_group=link.assurance_group, position=link.position
                 ),
@@ -147,18 +147,18 @@ def _objective_in(target: Plan, objective: Objective, user) -> Objective:
     reason = f"Copied from {objective.plan.financial_year} with a rolled-over deliverable"
     theme = Theme.objects.filter(plan=target, number=objective.theme.number).first()
     if theme is None:
-        theme = _save(
+        theme = recorded_save(
             Theme(plan=target, number=objective.theme.number, title=objective.theme.title),
             user,
             reason,
         )
-    copy = _save(
+    copy = recorded_save(
         Objective(plan=target, theme=theme, number=objective.number, title=objective.title),
         user,
         reason,
     )
     for indicator in objective.key_indicators.all():
-        _save(
+        recorded_save(
             KeyIndicator(
                 objective=copy,
                 perspective=indicator.perspective,
@@ -172,7 +172,8 @@ def _objective_in(target: Plan, objective: Objective, user) -> Objective:
     return copy
 
 
-def _save(instance, user, reason):
+def recorded_save(instance, user, reason):
+    """Validate and save, with the person and the reason in the row's history."""
     instance._history_user = user
     instance._change_reason = reason
     instance.full_clean()

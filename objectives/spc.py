@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -320,9 +319,8 @@ def _exact(value, what: str) -> Fraction:
             value = Decimal(value.strip())
         exact = Fraction(value)
     except (TypeError, ValueError, ArithmeticError):
+        # NaN (ValueError) and infinities (OverflowError) end here too.
         raise SPCError(f"{what.capitalize()} is not a number: {value!r}.") from None
-    if isinstance(value, float | Decimal) and not math.isfinite(value):
-        raise SPCError(f"{what.capitalize()} is not a finite number.")
     return exact
 
 

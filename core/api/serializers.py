@@ -5,10 +5,7 @@ from rest_framework import serializers
 from assurance.models import AssuranceReview
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Measure, MeasureValue, Objective, Plan, Theme
-
-
-def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else ""
+from objectives.templatetags.plan_text import person
 
 
 class QuarterSerializer(serializers.Serializer):
@@ -114,7 +111,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
 
     def get_updated_by(self, update) -> str:
-        return _person(update.updated_by)
+        return person(update.updated_by, default="")
 
 
 class AssuranceReviewSerializer(serializers.ModelSerializer):
@@ -141,7 +138,7 @@ class AssuranceReviewSerializer(serializers.ModelSerializer):
         ]
 
     def get_recorded_by(self, review) -> str:
-        return _person(review.recorded_by)
+        return person(review.recorded_by, default="")
 
 
 class MeasureSerializer(serializers.ModelSerializer):
