@@ -211,23 +211,27 @@ def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
     return sum(counts.values()), [(group, counts[group.pk]) for group in groups]
 
 
-def moved(quarter) -> dict[str, list]:
-    """The deliverables whose rating rose or fell since the quarter before, each with
-    `before_label` and `now_label`: one query."""
-    rows = (
-        Deliverable.objects.in_plan(quarter.plan)
-        .with_status_in(quarter)
-        .filter(trend__in=["improved", "deteriorated"])
-        .select_related("objective")
-        .natural_order()
-    )
-    found = {"improved": [], "deteriorated": []}
-    for row in rows:
-        row.before_label, row.now_label = (
-            Status(row.status_before).label,
-            Status(row.status_now).label,
+# How many risers and fallers the dashboard names; the rest are a link to the list.
+MOVED_SHOWN = 10
+
+
+def moved(quarter, limit: int = MOVED_SHOWN) -> dict[str, list]:
+    """The first `limit` deliverables (in reference order) whose rating rose or fell since
+    the quarter before, each with `before_label` and `now_label`: one query for each. How
+    many there are in all is in the totals row (`improved`, `deteriorated`)."""
+    found = {}
+    for trend in ("improved", "deteriorated"):
+        rows = (
+            Deliverable.objects.in_plan(quarter.plan)
+            .with_status_in(quarter)
+            .filter(trend=trend)
+            .select_related("objective")
+            .natural_order()[:limit]
         )
-        found[row.trend].append(row)
+        found[trend] = list(rows)
+        for row in found[trend]:
+            row.before_label = Status(row.status_before).label
+            row.now_label = Status(row.status_now).label
     return found
 
 

@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assurance import indicators, pdf, reports, rollups, services, word
@@ -17,6 +19,7 @@ from assurance.models import AssuranceGroup, AssuranceReview, BoardPaperCover, R
 from deliverables import exports
 from deliverables.models import Deliverable
 from deliverables.services import UpdateConflict
+from objectives import revision
 from objectives.models import Plan, Quarter
 from objectives.quarters import parse_number
 
@@ -51,16 +54,17 @@ def deliverable_export(request, format):
     """The filtered list as CSV or XLSX: the plan's columns, then the quarter's update."""
     filterset = PlanFilter(request.GET or None)
     quarter = _chosen_quarter(request, filterset)
-    deliverables = filterset.qs.with_plan_details().with_update_in(quarter)
-    rows, columns = exports.rows_for(deliverables, quarter), exports.columns_for(quarter)
+    rows, columns = exports.rows_for(filterset.qs, quarter), exports.columns_for(quarter)
     name = exports.file_name(quarter, filterset.description(), format)
+    # Streamed: CSV row by row as they are read, XLSX from a temporary file (ADR 15).
     if format == "xlsx":
-        content = exports.to_xlsx(rows, columns, title=f"Q{quarter.number}")
-        response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    else:
-        response = HttpResponse(
-            exports.to_csv_download(rows, columns), content_type=exports.CSV_TYPE
+        output = exports.xlsx_file(rows, columns, title=f"Q{quarter.number}")
+        return FileResponse(
+            output, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE
         )
+    response = StreamingHttpResponse(
+        exports.csv_download(rows, columns), content_type=exports.CSV_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -68,12 +72,24 @@ def deliverable_export(request, format):
 @require_safe
 @permission_required("objectives.view_plan", raise_exception=True)
 def dashboard(request):
-    """The plan at a glance for a quarter: totals, then each theme, owner and assurance group."""
+    """The plan at a glance for a quarter: totals, then each theme, owner and assurance group.
+    The figures are the same for everyone who may see them, so they are rendered once and kept
+    until the plan's data changes (ADR 15); only the page around them is built per request."""
     filterset = PlanFilter(request.GET or None)
     quarter = _chosen_quarter(request, filterset)
+    body = revision.cached_page(
+        "dashboard",
+        [quarter.pk, timezone.localdate()],  # "due in 3 days" moves on with the date
+        lambda: render_to_string("assurance/includes/dashboard_body.html", _figures(quarter)),
+    )
+    context = {"filter": filterset, "quarter": quarter, "body": body}
+    return render(request, "assurance/dashboard.html", context)
+
+
+def _figures(quarter) -> dict:
     themes = rollups.by_theme(quarter)
-    context = {
-        "filter": filterset,
+    measures = indicators.measure_summaries(quarter)
+    return {
         "quarter": quarter,
         "totals": rollups.totals(themes, quarter),
         "themes": themes,
@@ -85,11 +101,9 @@ def dashboard(request):
         "open_actions": rollups.open_actions(quarter.plan),
         "moved": rollups.moved(quarter),
         "over_time": rollups.quarter_by_quarter(quarter.plan),
+        "measure_themes": indicators.by_theme(measures).values(),
+        "needs_a_look": indicators.dashboard_needs_a_look(quarter, measures),
     }
-    measures = indicators.measure_summaries(quarter)
-    context["measure_themes"] = indicators.by_theme(measures).values()
-    context["needs_a_look"] = indicators.dashboard_needs_a_look(quarter, measures)
-    return render(request, "assurance/dashboard.html", context)
 
 
 @require_safe

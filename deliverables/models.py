@@ -11,8 +11,6 @@ from simple_history.models import HistoricalRecords
 from deliverables.positions import (
     AWAITING,
     COMPLETE_TO_DATE,
-    FINISHED_EARLIER,
-    FROM_STATUS,
     OWED,
     UNFINISHED,
     Position,
@@ -103,68 +101,21 @@ def _quarter_ids(quarter) -> dict[int, int]:
     return quarter._plan_quarter_ids
 
 
-def _ids_before(quarter) -> list[int]:
-    ids = _quarter_ids(quarter)
-    return [ids[n] for n in ids if n < quarter.number]
+def _standing_in(name, quarter_id) -> dict:
+    """A join to the deliverable's stored position in one quarter, as `standing_<name>` (none
+    without a quarter)."""
+    if quarter_id is None:
+        return {}
+    condition = models.Q(standings__quarter_id=quarter_id)
+    return {f"standing_{name}": models.FilteredRelation("standings", condition=condition)}
 
 
-def _status_in(quarter_id):
-    """The status of the deliverable's update for one quarter (None without one)."""
-    updates = StatusUpdate.objects.submitted().filter(
-        deliverable=models.OuterRef("pk"), quarter_id=quarter_id
-    )
-    return models.Subquery(updates.order_by().values("status")[:1])
-
-
-def position_expression(quarter) -> models.Case:
-    """The one statement of where a deliverable stands in `quarter` (deliverables.positions).
-
-    In order: before its window (or not of this plan); finished in an earlier quarter (then
-    nothing more is owed, whatever else is stored; complete before closed); this quarter's
-    update; otherwise owed and not given: not open yet, overdue past the end of its window, or
-    missing. Two subqueries in all, whatever reads it: every flag, filter and count repeats
-    the expression in SQL, so it is kept small (docs/performance.md).
-    """
-    # Only submitted updates count: one awaiting its executive's sign-off does not yet.
-    updates = StatusUpdate.objects.submitted().filter(deliverable=models.OuterRef("pk")).order_by()
-    earlier_ids = _ids_before(quarter)
-    if earlier_ids:
-        finished = updates.filter(quarter_id__in=earlier_ids, status__in=list(FINISHED_EARLIER))
-        finished_earlier = models.Subquery(
-            finished.annotate(p=_mapped("status", FINISHED_EARLIER))
-            .order_by(models.Case(models.When(status=Status.COMPLETE, then=0), default=1))
-            .values("p")[:1]
-        )
-    else:
-        finished_earlier = models.Value(None, output_field=models.CharField())
-    this_quarter = models.Subquery(
-        updates.filter(quarter_id=quarter.pk)
-        .annotate(p=_mapped("status", FROM_STATUS, default=Position.UPDATED))
-        .values("p")[:1]
-    )
-    if quarter.state == quarter.State.UPCOMING:
-        owed = models.Value(Position.NOT_OPEN)
-    else:
-        owed = models.Case(
-            models.When(past_window_condition(quarter), then=models.Value(Position.OVERDUE)),
-            default=models.Value(Position.MISSING),
-        )
-    return models.Case(
-        models.When(
-            ~models.Q(objective__plan_id=quarter.plan_id)
-            | models.Q(start_quarter__gt=quarter.number),
-            then=models.Value(Position.NOT_IN_WINDOW),
-        ),
-        default=Coalesce(finished_earlier, this_quarter, owed),
-        output_field=models.CharField(),
-    )
-
-
-def _mapped(field, mapping, default=None):
-    """A status column mapped to positions, in SQL."""
-    return models.Case(
-        *[models.When(**{field: status}, then=models.Value(p)) for status, p in mapping.items()],
-        default=models.Value(default) if default else None,
+def _stored_position(join):
+    # Rows are stored for every quarter of the deliverable's own plan; in another plan's
+    # quarter it is not in its window, as `position_expression` says.
+    return Coalesce(
+        models.F(f"{join}__position"),
+        models.Value(Position.NOT_IN_WINDOW),
         output_field=models.CharField(),
     )
 
@@ -244,15 +195,16 @@ QUEUE_GROUPS = ("overdue", "missing", "done")
 
 
 def queue_group(deliverable) -> str:
-    """Which group of My updates a row is in (annotated by `with_status_in` and
-    `with_update_in(pending=True)`): overdue ones stay first until finished, even once
-    updated. Also sets `is_written`: an update is written, and not returned for changes."""
-    update = deliverable.quarter_update
-    # Still to do: none written, or returned by the executive for changes.
-    deliverable.is_written = bool(update) and update.sign_off != SignOff.RETURNED
-    if deliverable.is_overdue:
-        return "overdue"
-    return "done" if deliverable.is_written else "missing"
+    """Which group of My updates a row is in (annotated by `with_queue_place`)."""
+    return QUEUE_GROUPS[deliverable.queue_rank]
+
+
+def with_queue_groups(rows) -> list:
+    """Rows of `queue` (all, or a page of them) as a list, each with its `queue_group`."""
+    rows = list(rows)
+    for row in rows:
+        row.queue_group = queue_group(row)
+    return rows
 
 
 class DeliverableQuerySet(models.QuerySet):
@@ -273,7 +225,8 @@ class DeliverableQuerySet(models.QuerySet):
             "group_links__assurance_group",
         )
 
-    # Every rule about a deliverable's position in a quarter reads `position_expression`.
+    # Every rule about a deliverable's position in a quarter reads `position_expression`;
+    # pages read its stored result (`Standing`, ADR 15) with a join, not the expression.
 
     def with_status_in(self, quarter):
         """Annotate each row with its position in `quarter`, for every page and export:
@@ -285,12 +238,15 @@ class DeliverableQuerySet(models.QuerySet):
         """
         before = _quarter_ids(quarter).get(quarter.number - 1)
         return (
-            self.annotate(status_now=_status_in(quarter.pk), status_before=_status_in(before))
+            self.annotate(**_standing_in("now", quarter.pk), **_standing_in("before", before))
             .annotate(
-                position=position_expression(quarter),
-                score_now=_score("status_now"),
-                score_before=_score("status_before"),
+                status_now=models.F("standing_now__status"),
+                status_before=models.F("standing_before__status")
+                if before
+                else models.Value(None, output_field=models.CharField()),
+                position=_stored_position("standing_now"),
             )
+            .annotate(score_now=_score("status_now"), score_before=_score("status_before"))
             .annotate(
                 is_due=_flag(models.Q(position__in=OWED)),
                 is_overdue=_flag(overdue_condition(quarter)),
@@ -322,9 +278,12 @@ class DeliverableQuerySet(models.QuerySet):
 
     def with_positions(self, quarters):
         """Annotate status_q<N> and position_q<N> for each quarter: the RAG grid and timeline."""
-        statuses = {f"status_q{q.number}": _status_in(q.pk) for q in quarters}
-        positions = {f"position_q{q.number}": position_expression(q) for q in quarters}
-        return self.annotate(**statuses).annotate(**positions)
+        joins, columns = {}, {}
+        for q in quarters:
+            joins |= _standing_in(f"q{q.number}", q.pk)
+            columns[f"status_q{q.number}"] = models.F(f"standing_q{q.number}__status")
+            columns[f"position_q{q.number}"] = _stored_position(f"standing_q{q.number}")
+        return self.annotate(**joins).annotate(**columns)
 
     def with_update_in(self, quarter, pending=False):
         """Attach `quarter_update` (or None) and `previous_update` (or None) to each row: the
@@ -347,33 +306,65 @@ class DeliverableQuerySet(models.QuerySet):
             ),
         )
 
-    def queue_for(self, user, quarter) -> list:
+    def with_queue_place(self, quarter):
+        """Annotate `is_written` (an update is written, whatever its sign-off, and not returned
+        for changes) and `queue_rank`, the index of its group of My updates in QUEUE_GROUPS:
+        overdue ones stay first until finished, even once updated; then missing; then done.
+        Needs `with_status_in(quarter)` first."""
+        written = StatusUpdate.objects.filter(
+            deliverable=models.OuterRef("pk"), quarter=quarter
+        ).exclude(sign_off=SignOff.RETURNED)
+        return self.annotate(is_written=models.Exists(written)).annotate(
+            queue_rank=models.Case(
+                models.When(is_overdue=True, then=models.Value(0)),
+                models.When(is_written=True, then=models.Value(2)),
+                default=models.Value(1),
+            )
+        )
+
+    def queue(self, user, quarter):
         """What `user` owes in `quarter`, in the order My updates lists it: overdue first, then
-        the missing ones, then those already given, each group in reference order. Each row is
-        annotated as by `with_status_in` and carries `queue_group` and `has_draft` (a draft of
-        theirs is waiting)."""
+        the missing ones, then those already given, each group in reference order. Annotated
+        as by `with_status_in` and `with_queue_place`, and `has_draft` (a draft of theirs is
+        waiting). A query: My updates pages it, and counts its groups in one aggregate."""
         drafts = UpdateDraft.objects.filter(
             deliverable=models.OuterRef("pk"), quarter=quarter, author=user
         )
-        rows = list(
+        return (
             self.owed_by(user)
             .annotate(has_draft=models.Exists(drafts))
             .requiring_update_in(quarter)
-            .with_plan_details()
-            .with_update_in(quarter, pending=True)
-            .natural_order()
+            .with_queue_place(quarter)
+            .order_by("queue_rank", "objective__plan_id", "objective__number", "number")
         )
-        for row in rows:
-            row.queue_group = queue_group(row)
-        return sorted(rows, key=lambda row: QUEUE_GROUPS.index(row.queue_group))
+
+    def with_queue_details(self, quarter):
+        """What a row of My updates shows besides its place: names, this quarter's update
+        (whatever its sign-off) and the last one."""
+        return self.with_plan_details().with_update_in(quarter, pending=True)
+
+    def queue_for(self, user, quarter) -> list:
+        """The whole queue, with details and `queue_group` (My updates shows it a page at a
+        time; reminders and tests read all of it)."""
+        return with_queue_groups(self.queue(user, quarter).with_queue_details(quarter))
+
+    def queue_counts(self, user, quarter) -> dict[str, int]:
+        """How many of `user`'s queue are in each group: one aggregate query."""
+        rows = (
+            self.queue(user, quarter)
+            .order_by()
+            .values("queue_rank")
+            .annotate(count=models.Count("pk", distinct=True))
+        )
+        counts = dict.fromkeys(QUEUE_GROUPS, 0)
+        counts |= {QUEUE_GROUPS[row["queue_rank"]]: row["count"] for row in rows}
+        return counts
 
     def next_in_queue(self, user, quarter, after):
         """The first deliverable in `user`'s queue still without an update, other than `after`
         ("Save and go to the next"); None when every one is done."""
-        for row in self.queue_for(user, quarter):
-            if not row.is_written and row.pk != after.pk:
-                return row
-        return None
+        following = self.queue(user, quarter).filter(is_written=False).exclude(pk=after.pk)
+        return following.with_queue_details(quarter).first()
 
     def owed_by(self, user):
         """Deliverables whose updates this person owes: their Owners' (as executive or
@@ -853,3 +844,33 @@ class UpdateDraft(models.Model):
 
     def __str__(self):
         return f"Draft of {self.deliverable.reference} Q{self.quarter.number} by {self.author}"
+
+
+class Standing(models.Model):
+    """A deliverable's position in one quarter of its plan, stored (ADR 15).
+
+    `position_expression` is still the one statement of the rule; this table holds its result
+    for every deliverable and every quarter of the deliverable's plan, so a page reads a
+    position with a join instead of evaluating the expression for every row. It is kept
+    current by `deliverables.standings` whenever an update, a deliverable, an objective or a
+    quarter is saved or deleted, and `manage.py rebuild_positions` recomputes all of it.
+    Derived data: nothing else writes it, and it is never edited.
+    """
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="standings")
+    quarter = models.ForeignKey("objectives.Quarter", on_delete=models.CASCADE, related_name="+")
+    position = models.CharField(max_length=20, choices=Position.choices)
+    # The status of the quarter's submitted update; NULL without one, as the computed
+    # subquery gives (readers test `status_now is None`).
+    status = models.CharField(max_length=12, choices=Status.choices, null=True, blank=True)  # noqa: DJ001
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "quarter"], name="one_standing_a_quarter"
+            )
+        ]
+        indexes = [models.Index(fields=["quarter", "position"], name="standing_quarter_position")]
+
+    def __str__(self):
+        return f"{self.deliverable_id} in quarter {self.quarter_id}: {self.position}"

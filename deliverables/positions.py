@@ -1,10 +1,10 @@
 """Where a deliverable stands in one quarter: the one vocabulary every page, export, report and
 e-mail uses.
 
-`Position` names the states; `deliverables.models.position_in` is the one implementation (a
-query expression, so lists, filters and roll-ups compute it in the database, and a single
-deliverable asks the same expression). The values fit a CharField, so a later version can store
-each deliverable's position per quarter without changing a reader.
+`Position` names the states and `position_of` is the one statement of the rule. Its result is
+stored for every deliverable and every quarter of its plan (`deliverables.models.Standing`,
+kept current by `deliverables.standings`, ADR 15), so lists, filters and roll-ups read it in
+the database with a join.
 
 How a position is shown (its label, NHS.UK tag colour and sentence) is
 `deliverables.presenters.PositionPresenter`, and nowhere else.
@@ -62,3 +62,35 @@ FINISHED = (
 COMPLETE_TO_DATE = (Position.COMPLETE, Position.COMPLETED_EARLIER)
 # Owed and not finished: past the end of its window, one of these is overdue.
 UNFINISHED = tuple(p for p in OWED if p not in FINISHED)
+
+
+def position_of(
+    *,
+    start_quarter: int,
+    end_quarter: int | None,
+    quarter_number: int,
+    quarter_upcoming: bool,
+    statuses: dict[int, str],
+) -> Position:
+    """Where a deliverable stands in one quarter of its own plan: the rule.
+
+    `statuses` are its submitted updates' statuses by quarter number (an update awaiting its
+    executive's sign-off does not count yet). In order: before its window; finished in an
+    earlier quarter (then nothing more is owed, whatever else is stored; complete before
+    closed); this quarter's update; otherwise owed and not given: not open yet, overdue past
+    the end of its window (an open-ended window never ends), or missing.
+    """
+    if start_quarter > quarter_number:
+        return Position.NOT_IN_WINDOW
+    earlier = {status for number, status in statuses.items() if number < quarter_number}
+    for status, position in FINISHED_EARLIER.items():  # complete before closed
+        if status in earlier:
+            return position
+    status = statuses.get(quarter_number)
+    if status is not None:
+        return FROM_STATUS.get(status, Position.UPDATED)
+    if quarter_upcoming:
+        return Position.NOT_OPEN
+    if end_quarter is not None and end_quarter < quarter_number:
+        return Position.OVERDUE
+    return Position.MISSING

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from deliverables.models import (
     StatusUpdate,
     UpdateDraft,
     queue_group,
+    with_queue_groups,
 )
 from deliverables.presenters import PositionPresenter
 from deliverables.services import (
@@ -29,6 +31,11 @@ from deliverables.services import (
 )
 from nhsuk.navigation import safe_next_url
 from objectives.models import Measure, Quarter
+from objectives.quarters import parse_number
+
+# My updates shows this many rows a page: every executive of the seed plan sees all theirs on
+# one; a trust group's plan pages them (docs/performance.md).
+MY_UPDATES_PAGE_SIZE = 30
 
 
 @require_safe
@@ -37,10 +44,14 @@ def my_updates(request):
     """An executive's landing page: one compact row for every deliverable they owe this
     quarter; each update opens on its own (in place, or on its own page without JavaScript)."""
     quarter = Quarter.objects.current()
-    queue = Deliverable.objects.queue_for(request.user, quarter) if quarter else []
-    added = extensions.contributions_for(queue, request.user, quarter)
-    rows = [_row(deliverable, quarter, added[deliverable.pk]) for deliverable in queue]
-    groups = {key: [row for row in rows if row["group"] == key] for key in QUEUE_GROUPS}
+    queue = Deliverable.objects.none()
+    if quarter:
+        queue = Deliverable.objects.queue(request.user, quarter).with_queue_details(quarter)
+    page = Paginator(queue, MY_UPDATES_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
+    page.object_list = with_queue_groups(page.object_list)
+    added = extensions.contributions_for(page.object_list, request.user, quarter)
+    counts = Deliverable.objects.queue_counts(request.user, quarter) if quarter else {}
+    rows = [_row(d, quarter, added[d.pk]) for d in page.object_list]
     context = {
         "quarter": quarter,
         "to_sign_off": StatusUpdate.objects.awaiting_sign_off_by(request.user)
@@ -51,8 +62,11 @@ def my_updates(request):
         "previous_quarter": quarter.previous() if quarter else None,
         "headings": extensions.headings(),
         "rows": rows,
-        "groups": groups,
-        "total": len(rows),
+        # This page's rows by group; `counts` has the whole queue's.
+        "groups": {key: [row for row in rows if row["group"] == key] for key in QUEUE_GROUPS},
+        "page": page,
+        "counts": counts,
+        "total": page.paginator.count,
         "my_measures": Measure.objects.kept_by(request.user),
     }
     return render(request, "deliverables/my_updates.html", context)
@@ -265,9 +279,9 @@ def _update_url(deliverable, quarter):
 
 def _queue_row(request, pk, quarter, just_saved=None):
     deliverable = (
-        Deliverable.objects.with_plan_details()
-        .with_status_in(quarter)
-        .with_update_in(quarter, pending=True)
+        Deliverable.objects.with_status_in(quarter)
+        .with_queue_place(quarter)
+        .with_queue_details(quarter)
         .get(pk=pk)
     )
     deliverable.queue_group = queue_group(deliverable)

@@ -101,7 +101,7 @@ class TestControlCharacters:
         assert xlsx.status_code == 200
         cells = [
             c
-            for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+            for row in load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True)
             for c in row
         ]
         assert self.CLEAN in cells
@@ -109,7 +109,7 @@ class TestControlCharacters:
         csv_response = client.get(
             reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2"
         )
-        rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+        rows = list(csv.DictReader(io.StringIO(csv_response.getvalue().decode("utf-8-sig"))))
         assert rows[0]["narrative"] == self.CLEAN
         report = client.get(reverse("assurance:board_report_xlsx") + "?quarter=2")
         assert report.status_code == 200
@@ -272,8 +272,9 @@ class TestCsvForExcel:
         client.force_login(people["viewer"])
         response = client.get(reverse("assurance:deliverable_export", args=["csv"]))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert response.content.startswith("\ufeff".encode())
-        assert "• Bullet – dash, café" in response.content.decode("utf-8-sig")
+        content = response.getvalue()
+        assert content.startswith("\ufeff".encode())
+        assert "• Bullet – dash, café" in content.decode("utf-8-sig")
 
 
 @pytest.fixture

@@ -125,13 +125,15 @@ class TestEveryReaderAgrees:
 
     def test_exports(self, client, people, four):
         client.force_login(people["viewer"])
-        csv_text = client.get(
-            reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2"
-        ).content.decode()
+        csv_text = (
+            client.get(reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2")
+            .getvalue()
+            .decode()
+        )
         shown = {row["reference"]: row["status"] for row in csv.DictReader(io.StringIO(csv_text))}
         assert shown == EXPECTED
         xlsx = client.get(reverse("assurance:deliverable_export", args=["xlsx"]) + "?quarter=2")
-        rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+        rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
         header = rows[0]
         shown = {r[header.index("reference")]: r[header.index("status")] for r in rows[1:]}
         assert shown == EXPECTED

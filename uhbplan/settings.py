@@ -156,6 +156,22 @@ DATABASES = {
     )
 }
 
+# Two caches (ADR 15). "default" is shared by every app server, in the database (a table made
+# by a migration, so no other service is needed): the read API's rate limits count there, so
+# two servers do not allow twice the rate. "pages" is each server's own memory, for pages kept
+# under the data revision (objectives.revision), which every server reads from the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "uhbplan_cache",
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "uhbplan-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default takes concurrent saves as PostgreSQL does: a writer takes the lock
     # when its transaction begins (so two saves queue instead of failing "database is
@@ -308,7 +324,7 @@ REMINDER_DAYS_BEFORE = [
 
 # The read API (/api/v1/): personal Bearer tokens (or the site's session, for a person trying it
 # in the browser), read-only, paginated, rate-limited per person (and per address when signed
-# out). Rates are per app server (the cache is local): see docs/adr/0013.
+# out). Rates count in the shared cache, across every app server: see docs/adr/0013 and 0015.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.auth.BearerTokenAuthentication",

@@ -194,7 +194,7 @@ class TestExports:
             response["Content-Disposition"]
             == 'attachment; filename="uhbplan_2021-22_Q2_owner-cdo.csv"'
         )
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
         assert [row["reference"] for row in rows] == ["1.1", "1.2", "1.4", "2.2"]
         assert list(rows[0])[-9:] == [
             "quarter",
@@ -222,7 +222,7 @@ class TestExports:
         )
         response = reader.get(url)
         assert response["Content-Disposition"].endswith('_Q2_assurance-group-dhg_missing.xlsx"')
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         values = list(sheet.iter_rows(values_only=True))
         assert len(values) == 2 and values[1][4] == "1.3" and values[1][12] == "Update missing"
 
@@ -231,7 +231,7 @@ class TestExports:
             description="=cmd|' /C calc'!A0 <script>alert(1)</script>"
         )
         response = reader.get(reverse("assurance:deliverable_export", args=["csv"]) + "?q=1.1")
-        row = next(csv.DictReader(io.StringIO(response.content.decode())))
+        row = next(csv.DictReader(io.StringIO(response.getvalue().decode())))
         assert row["description"].startswith("'=cmd")
 
     def test_unknown_format_is_a_404(self, reader, hand_built):

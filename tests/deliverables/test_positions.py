@@ -1,6 +1,6 @@
 """Where a deliverable stands in a quarter: every combination that matters, against the one
-implementation (`position_expression`, read through `with_status_in` and `position_in`), and
-the one presenter that shows it."""
+implementation (`positions.position_of`, stored and read through `with_status_in` and
+`position_in`), and the one presenter that shows it."""
 
 import pytest
 

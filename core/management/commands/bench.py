@@ -1,5 +1,6 @@
 import gzip
 import json
+import resource
 import statistics
 import time
 
@@ -27,8 +28,14 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=20)
         parser.add_argument("--json", dest="json_path", help="Write the figures to this file.")
         parser.add_argument("--label", default="")
+        parser.add_argument(
+            "--memory",
+            metavar="PAGE",
+            help="Request only this page, once, and print the process's peak memory in MB "
+            "(run each in a fresh process: `make bench` does, for the exports).",
+        )
 
-    def handle(self, *args, repeat=20, json_path=None, label="", **options):
+    def handle(self, *args, repeat=20, json_path=None, label="", memory=None, **options):
         quarter = Quarter.objects.current()
         if quarter is None:
             raise CommandError("No open quarter: load data first (generate_scale_data).")
@@ -40,6 +47,8 @@ class Command(BaseCommand):
         ):
             client = self._client()
             pages = self._pages(quarter)
+            if memory:
+                return self._peak_memory(client, pages, memory)
             rows = [self._measure(client, name, *page, repeat=repeat) for name, *page in pages]
         failed = [row["page"] for row in rows if row["status"] not in (200, 302)]
         if failed:
@@ -98,6 +107,7 @@ class Command(BaseCommand):
             with CaptureQueriesContext(connection) as context:
                 start = time.perf_counter()
                 response = client.post(url, data) if method == "post" else client.get(url)
+                content = response.getvalue()  # a streamed download is read to its end
                 elapsed = (time.perf_counter() - start) * 1000
             if status is None:
                 status, queries = response.status_code, len(context.captured_queries)
@@ -110,10 +120,28 @@ class Command(BaseCommand):
             "queries": queries,
             "median_ms": round(statistics.median(timings), 2),
             "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
-            "bytes": len(response.content),
+            "bytes": len(content),
             # What the browser downloads for the page: its HTML, gzip-compressed as served.
-            "html_gzip_bytes": len(gzip.compress(response.content)),
+            "html_gzip_bytes": len(gzip.compress(content)),
         }
+
+    def _peak_memory(self, client, pages, name):
+        """Peak resident memory of this process after reading the page to its end, as the
+        server would send it: chunks are counted and dropped, not kept."""
+        page = next((page for page in pages if page[0] == name), None)
+        if page is None:
+            raise CommandError(f"No page called {name}.")
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        response = client.get(page[2])
+        size = (
+            sum(len(chunk) for chunk in response) if response.streaming else len(response.content)
+        )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            json.dumps(
+                {"page": name, "bytes": size, "mb_before": round(before), "mb_peak": round(peak)}
+            )
+        )
 
     def _update_data(self, deliverable, quarter):
         existing = StatusUpdate.objects.filter(deliverable=deliverable, quarter=quarter).first()

@@ -7,6 +7,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from assurance.models import AssuranceGroup, AssuranceReview, DeliverableAssuranceGroup, Level
+from deliverables import standings
 from deliverables.models import (
     Deliverable,
     DeliverableOwner,
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             plan = self._plan(
                 2200 + factor, factor, rng, owners, groups, author, f"Scale plan ×{factor}"
             )
+            # Bulk inserts skip the signals that store positions: store them all now.
+            standings.refresh_quarters(Quarter.objects.filter(plan__title__startswith="Scale"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{plan}: {plan.objectives.count()} objectives, "

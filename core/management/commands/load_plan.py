@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from deliverables import standings
 from objectives.models import Plan
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "plan_2021_22.json"
@@ -36,8 +37,10 @@ class Command(BaseCommand):
             # loaddata saves "raw" rows, which simple-history does not record; give every row
             # its first history entry so that later changes have something to compare with.
             call_command("populate_history", auto=True, verbosity=0)
-        plan = Plan.objects.get(financial_year=financial_year)
-        plan.ensure_quarters()
+            plan = Plan.objects.get(financial_year=financial_year)
+            plan.ensure_quarters()
+            # Raw rows skip the signals that store positions: store the plan's now.
+            standings.refresh_quarters(plan.quarters.all())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {plan}: {plan.themes.count()} themes, {plan.objectives.count()} "

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, plan=None, format="csv", output=None, quarter=None, **options):
         chosen = self._plan(plan)
         quarter_obj = chosen.quarters.get(number=quarter) if quarter else None
-        rows = exports.plan_rows(chosen, quarter_obj)
+        rows = list(exports.plan_rows(chosen, quarter_obj))
         columns = exports.columns_for(quarter_obj)
         if format == "xlsx":
             content = exports.to_xlsx(rows, columns, title=chosen.financial_year.replace("/", "-"))
