@@ -27,7 +27,7 @@ from deliverables.models import Deliverable
 from deliverables.positions import AWAITING, Position
 from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
-from objectives import charts
+from objectives import charts, revision
 from objectives.models import KeyIndicator, Objective
 
 EXCEPTIONS = (Status.RED, Status.AMBER)
@@ -267,15 +267,70 @@ class QuarterReport:
 
 def report_for(quarter) -> QuarterReport:
     """The one way to read a quarter's board report: the snapshot fixed at close while the
-    quarter is closed, otherwise a live draft (noting a report fixed at an earlier close)."""
+    quarter is closed, otherwise a live draft (noting a report fixed at an earlier close).
+    Both are kept in memory (ADR 15): a snapshot never changes, and a draft only with the
+    plan's data."""
     snapshot = (
         BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True)
         .select_related("created_by")
+        .defer("data")
         .first()
     )
     if quarter.is_closed and snapshot is not None:
-        return QuarterReport(quarter, snapshot.data, True, snapshot)
-    return QuarterReport(quarter, report_data(quarter), False, snapshot)
+        data = revision.remembered(
+            "board-report-snapshot",
+            [snapshot.pk],
+            lambda: BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk),
+            immutable=True,
+        )
+        return QuarterReport(quarter, data, True, snapshot)
+    data = revision.remembered(
+        "board-report-draft", [quarter.pk, timezone.localdate()], lambda: report_data(quarter)
+    )
+    return QuarterReport(quarter, data, False, snapshot)
+
+
+# A screen of the board report shows at most this many deliverables (ADR 15). A larger plan's
+# report is split: the summary first, its lists cut at LIST_LIMIT with how many more, then the
+# deliverables by theme a screenful at a time. The PDF and Word versions always hold it all.
+SCREEN_LIMIT = 250
+LIST_LIMIT = 50
+SUMMARY_LISTS = ("exceptions", "completed", "missing", "needs_a_look")
+
+
+def screens(data: dict) -> list[dict]:
+    """The report's data as the screens the page shows it in: one, unless it is large."""
+    sizes = {name: len(data[name]) for name in SUMMARY_LISTS}
+    if len(data["deliverables"]) <= SCREEN_LIMIT:
+        return [data | {"sizes": sizes}]
+    summary = data | {name: data[name][:LIST_LIMIT] for name in SUMMARY_LISTS}
+    summary |= {
+        "sizes": sizes,
+        "moved": {trend: rows[:LIST_LIMIT] for trend, rows in data["moved"].items()},
+        "themes": [],
+        "cut": True,
+    }
+    pages, themes, count = [summary], [], 0
+    for theme in data["themes"]:
+        for objective in theme["objectives"]:
+            size = len(objective["deliverables"])
+            if count and count + size > SCREEN_LIMIT:
+                pages.append(_detail_screen(data, themes))
+                themes, count = [], 0
+            if not themes or themes[-1]["number"] != theme["number"]:
+                themes.append(theme | {"objectives": []})
+            themes[-1]["objectives"].append(objective)
+            count += size
+    if themes:
+        pages.append(_detail_screen(data, themes))
+    return pages
+
+
+def _detail_screen(data, themes) -> dict:
+    return {key: data[key] for key in ("plan", "quarter", "definitions")} | {
+        "themes": themes,
+        "detail_only": True,
+    }
 
 
 def group_pack(data: dict, group_id: int) -> list[dict]:

@@ -215,10 +215,11 @@ def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
 MOVED_SHOWN = 10
 
 
-def moved(quarter, limit: int = MOVED_SHOWN) -> dict[str, list]:
+def moved(quarter, limit: int | None = None) -> dict[str, list]:
     """The first `limit` deliverables (in reference order) whose rating rose or fell since
     the quarter before, each with `before_label` and `now_label`: one query for each. How
     many there are in all is in the totals row (`improved`, `deteriorated`)."""
+    limit = MOVED_SHOWN if limit is None else limit
     found = {}
     for trend in ("improved", "deteriorated"):
         rows = (

@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -24,6 +25,8 @@ from objectives.models import Plan, Quarter
 from objectives.quarters import parse_number
 
 LIST_PAGE_SIZE = 50
+# A committee's pack, a page at a time: every group of the seed plan fits on one (ADR 15).
+PACK_PAGE_SIZE = 100
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 log = logging.getLogger("uhbplan")
 
@@ -203,15 +206,20 @@ def group_pack(request, group_pk):
     """A printable pack for a committee meeting: its deliverables, updates and reviews."""
     group = get_object_or_404(AssuranceGroup, pk=group_pk)
     report = reports.report_for(_chosen_quarter(request))
+    quarter = report.quarter
+    rows = reports.group_pack(report.data, group.pk)
+    page = Paginator(rows, PACK_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
     context = {
         "group": group,
-        "quarter": report.quarter,
+        "quarter": quarter,
         "report": report,
         "data": report.data,
-        "rows": reports.group_pack(report.data, group.pk),
+        "page": page,
+        "rows": page.object_list,
+        "query": urlencode({"plan": quarter.plan.financial_year, "quarter": quarter.number}),
         # Live, whatever the quarter: what the meeting has to follow up.
         "open_actions": ReviewAction.objects.open()
-        .filter(review__assurance_group=group, review__quarter__plan=report.quarter.plan_id)
+        .filter(review__assurance_group=group, review__quarter__plan=quarter.plan_id)
         .select_related("deliverable__objective", "review__quarter", "responded_by")
         .order_by("deliverable__objective__number", "deliverable__number", "id"),
     }
@@ -224,11 +232,17 @@ def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
     filterset = PlanFilter(request.GET or None)
     report = reports.report_for(_chosen_quarter(request, filterset))
+    # A large plan's report comes a screen at a time (reports.screens); most fit on one.
+    page = Paginator(reports.screens(report.data), 1).get_page(
+        parse_number(request.GET.get("page"))
+    )
     context = {
         "quarter": report.quarter,
         "report": report,
-        "data": report.data,
+        "data": page.object_list[0],
         "filter": filterset,
+        "page": page,
+        "query": filterset.query_string(),
     }
     return render(request, "assurance/board_report.html", context)
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
@@ -28,6 +29,10 @@ class OnlyWhenTicked(django_filters.BooleanFilter):
 
     def filter(self, qs, value):
         return super().filter(qs, True) if value else qs
+
+
+# Above this many objectives in a plan, the objective menu lists only the chosen theme's.
+OBJECTIVE_MENU_LIMIT = 100
 
 
 class DeliverableFilter(django_filters.FilterSet):
@@ -103,6 +108,24 @@ class DeliverableFilter(django_filters.FilterSet):
             # Choices follow the chosen plan, so a theme of another year is not offered.
             self.filters["theme"].queryset = Theme.objects.filter(plan=self.plan_obj)
             self.filters["objective"].queryset = Objective.objects.filter(plan=self.plan_obj)
+            self._short_objective_menu()
+
+    def _short_objective_menu(self):
+        """A plan of hundreds of objectives offers, in the menu, only the chosen theme's (and
+        the one chosen): any of the plan's is still accepted from a link. The seed plan's 20
+        are all offered."""
+        field = self.form.fields["objective"]
+        objectives = field.queryset.order_by("number")
+        if objectives.count() <= OBJECTIVE_MENU_LIMIT:
+            return
+        theme, chosen = (
+            parse_number(self.data.get("theme")),
+            parse_number(self.data.get("objective")),
+        )
+        offered = objectives.filter(models.Q(theme_id=theme) | models.Q(pk=chosen))
+        # One query, as the full menu takes when it is rendered: counts stay the same.
+        field.widget.choices = [("", "Any objective")] + [(o.pk, str(o)) for o in offered]
+        field.help_text = "Choose a theme first to pick one of its objectives."
 
     def _chosen_plan(self):
         year = str(self.data_in.get("plan") or "")

@@ -36,6 +36,8 @@ from objectives.quarters import parse_number
 # My updates shows this many rows a page: every executive of the seed plan sees all theirs on
 # one; a trust group's plan pages them (docs/performance.md).
 MY_UPDATES_PAGE_SIZE = 30
+# The RAG grid's rows a page: the seed plan's 63 fit on one.
+RAG_GRID_PAGE_SIZE = 200
 
 
 @require_safe
@@ -47,10 +49,12 @@ def my_updates(request):
     queue = Deliverable.objects.none()
     if quarter:
         queue = Deliverable.objects.queue(request.user, quarter).with_queue_details(quarter)
-    page = Paginator(queue, MY_UPDATES_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
+    counts = Deliverable.objects.queue_counts(request.user, quarter) if quarter else {}
+    paginator = Paginator(queue, MY_UPDATES_PAGE_SIZE)
+    paginator.count = sum(counts.values())  # known from the groups' counts: no second count
+    page = paginator.get_page(parse_number(request.GET.get("page")))
     page.object_list = with_queue_groups(page.object_list)
     added = extensions.contributions_for(page.object_list, request.user, quarter)
-    counts = Deliverable.objects.queue_counts(request.user, quarter) if quarter else {}
     rows = [_row(d, quarter, added[d.pk]) for d in page.object_list]
     context = {
         "quarter": quarter,
@@ -345,9 +349,10 @@ def rag_grid(request):
         # By theme, like every other page (a theme's objectives need not be numbered together).
         .order_by("objective__theme__number", "objective__number", "number")
     )
-    rows = [(d, presenters.rag_grid_cells(d, quarters)) for d in deliverables]
-    return render(
-        request,
-        "deliverables/rag_grid.html",
-        {"plan": plan, "quarters": quarters, "rows": rows, "filter": filterset},
+    page = Paginator(deliverables, RAG_GRID_PAGE_SIZE).get_page(
+        parse_number(request.GET.get("page"))
     )
+    rows = [(d, presenters.rag_grid_cells(d, quarters)) for d in page.object_list]
+    context = {"plan": plan, "quarters": quarters, "rows": rows, "filter": filterset}
+    context |= {"page": page, "query": urlencode({"plan": plan.financial_year})}
+    return render(request, "deliverables/rag_grid.html", context)

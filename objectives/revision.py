@@ -31,6 +31,21 @@ def cached_page(name: str, parts, render) -> str:
     return text
 
 
+_kept: dict = {}
+
+
+def remembered(name: str, parts, compute, *, immutable: bool = False):
+    """`compute()`'s result, kept in this process's memory (not copied, so never change it)
+    under `name`, `parts` and, unless the value is `immutable`, the data revision: for large
+    values such as a board report's data, which the page cache would copy on every read."""
+    key = (name, *parts) if immutable else (name, current(), *parts)
+    if key not in _kept:
+        if len(_kept) >= 64:  # old revisions' values: let them go
+            _kept.clear()
+        _kept[key] = compute()
+    return _kept[key]
+
+
 def current() -> int:
     """The revision now: one indexed read."""
     value = DataRevision.objects.filter(pk=1).values_list("value", flat=True).first()
@@ -49,6 +64,7 @@ def _changed(sender, raw=False, **kwargs):
     if meta.model_name.startswith("historical"):
         return
     caches["pages"].clear()
+    _kept.clear()
     # Once per transaction: a save of an update also saves its history and positions.
     if any(callback is bump for _, callback, _ in connection.run_on_commit):
         return

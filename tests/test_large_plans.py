@@ -1,0 +1,163 @@
+"""Pages whose content is the whole plan stay a screenful at any size (ADR 15), and cached
+pages follow the data: a change on this app server or another shows at once.
+
+The page sizes are made small here so that a hand-built plan of eight deliverables is "large";
+the seed plan's sizes are far below the real limits (every page of it is one screen).
+"""
+
+import pytest
+from django.urls import reverse
+
+from assurance import reports
+from deliverables import filters, standings
+from deliverables import views as deliverable_views
+from deliverables.models import Deliverable, StatusUpdate
+from objectives import revision
+from objectives.models import DataRevision
+
+
+@pytest.fixture
+def admin(client, people):
+    client.force_login(people["admin"])
+    return client
+
+
+@pytest.mark.django_db
+class TestPaging:
+    def test_the_rag_grid_pages_a_large_plan(self, admin, hand_built, monkeypatch):
+        monkeypatch.setattr(deliverable_views, "RAG_GRID_PAGE_SIZE", 3)
+        first = admin.get(reverse("deliverables:rag_grid"))
+        assert [d.reference for d, _ in first.context["rows"]] == ["1.1", "1.2", "1.3"]
+        assert "Page 2 of 3" in first.content.decode()
+        last = admin.get(reverse("deliverables:rag_grid") + "?page=3")
+        assert [d.reference for d, _ in last.context["rows"]] == ["2.1", "2.2"]
+
+    def test_my_updates_pages_and_counts_the_whole_queue(
+        self, client, people, hand_built, monkeypatch
+    ):
+        monkeypatch.setattr(deliverable_views, "MY_UPDATES_PAGE_SIZE", 2)
+        client.force_login(people["cdo"])
+        # The CDO owes 1.1 (updated), 1.2 (updated), 1.4 (overdue) and 2.2 (complete).
+        page = client.get(reverse("deliverables:my_updates"))
+        text = page.content.decode()
+        assert "You have 4 deliverables to update: 0 missing, 1 overdue, 3 done." in text
+        assert [row["deliverable"].reference for row in page.context["rows"]] == ["1.4", "1.1"]
+        assert "(1 to 2 of 4)" in text and "Page 2 of 2" in text
+        second = client.get(reverse("deliverables:my_updates") + "?page=2")
+        assert [r["deliverable"].reference for r in second.context["rows"]] == ["1.2", "2.2"]
+
+    def test_a_large_board_report_comes_a_screen_at_a_time(self, admin, hand_built, monkeypatch):
+        monkeypatch.setattr(reports, "SCREEN_LIMIT", 4)
+        monkeypatch.setattr(reports, "LIST_LIMIT", 1)
+        url = reverse("assurance:board_report") + "?quarter=2"
+        summary = admin.get(url).content.decode()
+        # The summary says how many there are, shows the first, and where the rest are.
+        assert "Updates missing (2)" in summary
+        assert "The first 1 of 2 are shown here." in summary
+        assert "each theme's are on the pages that follow" in summary
+        assert 'id="theme-1"' not in summary
+        assert "Page 2 of 3" in summary
+        details = admin.get(url + "&page=2").content.decode()
+        assert 'id="theme-1"' in details and "Exceptions" not in details
+        assert 'id="theme-2"' in admin.get(url + "&page=3").content.decode()
+
+    def test_the_pdf_always_holds_the_whole_report(self, hand_built, q2, monkeypatch):
+        monkeypatch.setattr(reports, "SCREEN_LIMIT", 4)
+        data = reports.report_for(q2).data
+        assert len(data["deliverables"]) == 8 and len(data["missing"]) == 2
+        assert len(reports.screens(data)) == 3
+
+    def test_a_group_pack_pages(self, admin, hand_built, dhg, monkeypatch):
+        from assurance import views
+
+        monkeypatch.setattr(views, "PACK_PAGE_SIZE", 1)
+        url = reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+        first = admin.get(url)
+        assert [d["reference"] for d in first.context["rows"]] == ["1.1"]
+        assert "2 deliverables (here 1 to 1)" in first.content.decode()
+        second = admin.get(url + "&page=2")
+        assert [d["reference"] for d in second.context["rows"]] == ["1.3"]
+
+    def test_the_dashboard_names_ten_risers_and_links_to_the_rest(
+        self, admin, hand_built, monkeypatch
+    ):
+        from assurance import rollups
+
+        monkeypatch.setattr(rollups, "MOVED_SHOWN", 0)
+        text = admin.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
+        assert "All 1 that fell" in text and "All 1 that improved" in text
+        assert "trend=deteriorated" in text
+
+    def test_a_plan_of_many_objectives_offers_its_theme_s_in_the_menu(
+        self, admin, hand_built, monkeypatch
+    ):
+        monkeypatch.setattr(filters, "OBJECTIVE_MENU_LIMIT", 1)
+        theme_a = hand_built[0]
+        page = admin.get(reverse("assurance:deliverable_list") + f"?theme={theme_a.pk}")
+        offered = [
+            label for _, label in page.context["filter"].form["objective"].field.widget.choices
+        ]
+        assert offered[0] == "Any objective" and len(offered) == 2
+        assert "Choose a theme first" in page.content.decode()
+        # Any of the plan's objectives is still accepted from a link.
+        other = hand_built[1].objectives.get()
+        listed = admin.get(reverse("assurance:deliverable_list") + f"?objective={other.pk}")
+        assert [d.reference for d in listed.context["page"]] == ["2.1", "2.2"]
+
+
+@pytest.mark.django_db
+class TestCachedPagesFollowTheData:
+    def test_a_save_here_shows_at_once(self, admin, people, hand_built, q2):
+        url = reverse("assurance:dashboard") + "?quarter=2"
+        before = admin.get(url).content.decode()
+        a3 = Deliverable.objects.get(objective__number=1, number=3)
+        StatusUpdate.objects.create(deliverable=a3, quarter=q2, status="green", narrative="x")
+        after = admin.get(url).content.decode()
+        assert before != after
+        assert '<span class="uhb-figure__number">1</span> updates missing' in after
+
+    def test_a_change_made_on_another_app_server_shows_once_it_commits(self, admin, hand_built, q2):
+        url = reverse("assurance:dashboard") + "?quarter=2"
+        missing = '<span class="uhb-figure__number">{}</span> updates missing'
+        assert missing.format(2) in admin.get(url).content.decode()
+        # Another server's write: no signal reaches this process, whose copy is still served...
+        a3 = Deliverable.objects.get(objective__number=1, number=3)
+        StatusUpdate.objects.bulk_create(
+            [StatusUpdate(deliverable=a3, quarter=q2, status="green", narrative="x")]
+        )
+        standings.refresh_deliverables([a3.pk])
+        assert missing.format(2) in admin.get(url).content.decode()
+        # ...until the other server's commit moves the revision on, as every write's does.
+        DataRevision.objects.update_or_create(pk=1, defaults={"value": revision.current() + 1})
+        assert (
+            '<span class="uhb-figure__number">1</span> updates missing'
+            in admin.get(url).content.decode()
+        )
+
+    def test_the_revision_moves_on_after_a_commit(self, transactional_db, plan):
+        start = revision.current()
+        from tests.deliverables.factories import DeliverableFactory
+
+        DeliverableFactory(objective__theme__plan=plan)
+        assert revision.current() > start
+
+    def test_drafts_do_not_move_it(self, transactional_db, cdo_deliverable, q2, people):
+        from deliverables.models import UpdateDraft
+
+        start = revision.current()
+        UpdateDraft.objects.create(
+            deliverable=cdo_deliverable, quarter=q2, author=people["cdo"], data={}
+        )
+        assert revision.current() == start
+
+    def test_a_closed_quarter_s_report_is_read_from_its_snapshot_once(
+        self, admin, people, hand_built, q2, django_assert_max_num_queries
+    ):
+        from assurance.services import quarter_close
+
+        quarter_close(quarter=q2, user=people["admin"])
+        url = reverse("assurance:board_report") + "?quarter=2"
+        admin.get(url)
+        with django_assert_max_num_queries(40):
+            response = admin.get(url)
+        assert response.context["report"].frozen
