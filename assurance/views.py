@@ -26,7 +26,7 @@ from objectives.quarters import parse_number
 
 LIST_PAGE_SIZE = 50
 # A committee's pack, a page at a time: every group of the seed plan fits on one (ADR 15).
-PACK_PAGE_SIZE = 100
+PACK_PAGE_SIZE = 50
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 log = logging.getLogger("uhbplan")
 

@@ -72,6 +72,6 @@ def _changed(sender, raw=False, **kwargs):
 
 
 def connect() -> None:
-    post_save.connect(_changed, dispatch_uid="core.revision.save")
-    post_delete.connect(_changed, dispatch_uid="core.revision.delete")
-    m2m_changed.connect(_changed, dispatch_uid="core.revision.m2m")
+    post_save.connect(_changed, dispatch_uid="objectives.revision.save")
+    post_delete.connect(_changed, dispatch_uid="objectives.revision.delete")
+    m2m_changed.connect(_changed, dispatch_uid="objectives.revision.m2m")

@@ -26,6 +26,16 @@ def _plain_http():
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_collected_static(tmp_path_factory):
+    """Whitenoise indexes every file under STATIC_ROOT each time a test client builds its
+    middleware: after `make bench` or `collectstatic` that tripled the suite's time. Tests find
+    static files through the finders (the live server) and never need the collected copy."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static_root")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Tests render templates without running collectstatic first.

@@ -1,5 +1,6 @@
 """Concurrent writers against PostgreSQL: no lost update, every accepted write in history."""
 
+import io
 import threading
 
 import pytest
@@ -134,3 +135,28 @@ def test_twenty_browser_sessions_saving_at_once(people, cdo_deliverable, q2):
     assert outcomes.count((200, True)) == WRITERS - 1
     stored = StatusUpdate.objects.get(pk=first.pk)
     assert stored.version == 2 and stored.history.count() == 2
+
+
+def test_reminders_run_on_two_app_servers_at_once_send_each_message_once(
+    plan, q2, people, cdo_deliverable, cfo_deliverable, settings
+):
+    """Both servers' schedulers fire at the same moment: the unique constraint on what was
+    sent lets one of them send each message, and the other skip it."""
+    from django.core import mail
+    from django.core.management import call_command
+
+    from assurance.models import SentReminder
+
+    settings.REMINDER_DAYS_BEFORE = [7]
+    for user in people.values():
+        user.email = f"{user.username}@example.nhs.uk"
+        user.save()
+
+    def scheduler():
+        call_command("send_reminders", "--today", "2021-10-08", stdout=io.StringIO())
+
+    results = run_together([scheduler for _ in range(4)])
+    assert [r[0] for r in results] == ["ok"] * 4, results
+    sent = sorted(message.to[0] for message in mail.outbox)
+    assert sent == ["cdo-delegate@example.nhs.uk", "cdo@example.nhs.uk", "cfo@example.nhs.uk"]
+    assert SentReminder.objects.count() == 3

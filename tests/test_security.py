@@ -262,7 +262,7 @@ class TestEscaping:
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
         export = client.get(
             reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2"
-        ).content.decode()
+        ).getvalue().decode()
         row = next(
             r
             for r in csv.DictReader(io.StringIO(export))

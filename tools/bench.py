@@ -24,6 +24,19 @@ def manage(env, *args):
     )
 
 
+def peak_memory(env, page):
+    """The peak memory of a fresh process that serves `page` once, read to its end."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "bench", "--memory", page],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def fresh_database(kind, factor, workdir):
     if kind == "sqlite":
         path = Path(workdir) / f"bench-{factor}.sqlite3"
@@ -68,6 +81,9 @@ def main():
                     f"{kind} ×{factor}",
                 )
                 data = json.loads(out.read_text())
+                data["memory"] = [
+                    peak_memory(env, page) for page in ("floor", "export_csv", "export_xlsx")
+                ]
                 results.append({"database": kind, "factor": factor, **data})
     table = summarise(results)
     print(table)
@@ -90,6 +106,16 @@ def summarise(results):
             lines.append(
                 f"| {database} | {page} | {s['queries']} | {b['queries']} | {s['median_ms']} | "
                 f"{b['median_ms']} | {b['p95_ms']} | {growth} | {b['ratio_to_floor']} |"
+            )
+    lines += [
+        "",
+        "| database | factor | page | bytes | peak memory MB (process) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results:
+        for m in r.get("memory", []):
+            lines.append(
+                f"| {r['database']} | {r['factor']} | {m['page']} | {m['bytes']} | {m['mb_peak']} |"
             )
     return "\n".join(lines)
 

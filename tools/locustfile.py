@@ -37,13 +37,15 @@ class Executive(SignedIn):
 
     @task(1)
     def save_an_update(self):
+        # As a browser does: My updates, open one update (its form), save it in place.
         page = self.client.get("/my-updates/").text
-        rows = re.findall(r'action="(/deliverables/(\d+)/quarters/(\d+)/update/)"', page)
+        rows = re.findall(r'href="(/deliverables/(\d+)/quarters/(\d+)/update/)', page)
         if not rows:
             return
         url, pk, _ = random.choice(rows)
-        version = re.search(rf'name="d{pk}-version" value="(\d+)"', page)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        form = self.client.get(url, name="/deliverables/[id]/quarters/[n]/update/").text
+        version = re.search(rf'name="d{pk}-version" value="(\d+)"', form)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         self.client.post(
             url,
             {
@@ -54,7 +56,7 @@ class Executive(SignedIn):
                 "csrfmiddlewaretoken": token,
             },
             headers={"Referer": self.host + "/my-updates/", "HX-Request": "true"},
-            name="/deliverables/[id]/quarters/[n]/update/",
+            name="POST update (htmx)",
         )
 
 

@@ -40,7 +40,7 @@ def import_file(name, data, year="2022/23", create_missing=True):
 
 
 def exported(plan):
-    return exports.plan_rows(plan)
+    return list(exports.plan_rows(plan))
 
 
 def csv_of(*rows):

@@ -15,6 +15,7 @@ from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
 from deliverables.status import Status
+from objectives import revision
 from objectives.models import Plan, Quarter
 from objectives.quarters import financial_year_label
 
@@ -97,6 +98,8 @@ class Command(BaseCommand):
                         f"over, {current.open_quarter.short_label} open (updates due "
                         f"{current.open_quarter.deadline:%-d %B %Y}); 2021/22 closed."
                     )
+            # Some demo dates are set with QuerySet.update(), which no signal sees.
+            revision.bump()
         self._print_accounts()
 
     def _account(self, username, full_name, owner_codes, group_codes, role_group):
