@@ -260,9 +260,11 @@ class TestEscaping:
             assert self.SCRIPT not in page, url
         detail = client.get(reverse("deliverables:detail", args=[deliverable.pk])).content.decode()
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
-        export = client.get(
-            reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2"
-        ).getvalue().decode()
+        export = (
+            client.get(reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2")
+            .getvalue()
+            .decode()
+        )
         row = next(
             r
             for r in csv.DictReader(io.StringIO(export))
