@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
 
 from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
@@ -113,19 +114,30 @@ class DeliverableFilter(django_filters.FilterSet):
     def _short_objective_menu(self):
         """A plan of hundreds of objectives offers, in the menu, only the chosen theme's (and
         the one chosen): any of the plan's is still accepted from a link. The seed plan's 20
-        are all offered."""
+        are all offered. Worked out only when the menu is shown (two queries, whatever the
+        plan's size), so pages that read the filter without showing it pay nothing."""
         field = self.form.fields["objective"]
         objectives = field.queryset.order_by("number")
-        if objectives.count() <= OBJECTIVE_MENU_LIMIT:
-            return
-        theme, chosen = (
-            parse_number(self.data.get("theme")),
-            parse_number(self.data.get("objective")),
-        )
-        offered = objectives.filter(models.Q(theme_id=theme) | models.Q(pk=chosen))
-        # One query, as the full menu takes when it is rendered: counts stay the same.
-        field.widget.choices = [("", "Any objective")] + [(o.pk, str(o)) for o in offered]
-        field.help_text = "Choose a theme first to pick one of its objectives."
+        theme = parse_number(self.data.get("theme"))
+        chosen = parse_number(self.data.get("objective"))
+        state = {}
+
+        def is_long():
+            if "long" not in state:
+                state["long"] = objectives.count() > OBJECTIVE_MENU_LIMIT
+            return state["long"]
+
+        def menu():
+            offered = objectives
+            if is_long():
+                offered = objectives.filter(models.Q(theme_id=theme) | models.Q(pk=chosen))
+            return [("", "Any objective")] + [(o.pk, str(o)) for o in offered]
+
+        field.widget.choices = menu
+        field.help_text = lazy(
+            lambda: "Choose a theme first to pick one of its objectives." if is_long() else "",
+            str,
+        )()
 
     def _chosen_plan(self):
         year = str(self.data_in.get("plan") or "")

@@ -161,3 +161,11 @@ class TestCachedPagesFollowTheData:
         with django_assert_max_num_queries(40):
             response = admin.get(url)
         assert response.context["report"].frozen
+
+
+@pytest.mark.django_db
+def test_a_plan_of_few_objectives_offers_them_all_without_a_hint(admin, hand_built):
+    page = admin.get(reverse("assurance:deliverable_list"))
+    offered = [label for _, label in page.context["filter"].form["objective"].field.widget.choices]
+    assert len(offered) == 3  # "Any objective" and both objectives
+    assert "Choose a theme first" not in page.content.decode()
