@@ -65,8 +65,11 @@ def site(live_server, settings, transactional_db):
     from objectives.models import Quarter
     from tests.factories import UserFactory
 
-    Quarter.objects.filter(number=1).update(state=Quarter.State.CLOSED)
-    Quarter.objects.filter(number=2).update(state=Quarter.State.OPEN, deadline="2021-10-15")
+    # Saved, not QuerySet.update(): a quarter's state moves the stored positions (ADR 15).
+    for number, state, deadline in [(1, "closed", None), (2, "open", "2021-10-15")]:
+        quarter = Quarter.objects.get(number=number)
+        quarter.state, quarter.deadline = state, deadline or quarter.deadline
+        quarter.save()
     from assurance.models import AssuranceGroup
 
     people = {
