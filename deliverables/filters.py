@@ -128,10 +128,13 @@ class DeliverableFilter(django_filters.FilterSet):
             return state["long"]
 
         def menu():
-            offered = objectives
-            if is_long():
-                offered = objectives.filter(models.Q(theme_id=theme) | models.Q(pk=chosen))
-            return [("", "Any objective")] + [(o.pk, str(o)) for o in offered]
+            # Rendering asks for the choices more than once: one query all the same.
+            if "menu" not in state:
+                offered = objectives
+                if is_long():
+                    offered = objectives.filter(models.Q(theme_id=theme) | models.Q(pk=chosen))
+                state["menu"] = [("", "Any objective")] + [(o.pk, str(o)) for o in offered]
+            return state["menu"]
 
         field.widget.choices = menu
         field.help_text = lazy(
