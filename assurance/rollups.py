@@ -15,6 +15,7 @@ from assurance.models import AssuranceGroup, DeliverableAssuranceGroup, ReviewAc
 from deliverables.models import Deliverable, DeliverableOwner, Owner
 from deliverables.positions import AWAITING, Position
 from deliverables.status import MEANINGS, Status
+from objectives import revision
 
 # The order of a stacked bar: best news to worst, then the ones outside the BRAG scale.
 BAR_ORDER = [
@@ -176,24 +177,27 @@ def totals(rows: list[RollupRow], quarter) -> RollupRow:
 
 def _rows(quarter) -> list[dict]:
     """Every deliverable of the plan with its position and flags in `quarter`: one query,
-    kept on the quarter object for the other roll-ups of the same page."""
-    if not hasattr(quarter, "_rollup_rows"):
-        quarter._rollup_rows = list(
-            Deliverable.objects.in_plan(quarter.plan)
-            .with_status_in(quarter)
-            .order_by()
-            .values(
-                "pk",
-                "objective__theme",
-                "position",
-                "status_now",
-                "is_due",
-                "is_overdue",
-                "is_complete",
-                "trend",
-            )
+    kept under the data revision (objectives.revision) for the other roll-ups of the page,
+    so a save in between is never missed."""
+    return revision.remembered("rollup-rows", [quarter.pk], lambda: _fetch_rows(quarter))
+
+
+def _fetch_rows(quarter) -> list[dict]:
+    return list(
+        Deliverable.objects.in_plan(quarter.plan)
+        .with_status_in(quarter)
+        .order_by()
+        .values(
+            "pk",
+            "objective__theme",
+            "position",
+            "status_now",
+            "is_due",
+            "is_overdue",
+            "is_complete",
+            "trend",
         )
-    return quarter._rollup_rows
+    )
 
 
 def _grouped(quarter, by: str) -> dict:
