@@ -97,6 +97,19 @@ def manage(*args, extra=None):
     )
 
 
+def shell(code) -> str:
+    """The last line `manage.py shell -c code` prints, against the test's database."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
 def ensure_nginx():
     if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
         return shutil.which("nginx") or "/usr/sbin/nginx"
@@ -165,15 +178,7 @@ def count_saves(tokens):
         "for t in re.findall(r'scaleout-[0-9a-f]+',n)];"
         "print(json.dumps(seen))"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    seen = json.loads(out.strip().splitlines()[-1])
+    seen = json.loads(shell(code))
     # A history row is written for each save; a conflict-free save of the same text again
     # would be a second row: the duplicates this test looks for.
     lost = [t for t in tokens if seen.get(t, 0) == 0]
@@ -198,21 +203,10 @@ def reminders_once(tmp):
     mail = Path(tmp) / "mail"
     mail.mkdir()
     extra = {"EMAIL_FILE_PATH": str(mail)}
-    day = subprocess.run(
-        [
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            "from objectives.models import Quarter;q=Quarter.objects.current();"
-            "print(q.deadline.isoformat())",
-        ],
-        cwd=ROOT,
-        env=env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()[-1]
+    day = shell(
+        "from objectives.models import Quarter;"
+        "print(Quarter.objects.current().deadline.isoformat())"
+    )
     runs = [
         subprocess.Popen(
             [PYTHON, "manage.py", "send_reminders", "--today", day],
@@ -226,20 +220,9 @@ def reminders_once(tmp):
     for run in runs:
         run.wait()
     sent = sum(len(re.findall(r"^Subject: ", p.read_text(), re.M)) for p in mail.iterdir())
-    recorded = subprocess.run(
-        [
-            PYTHON,
-            "manage.py",
-            "shell",
-            "-c",
-            "from assurance.models import SentReminder;print(SentReminder.objects.count())",
-        ],
-        cwd=ROOT,
-        env=env(),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()[-1]
+    recorded = shell(
+        "from assurance.models import SentReminder;print(SentReminder.objects.count())"
+    )
     return sent, int(recorded), [run.returncode for run in runs]
 
 
