@@ -103,12 +103,14 @@ class DeliverableFilter(django_filters.FilterSet):
             data["plan"] = self.plan_obj.financial_year
             data["quarter"] = str(self.quarter_obj.number)
         super().__init__(data, *args, **kwargs)
+        if self.plan_obj is not None:
+            # Choices follow the chosen plan, so a theme of another year is not offered. Set
+            # before anything reads `self.form`, which builds its fields from these once.
+            self.filters["theme"].queryset = Theme.objects.filter(plan=self.plan_obj)
+            self.filters["objective"].queryset = Objective.objects.filter(plan=self.plan_obj)
         self.form.hide_optional = True
         self.form.fields["plan"].label_from_instance = lambda plan: plan.financial_year
         if self.plan_obj is not None:
-            # Choices follow the chosen plan, so a theme of another year is not offered.
-            self.filters["theme"].queryset = Theme.objects.filter(plan=self.plan_obj)
-            self.filters["objective"].queryset = Objective.objects.filter(plan=self.plan_obj)
             self._short_objective_menu()
 
     def _short_objective_menu(self):

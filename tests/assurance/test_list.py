@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from deliverables.models import Deliverable
 from tests.deliverables.factories import DeliverableFactory
+from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
 
 
 def refs(response):
@@ -58,6 +59,25 @@ class TestFilters:
         objective = theme_a.objectives.get()
         assert len(refs(get_list(reader, f"objective={objective.pk}"))) == 6
         assert refs(get_list(reader, f"assurance_group={dhg.pk}")) == ["1.1", "1.3"]
+
+    def test_the_menus_offer_only_the_chosen_plan_s_themes_and_objectives(self, reader, hand_built):
+        # A second year's plan, as after a roll-over: its themes are not this plan's to pick.
+        later = ObjectiveFactory(
+            theme=ThemeFactory(plan=PlanFactory(financial_year="2022/23"), title="Next year")
+        )
+        page = get_list(reader, "plan=2021/22").content.decode()
+        theme_menu = re.search(r'<select name="theme".*?</select>', page, re.S).group(0)
+        objective_menu = re.search(r'<select name="objective".*?</select>', page, re.S).group(0)
+        assert [unescape(t) for t in re.findall(r">([^<]+)</option>", theme_menu)] == [
+            "Any theme",
+            "Theme 1: A",
+            "Theme 2: B",
+        ]
+        assert len(re.findall(r"<option", objective_menu)) == 1 + 2
+        assert later.title not in objective_menu
+        # The later plan, when chosen, offers its own.
+        page = get_list(reader, "plan=2022/23").content.decode()
+        assert "Next year" in page and "Theme 1: A" not in page
 
     @pytest.mark.parametrize(
         ("query", "expected"),
