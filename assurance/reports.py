@@ -7,6 +7,7 @@ can be shown again exactly, whatever changes later.
 
 import io
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -246,14 +247,38 @@ def _moved(deliverables) -> dict:
     return moved
 
 
+class KeptReport:
+    """A report's data with what pages derive from it (a committee's rows, the screens), each
+    worked out once for as long as the data is kept in memory, not on every request: at a
+    hundred times the seed plan, picking a committee's rows out of 6,300 cost a third of its
+    pack's time."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self._packs: dict[int, list[dict]] = {}
+
+    def group_pack(self, group_id: int) -> list[dict]:
+        if group_id not in self._packs:
+            self._packs[group_id] = group_pack(self.data, group_id)
+        return self._packs[group_id]
+
+    @cached_property
+    def screens(self) -> list[dict]:
+        return screens(self.data)
+
+
 @dataclass(frozen=True)
 class QuarterReport:
     """The report of a quarter as a reader gets it: the data, and where it comes from."""
 
     quarter: object
-    data: dict
+    kept: KeptReport
     frozen: bool  # the snapshot stored when the quarter closed
     snapshot: BoardReport | None = None  # the current stored report, if the quarter ever closed
+
+    @property
+    def data(self) -> dict:
+        return self.kept.data
 
     @property
     def reopened(self) -> bool:
@@ -277,17 +302,21 @@ def report_for(quarter) -> QuarterReport:
         .first()
     )
     if quarter.is_closed and snapshot is not None:
-        data = revision.remembered(
+        kept = revision.remembered(
             "board-report-snapshot",
             [snapshot.pk],
-            lambda: BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk),
+            lambda: KeptReport(
+                BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk)
+            ),
             immutable=True,
         )
-        return QuarterReport(quarter, data, True, snapshot)
-    data = revision.remembered(
-        "board-report-draft", [quarter.pk, timezone.localdate()], lambda: report_data(quarter)
+        return QuarterReport(quarter, kept, True, snapshot)
+    kept = revision.remembered(
+        "board-report-draft",
+        [quarter.pk, timezone.localdate()],
+        lambda: KeptReport(report_data(quarter)),
     )
-    return QuarterReport(quarter, data, False, snapshot)
+    return QuarterReport(quarter, kept, False, snapshot)
 
 
 # A screen of the board report shows at most this many deliverables (ADR 15). A larger plan's

@@ -207,7 +207,7 @@ def group_pack(request, group_pk):
     group = get_object_or_404(AssuranceGroup, pk=group_pk)
     report = reports.report_for(_chosen_quarter(request))
     quarter = report.quarter
-    rows = reports.group_pack(report.data, group.pk)
+    rows = report.kept.group_pack(group.pk)
     page = Paginator(rows, PACK_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
     context = {
         "group": group,
@@ -233,9 +233,7 @@ def board_report(request):
     filterset = PlanFilter(request.GET or None)
     report = reports.report_for(_chosen_quarter(request, filterset))
     # A large plan's report comes a screen at a time (reports.screens); most fit on one.
-    page = Paginator(reports.screens(report.data), 1).get_page(
-        parse_number(request.GET.get("page"))
-    )
+    page = Paginator(report.kept.screens, 1).get_page(parse_number(request.GET.get("page")))
     context = {
         "quarter": report.quarter,
         "report": report,
