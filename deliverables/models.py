@@ -373,9 +373,12 @@ class DeliverableQuerySet(models.QuerySet):
         mine = Owner.objects.filter(users=user) if user.is_authenticated else Owner.objects.none()
         if not mine.exists():
             return self.none()
-        return self.filter(
-            models.Q(owners__in=mine) | models.Q(owners__code=Owner.ALL_CODE)
-        ).distinct()
+        # A subquery, not a join: a join needs DISTINCT over every column the page reads,
+        # which at a hundred times the seed plan was most of My updates' query time.
+        owned = DeliverableOwner.objects.filter(deliverable=models.OuterRef("pk")).filter(
+            models.Q(owner__in=mine) | models.Q(owner__code=Owner.ALL_CODE)
+        )
+        return self.filter(models.Exists(owned))
 
     def editable_by(self, user):
         """Deliverables whose updates this user may write: object-level access, in one place."""
