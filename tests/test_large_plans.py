@@ -5,6 +5,8 @@ The page sizes are made small here so that a hand-built plan of eight deliverabl
 the seed plan's sizes are far below the real limits (every page of it is one screen).
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,18 @@ class TestPaging:
         last = admin.get(reverse("deliverables:rag_grid") + "?page=3")
         assert [d.reference for d, _ in last.context["rows"]] == ["2.1", "2.2"]
 
+    def test_page_links_are_the_design_system_s_with_their_arrows(
+        self, admin, hand_built, monkeypatch
+    ):
+        monkeypatch.setattr(deliverable_views, "RAG_GRID_PAGE_SIZE", 3)
+        page = admin.get(reverse("deliverables:rag_grid") + "?page=2").content.decode()
+        nav = re.search(r'<nav class="nhsuk-pagination".*?</nav>', page, re.S).group(0)
+        previous = re.search(r'<a [^>]*rel="prev"[^>]*>.*?</a>', nav, re.S).group(0)
+        following = re.search(r'<a [^>]*rel="next"[^>]*>.*?</a>', nav, re.S).group(0)
+        assert re.search(r'href="\?[^"]*page=1"', previous) and "icon--arrow-left" in previous
+        assert re.search(r'href="\?[^"]*page=3"', following) and "icon--arrow-right" in following
+        assert "Page 1 of 3" in previous and "Page 3 of 3" in following
+
     def test_my_updates_pages_and_counts_the_whole_queue(
         self, client, people, hand_built, monkeypatch
     ):
@@ -57,8 +71,12 @@ class TestPaging:
         assert "each theme's are on the pages that follow" in summary
         assert 'id="theme-1"' not in summary
         assert "Page 2 of 3" in summary
+        assert "Part 1 of 3: the summary." in summary
+        assert "<title>Board report, Q2 2021/22 (part 1 of 3)" in summary
         details = admin.get(url + "&page=2").content.decode()
         assert 'id="theme-1"' in details and "Exceptions" not in details
+        # A reader who lands on a later part is told which part of the report it is.
+        assert "Part 2 of 3: theme 1." in details
         assert 'id="theme-2"' in admin.get(url + "&page=3").content.decode()
 
     def test_the_pdf_always_holds_the_whole_report(self, hand_built, q2, monkeypatch):
