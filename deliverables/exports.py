@@ -110,17 +110,24 @@ def quarter_row(deliverable: Deliverable, quarter) -> dict:
     }
 
 
-def _links(deliverables, relation: str, label) -> dict[int, list[str]]:
-    """deliverable id -> the labels of its owners or groups, in the plan's order: one query
-    for the whole export, small values only."""
-    links = Deliverable._meta.get_field(relation).related_model.objects.filter(
+# An assurance group's label (`AssuranceGroup.label`) in SQL: its code, or its name if none.
+GROUP_LABEL = Coalesce(NullIf("assurance_group__code", Value("")), "assurance_group__name")
+
+
+def links(deliverables, relation: str, *labels) -> dict[int, list]:
+    """deliverable id -> its owners' or groups' `labels` (a value each, or a tuple of them if
+    several), in the plan's order: one query for any number of deliverables, small values
+    only, no model objects."""
+    rows = Deliverable._meta.get_field(relation).related_model.objects.filter(
         deliverable__in=deliverables.order_by().values("pk")
     )
     found = defaultdict(list)
-    for deliverable_id, text in (
-        links.order_by("deliverable_id", "position").values_list("deliverable_id", label).iterator()
+    for deliverable_id, *values in (
+        rows.order_by("deliverable_id", "position")
+        .values_list("deliverable_id", *labels)
+        .iterator()
     ):
-        found[deliverable_id].append(text)
+        found[deliverable_id].append(values[0] if len(values) == 1 else tuple(values))
     return found
 
 
@@ -129,12 +136,8 @@ def rows_for(deliverables, quarter=None) -> Iterator[dict]:
     a quarter is given), streamed: the deliverables are read through one cursor in chunks,
     their update by a join, and owners and groups by one query each, so a plan of any size
     takes the same queries and flat memory."""
-    owners = _links(deliverables, "owner_links", "owner__code")
-    groups = _links(
-        deliverables,
-        "group_links",
-        Coalesce(NullIf("assurance_group__code", Value("")), "assurance_group__name"),
-    )
+    owners = links(deliverables, "owner_links", "owner__code")
+    groups = links(deliverables, "group_links", GROUP_LABEL)
     rows = deliverables.select_related("objective__theme").prefetch_related(None)
     if quarter is not None:
         submitted = Q(updates__quarter=quarter, updates__sign_off__in=SUBMITTED)
