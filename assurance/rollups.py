@@ -190,11 +190,20 @@ def totals(rows: list[RollupRow], quarter) -> RollupRow:
     return _row("All themes", quarter.plan.title, {}, numbers, quarter)
 
 
-def _rows(quarter) -> list[dict]:
+class _Kept:
+    """A quarter's rows (`_fetch_rows`), and the numbers added up from them by theme, owner or
+    group as pages ask (never to be changed: every reader shares them)."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.grouped: dict[str, dict] = {}
+
+
+def _kept(quarter) -> _Kept:
     """Every deliverable of the plan with its position and flags in `quarter`: one query,
     kept under the data revision (objectives.revision) for the other roll-ups of the page,
     so a save in between is never missed."""
-    return revision.remembered("rollup-rows", [quarter.pk], lambda: _fetch_rows(quarter))
+    return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
 
 
 def _fetch_rows(quarter) -> list[dict]:
@@ -220,13 +229,15 @@ def _grouped(quarter, by: str) -> dict:
     the three), one for the owner or group links, and the adding up in Python. A grouped SQL
     count per dimension did the same in three queries, whose building in the ORM (fifteen
     filtered counts over joined annotations) cost more than the data at the seed plan's size.
-    Kept like the rows: the dashboard reads the open quarter's theme numbers twice (its table
-    and the quarter-by-quarter chart), and the board report once more. Not to be changed."""
-    return revision.remembered("rollup-grouped", [quarter.pk, by], lambda: _add_up(quarter, by))
+    Kept with the rows: the dashboard reads the open quarter's theme numbers twice (its table
+    and the quarter-by-quarter chart), and the board report once more."""
+    kept = _kept(quarter)
+    if by not in kept.grouped:
+        kept.grouped[by] = _add_up(kept.rows, quarter, by)
+    return kept.grouped[by]
 
 
-def _add_up(quarter, by: str) -> dict:
-    rows = _rows(quarter)
+def _add_up(rows, quarter, by: str) -> dict:
     if by == "theme":
         keys_of = {row["pk"]: [row["objective__theme"]] for row in rows}
     else:
