@@ -119,9 +119,8 @@ def _list_path(prefix, urlconf) -> str:
 
 
 def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
-    row = RollupRow(
-        label, title, filter_params, dict(numbers), quarter
-    )  # its own: kept ones are shared
+    # A copy of its own: the numbers given may be kept ones (`_Kept`), shared by every reader.
+    row = RollupRow(label, title, filter_params, dict(numbers), quarter)
     due = numbers["due"] or 1
     for status in BAR_ORDER:
         count = numbers[f"status_{status}"]
