@@ -2,11 +2,12 @@
 so a page cached under it is never served once what it shows has changed (ADR 15).
 
 Any save or delete in the domain apps (objectives, deliverables, assurance) counts, except what
-no page caches: drafts typed as people write, history rows (which follow their record) and
-stored positions (which follow their update). The counter moves after the commit, in its own
-statement, so no transaction holds its row locked while it works. The app server that made
-the change also empties its own page cache at once, so it never serves a page older than its
-own writes, before or after the commit (and tests, whose transactions never commit, see it).
+no page caches: drafts typed as people write, history rows (which follow their record),
+stored positions (which follow their update) and the counter itself. The counter moves after
+the commit, in its own statement, so no transaction holds its row locked while it works. The
+app server that made the change also empties its own page cache at once, so it never serves a
+page older than its own writes, before or after the commit (and tests, whose transactions
+never commit, see it).
 """
 
 from django.core.cache import caches
@@ -17,7 +18,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from objectives.models import DataRevision
 
 DOMAIN_APPS = {"objectives", "deliverables", "assurance"}
-NOT_CACHED = {"updatedraft", "standing"}
+# Not the plan's data: drafts as people type, stored positions (which follow their update), and
+# the revision itself (another server moving it on must not empty this one's caches).
+NOT_CACHED = {"updatedraft", "standing", "datarevision"}
 
 
 def cached_page(name: str, parts, render) -> str:

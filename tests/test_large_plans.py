@@ -134,6 +134,24 @@ class TestCachedPagesFollowTheData:
         assert before != after
         assert '<span class="uhb-figure__number">1</span> updates missing' in after
 
+    def test_a_group_pack_kept_with_its_report_follows_a_change_on_another_server(
+        self, admin, hand_built, dhg, q2
+    ):
+        url = reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+        assert "Seen by the committee" not in admin.get(url).content.decode()
+        # Another server's write (no signal here), then its commit moving the revision on.
+        a3 = Deliverable.objects.get(objective__number=1, number=3)  # one of DHG's
+        StatusUpdate.objects.bulk_create(
+            [
+                StatusUpdate(
+                    deliverable=a3, quarter=q2, status="green", narrative="Seen by the committee"
+                )
+            ]
+        )
+        standings.refresh_deliverables([a3.pk])
+        DataRevision.objects.update_or_create(pk=1, defaults={"value": revision.current() + 1})
+        assert "Seen by the committee" in admin.get(url).content.decode()
+
     def test_a_change_made_on_another_app_server_shows_once_it_commits(self, admin, hand_built, q2):
         url = reverse("assurance:dashboard") + "?quarter=2"
         missing = '<span class="uhb-figure__number">{}</span> updates missing'
