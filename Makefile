@@ -76,7 +76,7 @@ bench: install
 # A bounded load test: gunicorn on loopback against PostgreSQL, 30 users. They arrive one a
 # second (sign-in hashes each password on purpose, ~0.2 s of CPU: thirty in the same three
 # seconds is not a morning's pattern), then all 30 work for 60 seconds. The server's log is
-# kept, and any worker timeout or error in it is printed and fails the target.
+# kept, and any worker timeout or error in it, or any failed request, fails the target.
 LOAD_DB ?= postgres://postgres@127.0.0.1:5432/uhbplan_load
 LOAD_LOG ?= /tmp/uhbplan-load-gunicorn.log
 # Users arriving a second, and the run's length: `make loadtest LOAD_RATE=10 LOAD_TIME=60s` is
@@ -97,11 +97,12 @@ loadtest: install
 		--error-logfile $(LOAD_LOG) --capture-output
 	sleep 3
 	$(VENV)/bin/locust -f tools/locustfile.py --headless -u 30 -r $(LOAD_RATE) -t $(LOAD_TIME) --host http://127.0.0.1:8765 \
-		--only-summary --csv /tmp/uhbplan-load || true
+		--only-summary --csv /tmp/uhbplan-load; echo $$? > /tmp/uhbplan-load.rc
 	kill $$(cat /tmp/uhbplan-load.pid)
 	@cat /tmp/uhbplan-load_stats.csv | cut -d, -f1-12 | column -s, -t
 	@! grep -E "WORKER TIMEOUT|Traceback|\"level\": \"(ERROR|CRITICAL)\"" $(LOAD_LOG) \
 		|| (echo "The server logged the errors above ($(LOAD_LOG))."; false)
+	@test "$$(cat /tmp/uhbplan-load.rc)" = 0 || (echo "Some requests failed: see the Failure Count column."; false)
 
 # Two app servers behind nginx on one PostgreSQL, one stopped and started mid-run: nothing
 # lost or doubled, no 5xx, sessions kept, reminders sent once (docs/deployment.md). Minutes.
