@@ -112,7 +112,7 @@ def _standing_in(name, quarter_id) -> dict:
 
 def _stored_position(join):
     # Rows are stored for every quarter of the deliverable's own plan; in another plan's
-    # quarter it is not in its window, as `position_expression` says.
+    # quarter there is none, and it is not in its window there.
     return Coalesce(
         models.F(f"{join}__position"),
         models.Value(Position.NOT_IN_WINDOW),
@@ -225,8 +225,8 @@ class DeliverableQuerySet(models.QuerySet):
             "group_links__assurance_group",
         )
 
-    # Every rule about a deliverable's position in a quarter reads `position_expression`;
-    # pages read its stored result (`Standing`, ADR 15) with a join, not the expression.
+    # A deliverable's position in a quarter is `positions.position_of`, stored in `Standing`
+    # (ADR 15); every reader below joins the stored result.
 
     def with_status_in(self, quarter):
         """Annotate each row with its position in `quarter`, for every page and export:
@@ -354,7 +354,7 @@ class DeliverableQuerySet(models.QuerySet):
             self.queue(user, quarter)
             .order_by()
             .values("queue_rank")
-            .annotate(count=models.Count("pk", distinct=True))
+            .annotate(count=models.Count("pk"))  # `owed_by` is a subquery: no row twice
         )
         counts = dict.fromkeys(QUEUE_GROUPS, 0)
         counts |= {QUEUE_GROUPS[row["queue_rank"]]: row["count"] for row in rows}
@@ -538,7 +538,7 @@ class Deliverable(models.Model):
         return is_plan_admin(user) or self.owners.filter(executive=user).exists()
 
     def position_in(self, quarter) -> str:
-        """This deliverable's position in `quarter`, by the same expression as every list."""
+        """This deliverable's position in `quarter`, read as every list reads it."""
         return (
             Deliverable.objects.with_status_in(quarter)
             .values_list("position", flat=True)
@@ -852,9 +852,9 @@ class UpdateDraft(models.Model):
 class Standing(models.Model):
     """A deliverable's position in one quarter of its plan, stored (ADR 15).
 
-    `position_expression` is still the one statement of the rule; this table holds its result
+    `positions.position_of` is the one statement of the rule; this table holds its result
     for every deliverable and every quarter of the deliverable's plan, so a page reads a
-    position with a join instead of evaluating the expression for every row. It is kept
+    position with a join instead of working out the rule for every row. It is kept
     current by `deliverables.standings` whenever an update, a deliverable, an objective or a
     quarter is saved or deleted, and `manage.py rebuild_positions` recomputes all of it.
     Derived data: nothing else writes it, and it is never edited.
@@ -863,8 +863,8 @@ class Standing(models.Model):
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="standings")
     quarter = models.ForeignKey("objectives.Quarter", on_delete=models.CASCADE, related_name="+")
     position = models.CharField(max_length=20, choices=Position.choices)
-    # The status of the quarter's submitted update; NULL without one, as the computed
-    # subquery gives (readers test `status_now is None`).
+    # The status of the quarter's submitted update; NULL without one (readers test
+    # `status_now is None`).
     status = models.CharField(max_length=12, choices=Status.choices, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
