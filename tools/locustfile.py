@@ -4,12 +4,8 @@ Executives save updates, secretaries filter their group's items, board members r
 dashboard and the board report. Bounded in users and time by the Makefile target.
 """
 
-import random
-import re
-
+from load_users import sign_in, update_to_save
 from locust import HttpUser, between, task
-
-PASSWORD = "demo-plan-2021"
 
 
 class SignedIn(HttpUser):
@@ -17,13 +13,7 @@ class SignedIn(HttpUser):
     username = ""
 
     def on_start(self):
-        page = self.client.get("/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        self.client.post(
-            "/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
-            headers={"Referer": self.host + "/login/"},
-        )
+        sign_in(self)
 
 
 class Executive(SignedIn):
@@ -38,26 +28,20 @@ class Executive(SignedIn):
     @task(1)
     def save_an_update(self):
         # As a browser does: My updates, open one update (its form), save it in place.
-        page = self.client.get("/my-updates/").text
-        rows = re.findall(r'href="(/deliverables/(\d+)/quarters/(\d+)/update/)', page)
-        if not rows:
-            return
-        url, pk, _ = random.choice(rows)
-        form = self.client.get(url, name="/deliverables/[id]/quarters/[n]/update/").text
-        version = re.search(rf'name="d{pk}-version" value="(\d+)"', form)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        self.client.post(
-            url,
-            {
-                f"d{pk}-status": "green",
-                f"d{pk}-narrative": "Load test: progress as planned.",
-                f"d{pk}-reason_for_change": "Load test",
-                f"d{pk}-version": version.group(1) if version else "0",
-                "csrfmiddlewaretoken": token,
-            },
-            headers={"Referer": self.host + "/my-updates/", "HX-Request": "true"},
-            name="POST update (htmx)",
+        found = update_to_save(
+            self.client.get("/my-updates/").text,
+            lambda url, name: self.client.get(url, name=name),
+            "Load test: progress as planned.",
+            "Load test",
         )
+        if found:
+            url, data = found
+            self.client.post(
+                url,
+                data,
+                headers={"Referer": self.host + "/my-updates/", "HX-Request": "true"},
+                name="POST update (htmx)",
+            )
 
 
 class Secretary(SignedIn):

@@ -7,15 +7,12 @@ read. A request that lands on the sign-in page counts as a failure: the session 
 """
 
 import os
-import random
-import re
 import uuid
 
+from load_users import sign_in, update_to_save
 from locust import HttpUser, between, task
 
-PASSWORD = "demo-plan-2021"
 SAVES_LOG = os.environ.get("SAVES_LOG", "/tmp/uhbplan-scaleout-saves.log")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class SignedIn(HttpUser):
@@ -23,17 +20,7 @@ class SignedIn(HttpUser):
     username = ""
 
     def on_start(self):
-        page = self.client.get("/login/", name="/login/")
-        self.client.post(
-            "/login/",
-            {
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-            },
-            headers={"Referer": self.host + "/login/"},
-            name="POST /login/",
-        )
+        sign_in(self)
 
     def read(self, url, name=None):
         with self.client.get(url, name=name or url, catch_response=True) as response:
@@ -53,23 +40,19 @@ class Executive(SignedIn):
 
     @task(3)
     def save_an_update(self):
-        page = self.read("/my-updates/").text
-        links = re.findall(r'href="(/deliverables/(\d+)/quarters/(\d+)/update/)', page)
-        if not links:
-            return
-        url, pk, _ = random.choice(links)
-        form = self.read(url, name="/deliverables/[id]/quarters/[n]/update/").text
-        version = re.search(rf'name="d{pk}-version" value="(\d+)"', form)
         token = f"scaleout-{uuid.uuid4().hex}"
+        found = update_to_save(
+            self.read("/my-updates/").text,
+            self.read,
+            f"Progress as planned ({token}).",
+            "Scale-out test",
+        )
+        if not found:
+            return
+        url, data = found
         with self.client.post(
             url,
-            {
-                f"d{pk}-status": "green",
-                f"d{pk}-narrative": f"Progress as planned ({token}).",
-                f"d{pk}-reason_for_change": "Scale-out test",
-                f"d{pk}-version": version.group(1) if version else "0",
-                "csrfmiddlewaretoken": CSRF.search(form).group(1),
-            },
+            data,
             headers={"Referer": self.host + url},
             name="POST update",
             allow_redirects=False,
