@@ -129,7 +129,7 @@ class PlanImportForm(CleanTextMixin, forms.Form):
 
         upload = self.cleaned_data["file"]
         if upload.size > plan_import.MAX_BYTES:
-            raise ValidationError("The file is larger than 5 MB: a plan fits in far less.")
+            raise ValidationError(plan_import.TOO_LARGE)
         try:
             self.reading = plan_import.read(upload.name, upload.read())
         except plan_import.PlanFileError as error:
@@ -163,6 +163,7 @@ class PersonForm(CleanTextMixin, forms.Form):
     )
     last_name = forms.CharField(max_length=150, error_messages={"required": "Enter the last name."})
     email = forms.EmailField(
+        max_length=254,
         label="E-mail address",
         help_text="Their NHS e-mail: single sign-on matches people by it.",
         error_messages={

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from assurance.models import AssuranceGroup
+from common.text import field_limit, shortened
 from core.models import PersonChange
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Owner
@@ -56,6 +57,7 @@ def role_choices():
 
 
 def _record(person, by, change):
+    change = shortened(change, field_limit(PersonChange, "change"))
     PersonChange.objects.create(person=person, changed_by=by, change=change)
     return change
 
@@ -63,7 +65,9 @@ def _record(person, by, change):
 @transaction.atomic
 def add_person(*, first_name, last_name, email, by):
     User = get_user_model()
-    base = re.sub(r"[^a-z0-9.]", "", email.split("@")[0].lower()) or "person"
+    # Room for a number after it: an e-mail's local part may be longer than a username can be.
+    room = field_limit(User, "username") - 6
+    base = re.sub(r"[^a-z0-9.]", "", email.split("@")[0].lower())[:room] or "person"
     username, n = base, 1
     while User.objects.filter(username=username).exists():
         n += 1

@@ -19,8 +19,11 @@ import re
 from assurance.models import AssuranceGroup
 from deliverables.exports import LIST_SEPARATOR, PLAN_COLUMNS
 from deliverables.models import Owner
+from objectives.quarters import parse_number
 
-_THEME_RE = re.compile(r"^\s*Strategic theme\s+(?P<number>\d+)\s*:\s*(?P<title>.+?)\s*$", re.I)
+_THEME_RE = re.compile(
+    r"^\s*Strategic theme\s+(?P<number>[0-9]{1,9})\s*:\s*(?P<title>.+?)\s*$", re.I
+)
 _TAG_RE = re.compile(r"<[^>]*>")
 _PERSPECTIVES = {"corporate": "corporate", "staff": "staff", "patient": "patient"}
 _LABEL_RE = re.compile(r"(?:^|\s)(Corporate|Staff|Patients?)\s*:?\s*$", re.I)
@@ -79,7 +82,7 @@ def read(text: str) -> Document:
         if len(fields) < 7:
             continue  # the title line above the table
         if fields[0]:
-            if not fields[0].isdigit():
+            if parse_number(fields[0]) is None:
                 document.errors.append(
                     f"Row {number}, objective_number: “{fields[0]}” is not an objective number."
                 )
@@ -91,7 +94,7 @@ def read(text: str) -> Document:
                 )
                 continue
             theme[2] = True
-            objective = (int(fields[0]), clean(fields[1]))
+            objective = (parse_number(fields[0]), clean(fields[1]))
             indicators = _indicators(fields[7] if len(fields) > 7 else "")
             document.indicators[objective[0]] = indicators
         if objective is None:

@@ -8,7 +8,6 @@ history naming the person and the file. Importing the same file into the same pl
 changes nothing: rows are matched by theme and objective number and by reference.
 """
 
-import csv
 import dataclasses
 import io
 import re
@@ -18,13 +17,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assurance.models import AssuranceGroup, DeliverableAssuranceGroup
+from common import spreadsheets
+from common.spreadsheets import UnreadableFile
+from common.text import field_limit, shortened
 from core import plan_document, plans
-from deliverables.exports import PLAN_COLUMNS
+from deliverables.exports import PLAN_COLUMNS, spreadsheet_safe
 from deliverables.models import Deliverable, DeliverableOwner, Owner
 from objectives.models import KeyIndicator, Objective, Plan, Theme
 from objectives.quarters import parse_delivery_window, parse_number
 
 MAX_BYTES = 5 * 1024 * 1024
+TOO_LARGE = "The file is larger than 5 MB: a plan fits in far less."
+# What is read of a file at most: a plan of 5,000 deliverables with room for blank rows, and the
+# export's columns with room for notes beside them.
+MAX_LINES = 10_000
+MAX_COLUMNS = 50
 REQUIRED = [c for c in PLAN_COLUMNS if c not in ("start_quarter", "end_quarter")]
 _REFERENCE_RE = re.compile(r"^(?P<objective>[0-9]{1,3})\.(?P<number>[0-9]{1,3})$")
 # A new group written like a code (DHG, COOG) gets it as its code; anything else is a name.
@@ -85,10 +92,19 @@ def read(name: str, data: bytes) -> Reading:
     """Read and check a file; nothing is written. Raises PlanFileError for a file that cannot be
     read at all."""
     if len(data) > MAX_BYTES:
-        raise PlanFileError("The file is larger than 5 MB: a plan fits in far less.")
-    lower = name.lower()
+        raise PlanFileError(TOO_LARGE)
+    try:
+        return _read(name.lower(), data)
+    except UnreadableFile as error:
+        raise PlanFileError(str(error)) from None
+
+
+def _read(lower: str, data: bytes) -> Reading:
     if lower.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _check("columns", _xlsx_cells(data))
+        rows = spreadsheets.xlsx_rows(data, max_rows=MAX_LINES, max_columns=MAX_COLUMNS)
+        return _check(
+            "columns", ((n, ["" if c is None else str(c) for c in cells]) for n, cells in rows)
+        )
     text = _text(data)
     if plan_document.looks_like_document(text):
         document = plan_document.read(text)
@@ -101,7 +117,7 @@ def read(name: str, data: bytes) -> Reading:
         reading.group_names = document.group_names
         return reading
     if lower.endswith((".csv", ".txt", ".tsv")) or "," in text.partition("\n")[0]:
-        return _check("columns", _csv_cells(text))
+        return _check("columns", spreadsheets.csv_rows(text, max_rows=MAX_LINES))
     raise PlanFileError(
         "This is not a plan file: upload the XLSX or CSV that the plan export gives (or the "
         "template), or the plan document saved as tab-separated text."
@@ -120,25 +136,12 @@ def _text(data: bytes) -> str:
             raise PlanFileError("The file is not text in UTF-8: save it as CSV UTF-8.") from None
 
 
-def _csv_cells(text: str):
-    reader = csv.reader(io.StringIO(text))
-    return [(reader.line_num, cells) for cells in reader]
-
-
-def _xlsx_cells(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise PlanFileError("The file is not an Excel workbook (.xlsx) that can be read.") from None
-    sheet = workbook.worksheets[0]
-    lines = [
-        (number, ["" if cell is None else str(cell) for cell in cells])
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
-    workbook.close()
-    return lines
+def _limits() -> dict:
+    """The columns whose text is stored in a bounded column, with its bound."""
+    return {
+        "theme_title": field_limit(Theme, "title"),
+        "objective_title": field_limit(Objective, "title"),
+    }
 
 
 def _check(kind, lines) -> Reading:
@@ -171,6 +174,9 @@ def _check(kind, lines) -> Reading:
         for column in ("theme_title", "objective_title", "description"):
             if not cell[column]:
                 problem(column, "is empty.")
+        for column, limit in _limits().items():
+            if len(cell[column]) > limit:
+                problem(column, f"is {len(cell[column]):,} characters; at most {limit} fit.")
         if not cell["theme_number"] and not cell["theme_title"] and cell["objective_number"]:
             problem("theme_number", "the objective has no theme.")
         deliverable_number = None
@@ -203,6 +209,13 @@ def _check(kind, lines) -> Reading:
         groups = _split(cell["assurance_groups"])
         if not owners:
             problem("owners", "is empty: name at least one owner's code.")
+        for column, names, limit in (
+            ("owners", owners, field_limit(Owner, "code")),
+            ("assurance_groups", groups, field_limit(AssuranceGroup, "name")),
+        ):
+            for name in names:
+                if len(name) > limit:
+                    problem(column, f"“{shortened(name, 40)}” is longer than {limit} characters.")
         if theme_number is not None and cell["theme_title"]:
             first = themes.setdefault(theme_number, (cell["theme_title"], number))
             if first[0] != cell["theme_title"]:
@@ -487,7 +500,9 @@ def template_xlsx() -> bytes:
     ):
         lists.cell(row=1, column=column, value=heading).font = Font(bold=True)
         for row, value in enumerate(values, start=2):
-            lists.cell(row=row, column=column, value=value)
+            # Owner and group names come from people and imports: text, never a formula.
+            cell = lists.cell(row=row, column=column, value=spreadsheet_safe(value))
+            cell.data_type = "s"
     for letter, target, count in (
         ("A", "J", len(owners)),
         ("B", "K", len(groups)),

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from common.spreadsheets import formula_safe
 from deliverables.models import SUBMITTED, Deliverable
 from deliverables.presenters import PositionPresenter
 from nhsuk.text import clean_text
@@ -47,7 +48,6 @@ QUARTER_COLUMNS = [
 FORMATS = ("csv", "json", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_SEPARATOR = "; "
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Rows read from the database, and written to the response, at a time.
 CHUNK = 500
 
@@ -56,10 +56,7 @@ def spreadsheet_safe(value):
     """Any stored text made safe for a spreadsheet: control characters (which XLSX cannot hold,
     and which text stored before they were cleaned at entry may still have) removed, and text
     that a spreadsheet would run as a formula prefixed with an apostrophe (OWASP)."""
-    value = clean_text(value)
-    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
-        return "'" + value
-    return value
+    return formula_safe(clean_text(value))
 
 
 def plan_row(deliverable: Deliverable, owners=None, groups=None) -> dict:

@@ -43,7 +43,9 @@ class VersionedFormMixin(forms.Form):
     """Carries the version of the record the user loaded, so a save over someone else's newer
     one is refused (`deliverables.services.save_versioned`)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2_147_483_647, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -158,7 +158,7 @@ def update_draft(request, pk, number):
         deliverable=deliverable,
         quarter=quarter,
         author=request.user,
-        defaults={"data": data, "base_version": int(version) if version.isdigit() else 0},
+        defaults={"data": data, "base_version": parse_number(version) or 0},
     )
     return JsonResponse({"saved_at": localtime(draft.saved_at).strftime("%H:%M")})
 

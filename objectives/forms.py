@@ -83,6 +83,9 @@ class MeasureUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        # Before reading: a 400 MB upload waits on disk, and must not be read into memory.
+        if upload.size > series.MAX_BYTES:
+            raise forms.ValidationError(series.TOO_LARGE)
         try:
             found = series.read_file(upload.name, upload.read(), self.measure.frequency)
         except series.SeriesError as error:

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 QUARTER_NUMBERS = (1, 2, 3, 4)
+# The years a plan or a measure's period may be in: from the NHS's founding to the end of the
+# century. Outside them a date is a typing slip, and year 9999's "next period" is year 10000,
+# which no date can hold (issue 25: My updates answered 500 for ever after one such value).
+EARLIEST_YEAR = 1948
+LATEST_YEAR = 2099
 # Q1 starts in April; each quarter is three months.
 _QUARTER_START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
 
@@ -94,6 +99,12 @@ def parse_financial_year(label: str) -> int:
     if (first + 1) % 100 != int(match["second"]):
         raise ValidationError(
             "The second year must follow the first, for example 2021/22.",
+            code="invalid_financial_year",
+        )
+    if not EARLIEST_YEAR <= first <= LATEST_YEAR:
+        raise ValidationError(
+            f"Enter a financial year from {financial_year_label(EARLIEST_YEAR)} to "
+            f"{financial_year_label(LATEST_YEAR)}.",
             code="invalid_financial_year",
         )
     return first

@@ -1,4 +1,4 @@
-"""The apps build on each other one way: objectives ← deliverables ← assurance ← core.
+"""The apps build on each other one way: common ← objectives ← deliverables ← assurance ← core.
 
 A lower app never names a higher one: not in an import, not as a model label in a string (a
 relation, a permission, a URL name's module), and not as a migration dependency. Templates
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["objectives", "deliverables", "assurance", "core"]
+ORDER = ["common", "objectives", "deliverables", "assurance", "core"]
 HIGHER = {app: ORDER[index + 1 :] for index, app in enumerate(ORDER)}
 
 

@@ -134,3 +134,41 @@ def test_a_plan_administrator_cannot_remove_their_own_role(client, admin):
     )
     assert "cannot remove your own plan administrator role" in response.content.decode()
     assert admin.has_perm("objectives.administer_plan")
+
+
+class TestLengths:
+    """What people type reaches bounded columns only bounded: PostgreSQL refuses the rest with
+    a 500, SQLite stores it (issue 25). The PostgreSQL run of the suite is the one that bites."""
+
+    def test_a_long_e_mail_makes_a_username_that_fits(self, client, admin):
+        email = "a" * 200 + "@nhs.net"
+        response = client.post(
+            reverse("person_add"), {"first_name": "Long", "last_name": "Name", "email": email}
+        )
+        person = get_user_model().objects.get(email=email)
+        assert response.status_code == 302
+        assert len(person.username) <= 150 and person.username.startswith("aaaa")
+        again = client.post(
+            reverse("person_add"),
+            {"first_name": "Long", "last_name": "Name", "email": "a" * 200 + "@nhs.uk"},
+        )
+        assert (
+            again.status_code == 302
+            and get_user_model().objects.filter(username__startswith="aaaa").count() == 2
+        )
+
+    def test_an_e_mail_longer_than_the_column_is_a_form_error(self, client, admin):
+        email = "a" * 64 + "@" + ("b" * 60 + ".") * 4 + "nhs.net"
+        response = client.post(
+            reverse("person_add"), {"first_name": "Long", "last_name": "Name", "email": email}
+        )
+        assert response.status_code == 200 and "nhsuk-error-summary" in response.content.decode()
+
+    def test_a_role_for_a_long_username_keeps_a_history_reason_that_fits(self, client, admin, cdo):
+        person = UserFactory(username="u" * 140)
+        response = client.post(
+            reverse("person_detail", args=[person.pk]), {"give": "1", "role": "owner:CDO"}
+        )
+        assert response.status_code == 302
+        reason = cdo.history.first().history_change_reason
+        assert len(reason) == 100 and reason.startswith("Given uuu") and reason.endswith("…")

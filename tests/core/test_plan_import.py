@@ -102,6 +102,45 @@ def test_the_plan_document_imports_to_the_fixtures_63_deliverables(plan_2021):
     assert any("“Corporate” is not a group" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize("number", ["1²", "١", "1234567890"])
+def test_an_objective_number_in_other_digits_is_a_row_error(plan_2021, number):
+    text = DOCUMENT.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("1\t"))
+    reading = plan_import.read(DOCUMENT.name, text.replace(line, number + line[1:]).encode())
+    assert any(f"“{number}” is not an objective number" in error for error in reading.errors)
+
+
+def test_a_long_file_name_is_cut_to_fit_the_history_s_reason():
+    name = (
+        "UHB Strategy Implementation Plan 2022-23 - final version agreed at Board (March 2022) "
+        "v3.csv"
+    )
+    outcome = plan_import.apply(
+        plan_import.read(name, csv_of(GOOD)),
+        financial_year="2022/23",
+        title="Next plan",
+        create_missing=True,
+        user=None,
+        source=name,
+    )
+    reason = Deliverable.history.filter(objective__plan=outcome.plan).get().history_change_reason
+    assert reason.startswith("Imported from UHB Strategy") and len(reason) == 100
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (GOOD.replace("Theme A", "T" * 301), "theme_title: is 301 characters; at most 300 fit."),
+        (GOOD.replace("Objective A", "O" * 501), "objective_title: is 501 characters"),
+        (GOOD.replace(",CFO,", ",CFO; " + "X" * 21 + ","), "is longer than 20 characters"),
+        (GOOD.replace(",DHG", ",DHG; " + "g" * 201), "is longer than 200 characters"),
+    ],
+)
+def test_text_longer_than_its_column_is_a_row_error(row, message):
+    reading = plan_import.read("plan.csv", csv_of(row))
+    assert any(message in error for error in reading.errors), reading.errors
+
+
 def test_the_plan_document_into_an_empty_uhbplan_lists_every_owner_and_group_as_new():
     reading = plan_import.read(DOCUMENT.name, DOCUMENT.read_bytes())
     assert "CDO" in reading.new_owners and "DHG" in reading.new_groups
@@ -336,3 +375,45 @@ def test_the_template_has_the_columns_an_example_lists_and_help(admin_client, pl
     # The template, filled in as it comes, imports.
     reading = plan_import.read("template.xlsx", response.content)
     assert reading.errors == [] and len(reading.rows) == 1
+
+
+class TestFormulasInPlanFiles:
+    """Names and texts that a spreadsheet would run (issue 25): every writer guards them, and
+    an import gives back what the export guarded, so a round trip changes nothing."""
+
+    HOSTILE_OWNER = "=cmd|'/C calc'!A0"
+    HOSTILE_GROUP = '=HYPERLINK("https://evil.example","x")'
+
+    @pytest.fixture
+    def hostile_plan(self, plan_2021):
+        from tests.deliverables.factories import OwnerFactory
+
+        deliverable = Deliverable.objects.in_plan(plan_2021).get(objective__number=1, number=1)
+        deliverable.description = "+1+1"
+        deliverable.save()
+        deliverable.owners.add(OwnerFactory(code=self.HOSTILE_OWNER))
+        AssuranceGroup.objects.create(code="", name=self.HOSTILE_GROUP)
+        return plan_2021
+
+    def test_the_template_s_lists_hold_them_as_text(self, admin_client, hostile_plan):
+        book = load_workbook(io.BytesIO(admin_client.get(reverse("plan_import_template")).content))
+        cells = [c for column in ("A", "B") for c in book["Lists"][column][1:] if c.value]
+        hostile = [c for c in cells if "cmd" in c.value or "HYPERLINK" in c.value]
+        assert len(hostile) == 2
+        assert all(c.data_type == "s" and c.value.startswith("'=") for c in hostile)
+
+    @pytest.mark.parametrize("format", ["xlsx", "csv"])
+    def test_an_export_imported_again_changes_nothing(self, hostile_plan, format):
+        rows = exported(hostile_plan)
+        if format == "xlsx":
+            data = exports.to_xlsx(rows, exports.PLAN_COLUMNS, title="2021-22")
+        else:
+            data = exports.to_csv(rows, exports.PLAN_COLUMNS).encode()
+        owners = set(Owner.objects.values_list("code", flat=True))
+        reading = plan_import.read(f"plan.{format}", data)
+        assert reading.errors == [] and reading.new_owners == [] and reading.new_groups == []
+        outcome = plan_import.apply(
+            reading, financial_year="2022/23", title="Next", create_missing=False, user=None
+        )
+        assert exported(outcome.plan) == rows
+        assert set(Owner.objects.values_list("code", flat=True)) == owners

@@ -85,6 +85,15 @@ class TestKeepingADraft:
         assert response.status_code == 400 and "too long" in response.json()["error"]
         assert not UpdateDraft.objects.exists()
 
+    @pytest.mark.parametrize("version", ["²", "2147483648", "9223372036854775808", "-1", "1e3"])
+    def test_a_version_that_is_no_number_of_ours_is_kept_as_none(
+        self, client, people, cdo_deliverable, q2, version
+    ):
+        client.force_login(people["cdo"])
+        response = client.post(draft_url(cdo_deliverable), typed(cdo_deliverable, version=version))
+        assert response.status_code == 200
+        assert UpdateDraft.objects.get().base_version == 0
+
     def test_saving_the_update_ends_the_draft(self, client, people, cdo_deliverable, q2):
         client.force_login(people["cdo"])
         client.post(draft_url(cdo_deliverable), typed(cdo_deliverable))

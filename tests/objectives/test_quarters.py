@@ -43,7 +43,9 @@ class TestFinancialYear:
         assert parse_financial_year("2021/22") == 2021
         assert parse_financial_year("2099/00") == 2099
 
-    @pytest.mark.parametrize("label", ["2021", "2021/23", "21/22", "2021-22", ""])
+    @pytest.mark.parametrize(
+        "label", ["2021", "2021/23", "21/22", "2021-22", "", "9999/00", "0000/01", "1947/48"]
+    )
     def test_rejects(self, label):
         with pytest.raises(ValidationError):
             parse_financial_year(label)

@@ -1,0 +1,22 @@
+"""One rule for every history record: its reason fits its column.
+
+Reasons are built from what people type (a file's name in "Imported from …", a username in
+"Given …"), and the column is 100 characters: PostgreSQL refused the longer ones with a 500
+(issue 25). Bounded here, once, as simple-history creates each record, instead of at each of
+the places that write one.
+"""
+
+from simple_history.signals import pre_create_historical_record
+
+from common.text import field_limit, shortened
+
+
+def _bound_reason(sender, history_instance, **kwargs):
+    reason = history_instance.history_change_reason
+    if reason:
+        limit = field_limit(type(history_instance), "history_change_reason")
+        history_instance.history_change_reason = shortened(reason, limit)
+
+
+def connect() -> None:
+    pre_create_historical_record.connect(_bound_reason, dispatch_uid="common.history.reason")
