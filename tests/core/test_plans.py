@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core import plans
@@ -117,6 +117,21 @@ def test_the_roll_over_page_previews_then_carries_and_links_both_ways(
     assert "Carried over from" in new_page and "2021/22 6.4" in new_page
     old_page = client.get(reverse("deliverables:detail", args=[origin.pk])).content.decode()
     assert "Carried on in" in old_page and "2022/23 6.4" in old_page
+
+
+@pytest.mark.parametrize("year", ["9999/00", "0000/01"])
+def test_a_year_outside_the_range_is_refused_on_the_page_and_by_the_command(
+    client, plan_2021, admin, year, tmp_path
+):
+    client.force_login(admin)
+    response = client.post(reverse("plan_start"), {"financial_year": year, "title": "Far"})
+    assert response.status_code == 200
+    assert "Enter a financial year from 1948/49 to 2099/00" in response.content.decode()
+    path = tmp_path / "plan.csv"
+    path.write_text("theme_number\n")
+    with pytest.raises(CommandError, match="--plan: Enter a financial year from"):
+        call_command("import_plan", str(path), "--plan", year)
+    assert not Plan.objects.filter(financial_year=year).exists()
 
 
 def test_the_start_page_prefills_next_year_and_refuses_a_year_twice(client, plan_2021, admin):

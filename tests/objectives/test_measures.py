@@ -86,6 +86,10 @@ def test_the_data_owner_adds_a_value_and_it_is_in_the_history(client, measure, o
         ({"period": "someday", "value": "1"}, "is not a period"),
         ({"period": "2022-05", "value": "lots"}, "Enter the value as a number"),
         ({"period": "2022-05", "value": "1e15"}, "too large"),
+        ({"period": "9999-12", "value": "1"}, "9999 is outside the years a measure can hold"),
+        ({"period": "0001-01", "value": "1"}, "1 is outside the years"),
+        ({"period": "2999/00 Q1", "value": "1"}, "outside the years"),
+        ({"period": "01/13/2021", "value": "1"}, "is a US date (month first)"),
     ],
 )
 def test_a_bad_value_is_explained_and_nothing_saved(client, measure, owner, data, message):
@@ -162,6 +166,20 @@ def test_an_unreadable_file_is_explained(client, measure, owner, content, name, 
     response = upload(client, measure, content, name)
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_an_upload_with_a_year_out_of_range_saves_nothing(client, measure, owner):
+    client.force_login(owner)
+    response = upload(client, measure, "period,value\n2022-05,1\n9999-12,2\n")
+    assert "Row 3: 9999 is outside the years a measure can hold" in response.content.decode()
+    assert response.context["token"] == ""
+
+
+def test_us_dates_read_as_days_are_named(client, measure, owner):
+    client.force_login(owner)
+    response = upload(client, measure, "period,value\n01/05/2022,1\n02/05/2022,2\n")
+    assert "May 2022 appears twice (first on row 2): if the file" in response.content.decode()
+    assert "US style" in response.content.decode()
 
 
 def test_an_xlsx_upload_with_spreadsheet_dates(client, measure, owner):
