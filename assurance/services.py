@@ -12,6 +12,7 @@ from assurance.models import (
     ReviewAction,
     action_lines,
 )
+from common.db import retried
 from deliverables.models import Deliverable
 from deliverables.services import save_versioned
 from objectives.models import Quarter
@@ -22,13 +23,14 @@ class QuarterStateError(ValidationError):
     pass
 
 
+@retried
 @transaction.atomic
 def review_save(*, review: AssuranceReview, user, expected_version: int) -> AssuranceReview:
     """Record a group's level of assurance: its secretaries (or a plan administrator) only,
     and only while the quarter is open (a plan administrator's later correction is flagged)."""
     if not AssuranceGroup.objects.reviewable_by(user).filter(pk=review.assurance_group_id).exists():
         raise PermissionDenied("Only this group's secretaries can record its assurance.")
-    quarter = review.quarter
+    quarter = review.quarter = Quarter.objects.held_for_writing(review.quarter_id)
     access = quarter.write_access(user, "assurance")
     if not access.allowed:
         raise QuarterStateError(access.reason)
@@ -108,6 +110,7 @@ def _stored(review):
     )
 
 
+@retried
 @transaction.atomic
 def quarter_open(*, quarter: Quarter, user) -> Quarter:
     """Open a quarter for updates (one open quarter per plan)."""
@@ -125,6 +128,7 @@ def quarter_open(*, quarter: Quarter, user) -> Quarter:
     return quarter
 
 
+@retried
 @transaction.atomic
 def quarter_close(*, quarter: Quarter, user) -> BoardReport:
     """Close a quarter: lock its updates and reviews and fix its board report as it stands."""

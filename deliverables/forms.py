@@ -256,6 +256,13 @@ class SignOffForm(CleanTextMixin, forms.Form):
     """The executive's decision on a delegate's update: approve, or return with a comment."""
 
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
+    # The version the executive read: what they approve is that text, or nothing.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2_147_483_647,
+        error_messages={"required": "This page was out of date: read the update again below."},
+    )
     comment = forms.CharField(
         label="What needs to change",
         required=False,

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.db import retried
 from deliverables.models import Deliverable, SignOff, StatusUpdate, UpdateDraft
+from objectives.models import Quarter
 
 
 class UpdateConflict(Exception):
@@ -19,6 +21,7 @@ class QuarterClosed(ValidationError):
     pass
 
 
+@retried
 @transaction.atomic
 def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> StatusUpdate:
     """Save an executive's update, refusing stale versions and closed quarters.
@@ -29,7 +32,7 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
     """
     if not Deliverable.objects.editable_by(user).filter(pk=update.deliverable_id).exists():
         raise PermissionDenied("You cannot update this deliverable.")
-    quarter = update.quarter
+    quarter = update.quarter = Quarter.objects.held_for_writing(update.quarter_id)
     access = quarter.write_access(user, "updates")
     if not access.allowed:
         raise QuarterClosed(access.reason)
@@ -66,16 +69,26 @@ def _sign_off_on_save(update, user):
         update.sign_off, update.signed_off_by, update.signed_off_at = SignOff.AWAITING, None, None
 
 
+@retried
 @transaction.atomic
-def update_sign_off(*, update: StatusUpdate, user, approve: bool, comment: str = ""):
+def update_sign_off(
+    *, update: StatusUpdate, user, approve: bool, comment: str = "", version: int | None = None
+):
     """The executive approves a delegate's update (it counts from now on), or returns it with a
-    comment saying what to change. Only an update awaiting sign-off, in an open quarter."""
+    comment saying what to change. Only an update awaiting sign-off, in an open quarter, and
+    only the `version` the executive read (by default, `update`'s own): text the delegate
+    changed since is refused with UpdateConflict, so nobody approves what they never saw."""
     if not update.deliverable.can_be_signed_off_by(user):
         raise PermissionDenied("Only the deliverable's executive can sign off its updates.")
+    seen = update.version if version is None else version
+    quarter = Quarter.objects.held_for_writing(update.quarter_id)
     update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
     if update.sign_off != SignOff.AWAITING:
         raise ValidationError("This update is no longer awaiting sign-off.")
-    access = update.quarter.write_access(user, "updates")
+    if update.version != seen:
+        raise UpdateConflict(_stored(update))
+    update.quarter = quarter
+    access = quarter.write_access(user, "updates")
     if not access.allowed:
         raise QuarterClosed(access.reason)
     comment = (comment or "").strip()

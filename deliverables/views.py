@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common.db import Busy
 from deliverables import extensions, presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import SignOffForm, StatusUpdateForm
@@ -98,6 +99,12 @@ def update_edit(request, pk, number):
     return _update_page(request, deliverable, quarter, form, conflict)
 
 
+CHANGED_SINCE_READ = (
+    "The update was changed since you opened it: nothing was signed off. Read it again below "
+    "before you approve or return it."
+)
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("deliverables.change_statusupdate", raise_exception=True)
 def sign_off(request, pk, number):
@@ -108,7 +115,7 @@ def sign_off(request, pk, number):
     )
     if not deliverable.can_be_signed_off_by(request.user):
         raise PermissionDenied("Only the deliverable's executive can sign off its updates.")
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(request.POST or None, initial={"version": update.version})
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
@@ -117,7 +124,14 @@ def sign_off(request, pk, number):
                 user=request.user,
                 approve=approve,
                 comment=form.cleaned_data["comment"],
+                version=form.cleaned_data["version"],
             )
+        except UpdateConflict as error:
+            # The newer text to read, and what they typed kept: their comment is not lost.
+            data = request.POST.copy()
+            data["version"] = str(error.current.version)
+            update, form = error.current, SignOffForm(data)
+            form.add_error(None, CHANGED_SINCE_READ)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -194,7 +208,7 @@ def _save(request, form):
             )
         except UpdateConflict as error:
             conflict, form = error.current, form.with_newer(request.POST, error.current)
-        except QuarterClosed as error:
+        except (QuarterClosed, Busy) as error:
             form.add_error(None, error)
     if not saved:
         # For the audit log (core.middleware): what happened to this write, in words.

@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -134,6 +134,28 @@ class QuarterQuerySet(models.QuerySet):
     def current(self):
         """The reporting quarter: the open quarter of the latest plan that has one."""
         return self.open().select_related("plan").order_by("-plan__start_date").first()
+
+    def held_for_writing(self, pk):
+        """The quarter as it stands now, held until the caller's transaction ends so that it
+        cannot be closed or reopened in the meantime: every write in a quarter asks its
+        `write_access` of this, inside its transaction, never of a copy loaded before it.
+
+        A save that asked a copy loaded by the view could commit after the close had frozen
+        the quarter's report: 39 of 54 racing saves did on SQLite, 7 of 76 on PostgreSQL
+        (issue 25). On PostgreSQL the row is read FOR SHARE: writers in the same quarter do
+        not wait for each other, and `quarter_close` (FOR UPDATE) waits for them, then they
+        for it, and its report includes what they wrote. Taking this lock first also orders
+        every writer's locks behind the quarter's, so a close refreshing the quarter's
+        positions and a save refreshing one deliverable's cannot deadlock. SQLite's
+        transactions already hold the database's write lock from their first statement
+        (settings: IMMEDIATE), so the fresh read is enough there.
+        """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {Quarter._meta.db_table} WHERE id = %s FOR SHARE", [pk]
+                )
+        return self.select_related("plan").get(pk=pk)
 
 
 class Quarter(models.Model):

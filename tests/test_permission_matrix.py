@@ -356,7 +356,7 @@ POST_DATA = {
     "login": {"username": "nobody-at-all", "password": "wrong"},
     "deliverables:update_edit": "update",
     "deliverables:update_draft": "update",
-    "deliverables:update_sign_off": {"decision": "approve"},
+    "deliverables:update_sign_off": {"decision": "approve", "version": "1"},  # the one read
     "assurance:review_edit": {"level": "reasonable"},
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},

@@ -9,7 +9,7 @@ from assurance import rollups
 from assurance.reports import report_data
 from deliverables.exports import plan_rows
 from deliverables.models import SignOff, StatusUpdate
-from deliverables.services import status_update_save, update_sign_off
+from deliverables.services import UpdateConflict, status_update_save, update_sign_off
 
 
 @pytest.fixture
@@ -100,11 +100,13 @@ class TestPages:
         assert page.index("Awaiting your sign-off (1)") < page.index("Your deliverables for Q2")
         url = reverse("deliverables:update_sign_off", args=[cdo_deliverable.pk, 2])
         assert url in page
+        # The sign-off page carries the version the executive reads.
+        read = client.get(url).context["form"]["version"].value()
         # Returning needs a comment; the page says so and nothing changes.
-        response = client.post(url, {"decision": "return", "comment": ""})
+        response = client.post(url, {"decision": "return", "comment": "", "version": read})
         assert "Say what needs to change" in response.content.decode()
         assert StatusUpdate.objects.get().sign_off == SignOff.AWAITING
-        response = client.post(url, {"decision": "approve"}, follow=True)
+        response = client.post(url, {"decision": "approve", "version": read}, follow=True)
         assert "Signed off: the Q2 update" in response.content.decode()
         assert "Awaiting your sign-off" not in response.content.decode()
 
@@ -124,3 +126,57 @@ class TestPages:
         # Returned, it is back among the ones to do.
         rows = client.get(reverse("deliverables:my_updates")).context["groups"]
         assert [r["deliverable"] for r in rows["missing"]] == [cdo_deliverable]
+
+
+@pytest.mark.django_db
+class TestSignOffOfWhatWasRead:
+    """The delegate saves A, the executive opens sign-off and reads A, the delegate saves B,
+    the executive approves: B is never stored as approved (issue 25)."""
+
+    def test_text_changed_since_it_was_read_is_refused_and_shown(
+        self, client, sign_off, people, cdo_deliverable, q2
+    ):
+        write(people, "delegate", cdo_deliverable, q2, narrative="Text A")
+        url = reverse("deliverables:update_sign_off", args=[cdo_deliverable.pk, 2])
+        client.force_login(people["cdo"])
+        page = client.get(url)
+        assert "Text A" in page.content.decode()
+        seen = page.context["form"]["version"].value()
+        write(people, "delegate", cdo_deliverable, q2, narrative="Text B", version=seen)
+
+        response = client.post(
+            url, {"decision": "return", "version": seen, "comment": "Add the date."}
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "changed since you opened it" in html and "Text B" in html
+        assert "Add the date." in html  # what they typed is kept
+        stored = StatusUpdate.objects.get(deliverable=cdo_deliverable, quarter=q2)
+        assert stored.sign_off == SignOff.AWAITING and stored.narrative == "Text B"
+        # Having read B, they can approve it.
+        again = client.post(
+            url, {"decision": "approve", "version": response.context["form"]["version"].value()}
+        )
+        assert again.status_code == 302
+        stored.refresh_from_db()
+        assert stored.sign_off == SignOff.APPROVED and stored.narrative == "Text B"
+
+    def test_the_service_refuses_a_version_it_was_not_given(
+        self, sign_off, people, cdo_deliverable, q2
+    ):
+        first = write(people, "delegate", cdo_deliverable, q2, narrative="Text A")
+        write(people, "delegate", cdo_deliverable, q2, narrative="Text B", version=first.version)
+        with pytest.raises(UpdateConflict) as raised:
+            update_sign_off(update=first, user=people["cdo"], approve=True)
+        assert raised.value.current.narrative == "Text B"
+        assert StatusUpdate.objects.get(pk=first.pk).sign_off == SignOff.AWAITING
+
+    def test_a_form_without_the_version_signs_nothing(
+        self, client, sign_off, people, cdo_deliverable, q2
+    ):
+        write(people, "delegate", cdo_deliverable, q2)
+        client.force_login(people["cdo"])
+        url = reverse("deliverables:update_sign_off", args=[cdo_deliverable.pk, 2])
+        response = client.post(url, {"decision": "approve"})
+        assert "This page was out of date" in response.content.decode()
+        assert StatusUpdate.objects.get().sign_off == SignOff.AWAITING
