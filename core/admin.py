@@ -62,6 +62,25 @@ class PersonAdmin(UserAdmin):
         ("Roles through links", {"fields": ["owners", "secretary_of"]}),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        # Plan administrators may view people here, not change them (they use the People
+        # pages): read-only, the links show through the methods below, since the form's own
+        # fields do not exist on the model and Django's read-only rendering failed on them.
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [
+                *UserAdmin.fieldsets,
+                ("Roles through links", {"fields": ["owner_codes", "secretary_of_groups"]}),
+            ]
+        return super().get_fieldsets(request, obj)
+
+    @admin.display(description="Owner codes this person updates for")
+    def owner_codes(self, person):
+        return ", ".join(person.owners.order_by("code").values_list("code", flat=True)) or "—"
+
+    @admin.display(description="Assurance groups this person is secretary of")
+    def secretary_of_groups(self, person):
+        return ", ".join(sorted(g.label for g in person.assurance_groups.all())) or "—"
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.save_links()

@@ -83,6 +83,13 @@ class Backend(OIDCAuthenticationBackend):
         if enabled():
             super().__init__(*args, **kwargs)
 
+    def get_user(self, user_id):
+        """The signed-in person on each request: nobody once deactivated, as Django's own
+        backend does (the library's returns them, so a deactivated person's single sign-on
+        session went on writing; issue 25)."""
+        user = self.UserModel._default_manager.filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None
+
     def authenticate(self, request, **kwargs):
         if not enabled() or request is None or "code" not in request.GET:
             return None

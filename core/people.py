@@ -10,6 +10,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from assurance.models import AssuranceGroup
@@ -56,6 +57,22 @@ def role_choices():
     ]
 
 
+SUPERUSERS_ONLY = (
+    "Only a superuser can change a superuser's roles or access: theirs is the break-glass account."
+)
+
+
+def may_change(by, person) -> bool:
+    """Whether `by` may change `person`'s roles and access: a superuser only by a superuser, so
+    that nobody can lock the break-glass account out (issue 25)."""
+    return by.is_superuser or not person.is_superuser
+
+
+def _check(by, person):
+    if not may_change(by, person):
+        raise PermissionDenied(SUPERUSERS_ONLY)
+
+
 def _record(person, by, change):
     change = shortened(change, field_limit(PersonChange, "change"))
     PersonChange.objects.create(person=person, changed_by=by, change=change)
@@ -82,6 +99,7 @@ def add_person(*, first_name, last_name, email, by):
 @transaction.atomic
 def change_role(person, role: str, *, give: bool, by) -> str:
     """Give or take away one role ("admin", "viewer", "owner:CDO", "group:<id>")."""
+    _check(by, person)
     verb = "Given" if give else "Removed"
     if role in ("admin", "viewer"):
         name = PLAN_ADMINISTRATORS if role == "admin" else VIEWERS
@@ -113,6 +131,7 @@ def change_role(person, role: str, *, give: bool, by) -> str:
 
 @transaction.atomic
 def set_active(person, active: bool, *, by) -> str:
+    _check(by, person)
     person.is_active = active
     person.save(update_fields=["is_active"])
     return _record(person, by, "Reactivated" if active else "Deactivated: cannot sign in")

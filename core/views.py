@@ -295,11 +295,16 @@ def person_detail(request, pk):
         "roles": people_service.roles_of(person),
         "form": form,
         "changes": person.changes.select_related("changed_by")[:50],
+        "may_change": people_service.may_change(request.user, person),
+        "superusers_only": people_service.SUPERUSERS_ONLY,
     }
     return render(request, "core/person_detail.html", context)
 
 
 def _person_change(request, person, form):
+    if not people_service.may_change(request.user, person):
+        messages.error(request, people_service.SUPERUSERS_ONLY)
+        return None
     if "give" in request.POST:
         return form.is_valid() and people_service.change_role(
             person, form.cleaned_data["role"], give=True, by=request.user

@@ -442,7 +442,13 @@ class Measure(models.Model):
         return self.indicator.objective
 
     def can_enter_values(self, user) -> bool:
-        return user.is_authenticated and (user.pk == self.data_owner_id or is_plan_admin(user))
+        """The data owner, while they are active and hold a role (every role reads measures),
+        or a plan administrator."""
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if is_plan_admin(user):
+            return True
+        return user.pk == self.data_owner_id and user.has_perm("objectives.view_measure")
 
     def period_display(self, period) -> str:
         return series.period_display(period, self.frequency)

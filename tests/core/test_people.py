@@ -172,3 +172,77 @@ class TestLengths:
         assert response.status_code == 302
         reason = cdo.history.first().history_change_reason
         assert len(reason) == 100 and reason.startswith("Given uuu") and reason.endswith("…")
+
+
+class TestDeactivated:
+    """A deactivated person's sessions end and nothing they send is written (issue 25)."""
+
+    @pytest.mark.parametrize(
+        "backend", ["core.oidc.Backend", "django.contrib.auth.backends.ModelBackend"]
+    )
+    def test_every_session_ends(self, client, backend):
+        from tests.objectives.factories import MeasureFactory
+
+        person = UserFactory(role="Executive owners")
+        measure = MeasureFactory(data_owner=person, values=[1, 2, 3])
+        client.force_login(person, backend=backend)
+        assert client.get(reverse("deliverables:my_updates")).status_code == 200
+        get_user_model().objects.filter(pk=person.pk).update(is_active=False)
+        assert client.get(reverse("deliverables:my_updates")).status_code == 302
+        response = client.post(
+            reverse("objectives:measure_value", args=[measure.pk]),
+            {"period": "2021-07", "value": "4"},
+        )
+        assert response.status_code == 302 and "login" in response["Location"]
+        assert measure.values.count() == 3
+
+    def test_measures_refuse_an_inactive_or_roleless_data_owner(self):
+        from django.contrib.auth.models import AnonymousUser
+
+        from tests.objectives.factories import MeasureFactory
+
+        person = UserFactory(role="Executive owners")
+        measure = MeasureFactory(data_owner=person)
+        assert measure.can_enter_values(person)
+        person.is_active = False
+        assert not measure.can_enter_values(person)
+        assert not measure.can_enter_values(AnonymousUser())
+        roleless = UserFactory()
+        assert not MeasureFactory(data_owner=roleless).can_enter_values(roleless)
+
+
+class TestSuperusers:
+    """The break-glass account is a superuser's to change, not a plan administrator's."""
+
+    @pytest.mark.parametrize(
+        "data",
+        [{"active": "0"}, {"remove": "admin"}, {"give": "1", "role": "viewer"}],
+    )
+    def test_a_plan_administrator_cannot_change_a_superuser(self, client, admin, data):
+        root = UserFactory(
+            username="root", is_superuser=True, is_staff=True, role=PLAN_ADMINISTRATORS
+        )
+        url = reverse("person_detail", args=[root.pk])
+        page = client.get(url).content.decode()
+        assert "Only a superuser can change" in page and "Deactivate" not in page
+        response = client.post(url, data, follow=True)
+        assert "Only a superuser can change" in response.content.decode()
+        root.refresh_from_db()
+        assert root.is_active and root.groups.filter(name=PLAN_ADMINISTRATORS).exists()
+        assert not root.groups.filter(name="Viewers").exists()
+        assert not PersonChange.objects.filter(person=root).exists()
+
+    def test_a_superuser_can(self, client):
+        me = UserFactory(username="me", is_superuser=True, is_staff=True)
+        root = UserFactory(username="root", is_superuser=True, is_staff=True)
+        client.force_login(me)
+        client.post(reverse("person_detail", args=[root.pk]), {"active": "0"})
+        root.refresh_from_db()
+        assert not root.is_active
+
+
+def test_django_admin_shows_a_person_to_a_plan_administrator(client, admin, cdo):
+    person = UserFactory(username="nia", owners=[cdo])
+    response = client.get(reverse("admin:auth_user_change", args=[person.pk]))
+    assert response.status_code == 200
+    assert "CDO" in response.content.decode()
