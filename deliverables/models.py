@@ -705,6 +705,13 @@ class StatusUpdate(models.Model):
         verb = "created" if record.history_type == "+" else "changed"
         return f"Q{record.quarter.number} update {verb}"
 
+    @staticmethod
+    def history_for_readers(records):
+        """The history records a reader who cannot write the update may see: those of text that
+        counts (submitted). A delegate's text awaiting or returned from sign-off is the
+        executive's and delegates' until approved, in history as everywhere else."""
+        return records.filter(sign_off__in=SUBMITTED)
+
     def previous(self):
         """The same deliverable's update for the quarter before, if there is one."""
         return (

@@ -193,10 +193,11 @@ def _entries(records, describe):
         )
 
 
-def _linked_histories(deliverable):
+def _linked_histories(deliverable, may_write: bool):
     """The history of every kind of row that points at this deliverable (its owner links,
     updates, and whatever higher apps attach to it), found through the relations themselves, so
-    this app lists them without naming the apps that add them. Yields (records, describe)."""
+    this app lists them without naming the apps that add them. Yields (records, describe).
+    A model with `history_for_readers` narrows its records for people who cannot write it."""
     for relation in Deliverable._meta.related_objects:
         model = relation.related_model
         if relation.many_to_many or not hasattr(model, "history"):
@@ -208,6 +209,8 @@ def _linked_histories(deliverable):
             if f.is_relation and f.name != relation.field.name
         ]
         records = model.history.filter(**{relation.field.attname: deliverable.pk})
+        if not may_write and hasattr(model, "history_for_readers"):
+            records = model.history_for_readers(records)
         yield records.select_related("history_user", *others), _describer(model, others)
 
 
@@ -219,8 +222,9 @@ def _describer(model, others):
     return lambda record: f"{name} {getattr(record, others[0])} {verbs[record.history_type]}"
 
 
-def history(deliverable: Deliverable) -> list[HistoryEntry]:
-    """Every recorded change to the deliverable and to every row attached to it, newest first."""
+def history(deliverable: Deliverable, user) -> list[HistoryEntry]:
+    """Every recorded change to the deliverable and to every row attached to it that `user` may
+    read, newest first."""
     verbs = {"+": "added", "~": "changed", "-": "removed"}
     entries = list(
         _entries(
@@ -228,7 +232,8 @@ def history(deliverable: Deliverable) -> list[HistoryEntry]:
             lambda r: f"Deliverable {verbs[r.history_type]}",
         )
     )
-    for records, describe in _linked_histories(deliverable):
+    may_write = Deliverable.objects.editable_by(user).filter(pk=deliverable.pk).exists()
+    for records, describe in _linked_histories(deliverable, may_write):
         entries += _entries(records, describe)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
 

@@ -342,7 +342,7 @@ def deliverable_detail(request, pk):
         "contributions": extensions.contributions_for([deliverable], request.user, None)[
             deliverable.pk
         ],
-        "history": presenters.history(deliverable),
+        "history": presenters.history(deliverable, request.user),
     }
     return render(request, "deliverables/deliverable_detail.html", context)
 

@@ -180,3 +180,31 @@ class TestSignOffOfWhatWasRead:
         response = client.post(url, {"decision": "approve"})
         assert "This page was out of date" in response.content.decode()
         assert StatusUpdate.objects.get().sign_off == SignOff.AWAITING
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, sees",
+    [
+        ("viewer", False),
+        ("secretary", False),
+        ("cfo", False),
+        ("cdo", True),
+        ("delegate", True),
+        ("admin", True),
+    ],
+)
+def test_history_shows_text_awaiting_sign_off_only_to_those_who_may_write_it(
+    client, sign_off, people, cdo_deliverable, q2, role, sees
+):
+    agreed = write(people, "delegate", cdo_deliverable, q2, narrative="Agreed wording")
+    agreed = update_sign_off(update=agreed, user=people["cdo"], approve=True)
+    # The delegate rewrites it: the new text waits for the executive again.
+    write(people, "delegate", cdo_deliverable, q2, "Not yet agreed wording", agreed.version)
+    client.force_login(people[role])
+    page = client.get(reverse("deliverables:detail", args=[cdo_deliverable.pk])).content.decode()
+    assert ("Not yet agreed wording" in page) is sees
+    # Once approved, it counts, and everyone reads it, in history too.
+    update_sign_off(update=StatusUpdate.objects.get(), user=people["cdo"], approve=True)
+    page = client.get(reverse("deliverables:detail", args=[cdo_deliverable.pk])).content.decode()
+    assert "Not yet agreed wording" in page
