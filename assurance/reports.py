@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from assurance import indicators, rollups
 from assurance.models import (
     LEVEL_MEANINGS,
+    AssuranceGroup,
     AssuranceReview,
     BoardPaperCover,
     BoardReport,
@@ -231,6 +232,13 @@ def report_data(quarter) -> dict:
         .filter(review__quarter__plan=plan, review__quarter__number__lte=quarter.number)
         .count(),
         "plan": {"title": plan.title, "financial_year": plan.financial_year},
+        # As they were named at the time: a closed quarter's pack keeps its group's name.
+        "groups": [
+            {"id": g.pk, "code": g.code, "name": g.name, "label": g.label}
+            for g in AssuranceGroup.objects.filter(
+                deliverable_links__deliverable__objective__plan=plan
+            ).distinct()
+        ],
         "quarter": {
             "number": quarter.number,
             "label": quarter.label,
@@ -296,6 +304,19 @@ class KeptReport:
         if group_id not in self._packs:
             self._packs[group_id] = group_pack(self.data, group_id)
         return self._packs[group_id]
+
+    def group(self, group_id: int, live) -> dict:
+        """The group as the report names it (`label`, `name`): a frozen report's pack says what
+        the group was called when the quarter closed, not after a rename (issue 25). Reports
+        frozen before groups were kept name it by the label on its deliverables, or as `live`
+        (the group now) where it has none."""
+        for group in self.data.get("groups", ()):
+            if group["id"] == group_id:
+                return group
+        for d in self.group_pack(group_id)[:1]:
+            label = next(g["label"] for g in d["groups"] if g["id"] == group_id)
+            return {"id": group_id, "label": label, "name": ""}
+        return {"id": group_id, "label": live.label, "name": live.name}
 
     @cached_property
     def screens(self) -> list[dict]:

@@ -211,6 +211,7 @@ def group_pack(request, group_pk):
     page = Paginator(rows, PACK_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
     context = {
         "group": group,
+        "named": report.kept.group(group.pk, live=group),
         "quarter": quarter,
         "report": report,
         "data": report.data,
