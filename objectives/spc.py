@@ -267,8 +267,8 @@ def analyse(
     for start in starts:
         if not 0 < start < len(exact):
             raise SPCError(
-                f"A recalculation point must be a point after the first and within the series "
-                f"(1 to {len(exact) - 1} counting from 0); {start} is not."
+                f"A recalculation point must be a point after the first, from position 2 to "
+                f"{len(exact)} counting the first point as 1; position {start + 1} is not."
             )
 
     bounds = list(zip([0, *starts], [*starts, len(exact)], strict=True))
@@ -300,13 +300,24 @@ def analyse(
                 )
             )
 
+    assurance = _assurance(exact_target, direction, limits)
+    last = segments[-1]
+    if assurance is not None and last.baseline_points < RECOMMENDED_POINTS:
+        # Limits on a handful of points (one, after a late recalculation) have next to no
+        # spread, so any target would look "consistently" met or missed.
+        assurance = None
+        warnings.append(
+            f"No assurance icon: the limits from {periods[last.start]} rest on "
+            f"{last.baseline_points} point{'s' if last.baseline_points != 1 else ''}, too few "
+            f"to say whether the target will be met ({RECOMMENDED_POINTS} are needed)."
+        )
     return Analysis(
         points=tuple(points),
         segments=tuple(segments),
         direction=direction,
         target=None if exact_target is None else float(exact_target),
         variation=_variation(points[-1], direction),
-        assurance=_assurance(exact_target, direction, limits),
+        assurance=assurance,
         warnings=tuple(warnings),
     )
 
@@ -331,9 +342,11 @@ def _limits(series: list[Fraction], baseline: int | None, screen: bool):
     screened = 0
     mean_range = sum(ranges) / len(ranges) if ranges else Fraction(0)
     if screen and ranges:
-        kept = [r for r in ranges if r <= UPPER_RANGE_FACTOR * mean_range]
+        # Strictly below, as NHSRplotthedots screens (`mr < 3.267 * amr`): a range exactly on
+        # the limit goes too. A constant series keeps none and has no spread.
+        kept = [r for r in ranges if r < UPPER_RANGE_FACTOR * mean_range]
         screened = len(ranges) - len(kept)
-        mean_range = sum(kept) / len(kept)
+        mean_range = sum(kept) / len(kept) if kept else Fraction(0)
     spread = PROCESS_LIMIT_FACTOR * mean_range
     return (
         mean,
@@ -383,13 +396,17 @@ def _special_causes(series, limits, run_length):
             for i in range(start, end + 1):
                 found[i][Rule.TREND] = sign  # a later trend overwrites: the peak's is later
 
-    for side, beyond in ((1, [x > upper_2s for x in series]), (-1, [x < lower_2s for x in series])):
-        for i in range(n - 2):
-            window = range(i, i + 3)
-            if sum(beyond[j] for j in window) >= 2:
-                for j in window:
-                    if beyond[j]:
-                        found[j][Rule.TWO_OF_THREE] = side
+    # Near a limit: beyond the two-sigma line but not beyond the process limit (a point beyond
+    # the limit is special cause on its own, and does not count here).
+    near = [upper_2s < x <= upper or lower <= x < lower_2s for x in series]
+    for i in range(n - 2):
+        window = range(i, i + 3)
+        sides = {relative[j] for j in window}
+        if len(sides) == 1 and 0 not in sides and sum(near[j] for j in window) >= 2:
+            (side,) = sides
+            for j in window:
+                if near[j]:
+                    found[j][Rule.TWO_OF_THREE] = side
 
     order = (Rule.PROCESS_LIMIT, Rule.TREND, Rule.TWO_OF_THREE, Rule.SHIFT)
     result = []

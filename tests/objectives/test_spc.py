@@ -156,10 +156,44 @@ def test_the_two_must_be_beyond_the_same_line():
     assert flagged(frozen(18, 2, 11), Rule.TWO_OF_THREE) == []
 
 
-def test_a_point_beyond_the_limit_counts_as_beyond_the_line():
+def test_a_point_beyond_the_limit_does_not_count_toward_two_of_three():
+    # As NHSRplotthedots: 25 is special cause on its own; with it, only 18 is near the limit.
     analysis = frozen(11, 25, 18)
-    assert flagged(analysis, Rule.TWO_OF_THREE) == [13, 14]
-    assert analysis.points[13].rules == (Rule.PROCESS_LIMIT, Rule.TWO_OF_THREE)
+    assert flagged(analysis, Rule.TWO_OF_THREE) == []
+    assert analysis.points[13].rules == (Rule.PROCESS_LIMIT,)
+    assert flagged(frozen(11, 19, 18), Rule.TWO_OF_THREE) == [13, 14]
+
+
+def test_two_of_three_needs_all_three_on_the_same_side_of_the_mean():
+    # 9 is below the mean of 10: the window is not all on the upper side (NHSRplotthedots).
+    assert flagged(frozen(18, 9, 18), Rule.TWO_OF_THREE) == []
+    assert flagged(frozen(18, 10, 18), Rule.TWO_OF_THREE) == []  # on the mean: no side
+    assert flagged(frozen(2, 9, 2), Rule.TWO_OF_THREE) == [12, 14]
+
+
+def test_a_moving_range_exactly_on_the_upper_range_limit_is_screened_out():
+    # Ranges 4 (x10) and 3.267 × mean exactly: with r the last range, mean = (40 + r) / 11 and
+    # r = 3.267 × mean gives r = 130.68 / 7.733. NHSRplotthedots keeps only ranges strictly
+    # below the limit, so it goes and the mean moving range is 4 again.
+    from fractions import Fraction
+
+    r = Fraction("130.68") / Fraction("7.733")
+    values = [Fraction(v) for v in BASELINE[:-1]] + [Fraction(12) + r]
+    segment = analyse(values, direction="increase").segments[0]
+    assert segment.screened_moving_ranges == 1 and segment.mean_moving_range == 4
+
+
+def test_a_segment_too_short_gives_no_assurance_icon_and_says_why():
+    # One point after a recalculation: its limits have no spread, so any target looks met.
+    analysis = analyse(BASELINE + [30], direction="increase", target=5, recalculate_at=[12])
+    assert analysis.assurance is None
+    assert any("No assurance icon" in w and "rest on 1 point," in w for w in analysis.warnings)
+    assert analyse(BASELINE, direction="increase", target=-1).assurance == Assurance.PASS
+
+
+def test_recalculation_points_are_named_counting_from_one():
+    with pytest.raises(SPCError, match="from position 2 to 3 .* position 1 is not"):
+        analyse([1, 2, 3], recalculate_at=[0])
 
 
 # Point types and the variation icon

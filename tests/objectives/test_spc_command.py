@@ -54,8 +54,9 @@ def test_json_output_has_every_point_with_its_segments_limits(tmp_path):
     }
     assert (last["segment"], last["mean"]) == (2, pytest.approx(100 / 3))
     assert result["variation"] == "common_cause"
-    assert result["assurance"] == "pass"  # 5 is below the second segment's lower limit
-    assert "rest on 3 points" in err  # the short second segment is warned about
+    # 5 is below the second segment's lower limit, but three points cannot support an icon.
+    assert result["assurance"] is None
+    assert "No assurance icon: the limits from 2022-01 rest on 3 points" in err
 
 
 def test_positions_count_from_one_and_text_output_reads_as_a_table(tmp_path):
@@ -148,6 +149,37 @@ def test_options_out_of_range_are_refused(tmp_path):
         run(tmp_path, "period,value\n" + TWELVE, "--direction", "increase", "--recalculate-at", "1")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("spc", str(tmp_path / "missing.csv"), "--direction", "increase")
+
+
+def test_the_target_is_read_as_the_values_are(tmp_path):
+    csv = "period,value\n" + "".join(
+        f'2021-{m:02d},"{v:,}"\n' for m, v in zip(range(1, 13), [1200, 800] * 6, strict=True)
+    )
+    out, _ = run(tmp_path, csv, "--direction", "increase", "--target", "1,000", "--format", "json")
+    result = json.loads(out)
+    assert result["target"] == 1000 and result["points"][0]["value"] == 1200
+    with pytest.raises(CommandError, match="--target: the value '12,5' is not a number"):
+        run(tmp_path, csv, "--direction", "increase", "--target", "12,5")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("period,value\n2021-04,1,234\n", "Row 2: it has more cells than the header"),
+        ('period,value\n2021-04,"12,3"\n', "Row 2: the value '12,3' is not a number"),
+        ('period,value\n2021-04,"1.234,5"\n', "Row 2: the value '1.234,5' is not a number"),
+        ("period,value\n01/13/2021,1\n", "Row 2: '01/13/2021' is a US date"),
+    ],
+)
+def test_numbers_and_dates_that_would_read_wrong_are_errors(tmp_path, text, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(tmp_path, text, "--direction", "increase")
+
+
+def test_a_recalculation_at_the_first_point_is_named_from_one(tmp_path):
+    with pytest.raises(CommandError, match="from position 2 to 12 .* position 1 is not") as raised:
+        run(tmp_path, "period,value\n" + TWELVE, "--direction", "increase", "--recalculate-at", "1")
+    assert "counting from 0" not in str(raised.value)
 
 
 def test_rows_in_any_order_are_read_in_time_order():

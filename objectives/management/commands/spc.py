@@ -65,12 +65,19 @@ class Command(BaseCommand):
         if found.errors:
             raise CommandError("\n".join([f"{path} cannot be analysed:", *found.errors]))
         labels = found.labels()
+        target = options["target"]
+        if target is not None:
+            # Read as the file's values are: "1,000" is a thousand, "12,5" an error.
+            try:
+                target = series.parse_value(target)
+            except ValueError as error:
+                raise CommandError(f"--target: {error}.") from None
         try:
             analysis = spc.analyse(
                 [row.value for row in found.rows],
                 periods=labels,
                 direction=options["direction"],
-                target=options["target"],
+                target=target,
                 baseline=options["baseline"],
                 recalculate_at=self._starts(options["recalculate_at"], labels, found),
                 run_length=options["run_length"],
