@@ -21,24 +21,25 @@ Special cause, within a segment (runs never cross a recalculation point):
    exactly on the mean breaks the run;
 3. a trend: `run_length` (7) or more points in a row, each strictly higher (or each strictly
    lower) than the one before; two equal points break the trend;
-4. two of three consecutive points beyond the same two-sigma line.
+4. two of three consecutive points, all on one side of the mean, beyond its two-sigma line (but
+   not beyond the process limit).
 
 Where sources differ, this module chooses (docs/adr/0011-spc-by-making-data-count.md says why):
 - Moving-range screening is on by default, as in NHSRplotthedots and Wheeler: moving ranges above
   3.267 x their mean (the upper range limit) are left out and the mean moving range recalculated
   once. The MDC spreadsheet tool does not screen; pass `screen_moving_ranges=False` to match it.
-  A moving range exactly on 3.267 x the mean is kept (so a constant series keeps its ranges).
-- Rule 4 flags only the points beyond the two-sigma line (two or three of the three), not the
-  third point between them, as NHSRplotthedots does; a point beyond the process limit counts as
-  beyond the two-sigma line. Unlike NHSRplotthedots, the third point may lie anywhere: the rule is
-  about the two points near the limit.
+  Only ranges strictly below 3.267 x the mean are kept, as NHSRplotthedots screens.
+- Rule 4 flags only the points near the limit (two or three of the three), not the third point,
+  as NHSRplotthedots does; a point beyond the process limit is special cause on its own and
+  does not count toward it.
 - A trend of 7 points means 6 steps in the same direction (7 points, each after the first
   beyond the one before), as MDC and NHSRplotthedots count it.
 - A point both in a rising and a falling trend (the peak) takes the later trend's direction.
 - Which rule names a point's side when several apply: beyond a limit, then trend, then two of
   three, then shift (as NHSRplotthedots).
 - Assurance compares the target with the last segment's limits; a target exactly on a limit is
-  hit and miss (the process can reach it but not reliably pass it).
+  hit and miss (the process can reach it but not reliably pass it). A last segment of fewer than
+  12 points gives no assurance, with a warning.
 
 Arithmetic is exact (fractions), so a constant series sits exactly on its mean and no rounding
 invents a run; results are returned as floats. Only the standard library is used.
