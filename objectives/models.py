@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from objectives import series, spc
 from objectives.quarters import (
+    LATEST_YEAR,
     QUARTER_NUMBERS,
     QuarterDates,
     financial_year_label,
@@ -462,7 +463,11 @@ class Measure(models.Model):
     def next_period_display(self) -> str:
         """The period whose value comes next, after `latest_period` (from `kept_by`)."""
         latest = getattr(self, "latest_period", None)
-        return self.period_display(series.next_period(latest, self.frequency)) if latest else ""
+        if not latest or latest.year >= LATEST_YEAR:
+            # No next period to ask for past the years a measure holds (a value for December
+            # 9999, stored before periods were bounded, made every visit to My updates a 500).
+            return ""
+        return self.period_display(series.next_period(latest, self.frequency))
 
     def compare(self, rows) -> list[dict]:
         """What saving `rows` ((period, value) pairs) would do to each period: for the upload's

@@ -175,6 +175,16 @@ def test_an_upload_with_a_year_out_of_range_saves_nothing(client, measure, owner
     assert response.context["token"] == ""
 
 
+def test_a_value_stored_at_the_end_of_time_does_not_break_the_pages(client, measure, owner):
+    """Stored before periods were bounded: My updates asked for the month after December 9999."""
+    import datetime
+
+    MeasureValue.objects.create(measure=measure, period=datetime.date(9999, 12, 1), value=1)
+    client.force_login(owner)
+    assert client.get(reverse("deliverables:my_updates")).status_code == 200
+    assert page(client, measure).status_code == 200
+
+
 def test_us_dates_read_as_days_are_named(client, measure, owner):
     client.force_login(owner)
     response = upload(client, measure, "period,value\n01/05/2022,1\n02/05/2022,2\n")
