@@ -1,6 +1,7 @@
 """Key indicators on the dashboard and in the board report, and "needs a look" where a
 deliverable's Green and its objective's measures disagree."""
 
+import datetime
 import io
 
 import pytest
@@ -11,6 +12,7 @@ from assurance import indicators, reports
 from assurance.services import quarter_close
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable
+from objectives.models import MeasureValue
 from tests.factories import UserFactory
 from tests.objectives.factories import MeasureFactory
 
@@ -20,14 +22,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def measured(hand_built):
     """Objective 1 (theme A): a constant 10 against a target of 50, higher is better, so it will
-    consistently miss; three later values (after Q2) are not the quarter's. Objective 2 (theme
-    B): common cause, no target."""
+    consistently miss (twelve months to the end of Q2, October 2020 to September 2021: enough
+    points for an assurance icon); three later values (after Q2) are not the quarter's.
+    Objective 2 (theme B): common cause, no target."""
     failing = MeasureFactory(
         indicator__objective__number=1,
         indicator__objective=Deliverable.objects.get(objective__number=1, number=1).objective,
         name="Theatre utilisation",
         target=50,
         values=[10] * 6 + [100] * 3,
+    )
+    MeasureValue.objects.bulk_create(
+        MeasureValue(measure=failing, period=datetime.date(2020, month, 1), value=10)
+        for month in range(10, 13)
+    )
+    MeasureValue.objects.bulk_create(
+        MeasureValue(measure=failing, period=datetime.date(2021, month, 1), value=10)
+        for month in range(1, 4)
     )
     fine = MeasureFactory(
         indicator__objective=Deliverable.objects.get(objective__number=2, number=1).objective,
@@ -48,7 +59,7 @@ def test_a_green_deliverable_under_a_failing_measure_needs_a_look(measured, q2):
 
 def test_the_report_reads_values_to_the_end_of_its_quarter(measured, q2):
     summary = next(m for m in reports.report_data(q2)["measures"] if m["points"])
-    assert (summary["latest_period"], summary["points"]) == ("Sep 2021", 6)
+    assert (summary["latest_period"], summary["points"]) == ("Sep 2021", 12)
     assert (summary["variation"], summary["assurance"]) == ("common_cause", "fail")
 
 
