@@ -10,13 +10,11 @@ from deliverables.models import StatusUpdate
 from deliverables.services import UpdateConflict, status_update_save
 from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locking and concurrent writers need PostgreSQL (the PostgreSQL run of .ci/run)",
-    ),
-]
+POSTGRES_ONLY = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locking and concurrent writers need PostgreSQL (the PostgreSQL run of .ci/run)",
+)
+pytestmark = [pytest.mark.django_db(transaction=True), POSTGRES_ONLY]
 
 WRITERS = 20
 
