@@ -6,8 +6,21 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance"
 
     def ready(self):
+        from assurance import models
         from assurance.findings import FindingsExtension
         from deliverables import extensions
+        from objectives import revision
+
+        # Cached pages follow every change to committees' data (objectives.revision).
+        revision.track(
+            models.AssuranceGroup,
+            models.DeliverableAssuranceGroup,
+            models.AssuranceReview,
+            models.ReviewAction,
+            models.BoardPaperCover,
+            models.BoardReport,
+            models.SentReminder,
+        )
 
         # Committee findings on the executive's pages, which the deliverables app owns.
         extensions.register(FindingsExtension())

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from deliverables.models import Deliverable, Standing, StatusUpdate
 from deliverables.positions import position_of
+from objectives import revision
 from objectives.models import Objective, Quarter
 
 BATCH = 1000
@@ -75,6 +76,8 @@ def _upsert(batch) -> int:
         unique_fields=["deliverable", "quarter"],
         update_fields=["position", "status"],
     )
+    # Whatever writes stored positions moves the revision: pages read positions (ADR 15).
+    revision.changed()
     return len(batch)
 
 
@@ -101,6 +104,7 @@ def refresh_quarters(quarters) -> int:
 def rebuild() -> int:
     """Recompute every stored position from scratch: `manage.py rebuild_positions`."""
     Standing.objects.all().delete()
+    revision.changed()  # even when no position is left to store
     return _store(computed(Deliverable.objects.all(), Quarter.objects.all()))
 
 

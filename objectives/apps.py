@@ -6,7 +6,16 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Plans and objectives"
 
     def ready(self):
-        # Cached pages follow every change to the plan's data (objectives.revision).
-        from objectives import revision
+        # Cached pages follow every change to the plan's data (objectives.revision); not the
+        # counter itself.
+        from objectives import models, revision
 
-        revision.connect()
+        revision.track(
+            models.Plan,
+            models.Quarter,
+            models.Theme,
+            models.Objective,
+            models.KeyIndicator,
+            models.Measure,
+            models.MeasureValue,
+        )

@@ -87,8 +87,10 @@ def financial_year_label(first_year: int) -> str:
 _FINANCIAL_YEAR_RE = re.compile(r"^(?P<first>\d{4})/(?P<second>\d{2})$", re.ASCII)
 
 
-def parse_financial_year(label: str) -> int:
-    """ "2021/22" -> 2021. Rejects anything that is not two consecutive years."""
+def parse_financial_year(label: str, *, bounded: bool = True) -> int:
+    """ "2021/22" -> 2021. Rejects anything that is not two consecutive years and, unless
+    `bounded` is off (for finding a plan that exists, such as the benchmark's 2300/01), any
+    year outside EARLIEST_YEAR to LATEST_YEAR."""
     match = _FINANCIAL_YEAR_RE.match((label or "").strip())
     if not match:
         raise ValidationError(
@@ -101,7 +103,7 @@ def parse_financial_year(label: str) -> int:
             "The second year must follow the first, for example 2021/22.",
             code="invalid_financial_year",
         )
-    if not EARLIEST_YEAR <= first <= LATEST_YEAR:
+    if bounded and not EARLIEST_YEAR <= first <= LATEST_YEAR:
         raise ValidationError(
             f"Enter a financial year from {financial_year_label(EARLIEST_YEAR)} to "
             f"{financial_year_label(LATEST_YEAR)}.",

@@ -1,26 +1,32 @@
 """The data revision: a counter that moves on after every committed change to the plan's data,
 so a page cached under it is never served once what it shows has changed (ADR 15).
 
-Any save or delete in the domain apps (objectives, deliverables, assurance) counts, except what
-no page caches: drafts typed as people write, history rows (which follow their record),
-stored positions (which follow their update) and the counter itself. The counter moves after
-the commit, in its own statement, so no transaction holds its row locked while it works. The
-app server that made the change also empties its own page cache at once, so it never serves a
-page older than its own writes, before or after the commit (and tests, whose transactions
-never commit, see it).
+One owner for freshness (issue 26): a change is announced through `changed()`, by the
+receivers each app connects for the models it lists (`track`, in its AppConfig.ready: an
+explicit registry, not one receiver for every model filtered by name), and by whatever writes
+without signals: the stored positions (`deliverables.standings`, `rebuild_positions` included)
+and bulk loaders. Not tracked: drafts typed as people write, history rows (which follow their
+record), and the counter itself (another server moving it on must not empty this one's caches).
+
+`changed()` empties this app server's own caches at once, so it never serves a page older than
+its own writes, before or after the commit (and tests, whose transactions never commit, see
+it), and moves the counter after the commit, in its own statement, so that no transaction holds
+its row locked while it works: once per transaction however many rows it wrote.
 """
 
+import threading
+from collections import OrderedDict
+
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from objectives.models import DataRevision
 
-DOMAIN_APPS = {"objectives", "deliverables", "assurance"}
-# Not the plan's data: drafts as people type, stored positions (which follow their update), and
-# the revision itself (another server moving it on must not empty this one's caches).
-NOT_CACHED = {"updatedraft", "standing", "datarevision"}
+# Large values (a board report's data is megabytes at a hundred times the seed plan): a few
+# are kept, the least recently used let go first.
+KEPT_MAX = 16
 
 
 def cached_page(name: str, parts, render) -> str:
@@ -34,7 +40,8 @@ def cached_page(name: str, parts, render) -> str:
     return text
 
 
-_kept: dict = {}
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def remembered(name: str, parts, compute, *, immutable: bool = False):
@@ -42,11 +49,24 @@ def remembered(name: str, parts, compute, *, immutable: bool = False):
     under `name`, `parts` and, unless the value is `immutable`, the data revision: for large
     values such as a board report's data, which the page cache would copy on every read."""
     key = (name, *parts) if immutable else (name, current(), *parts)
-    if key not in _kept:
-        if len(_kept) >= 64:  # old revisions' values: let them go
-            _kept.clear()
-        _kept[key] = compute()
-    return _kept[key]
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    value = compute()
+    with _kept_lock:
+        _kept[key] = value
+        while len(_kept) > KEPT_MAX:
+            _kept.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Empty this app server's caches (what `changed()` does at once; tests that play another
+    server use it too)."""
+    caches["pages"].clear()
+    with _kept_lock:
+        _kept.clear()
 
 
 def current() -> int:
@@ -60,21 +80,48 @@ def bump() -> None:
         DataRevision.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
-def _changed(sender, raw=False, **kwargs):
-    meta = sender._meta
-    if meta.app_label not in DOMAIN_APPS or meta.model_name in NOT_CACHED:
-        return
-    if meta.model_name.startswith("historical"):
-        return
-    caches["pages"].clear()
-    _kept.clear()
-    # Once per transaction: a save of an update also saves its history and positions.
-    if any(callback is bump for _, callback, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(bump)
+class _Batch:
+    """The changes of one transaction: each adds a callback to it, and the first callback to run
+    at the commit moves the counter for all. A transaction rolled back runs none of them; the
+    next one reuses the batch and its own callback moves the counter then."""
+
+    def __init__(self):
+        self.done = False
+
+    def run(self):
+        if not self.done:
+            self.done = True
+            bump()
 
 
-def connect() -> None:
-    post_save.connect(_changed, dispatch_uid="objectives.revision.save")
-    post_delete.connect(_changed, dispatch_uid="objectives.revision.delete")
-    m2m_changed.connect(_changed, dispatch_uid="objectives.revision.m2m")
+_pending = threading.local()
+
+
+def changed() -> None:
+    """The plan's data changed (or will, when the current transaction commits)."""
+    forget()
+    batch = getattr(_pending, "batch", None)
+    if batch is None or batch.done:
+        batch = _pending.batch = _Batch()
+    transaction.on_commit(batch.run)
+
+
+def _on_change(sender, raw=False, **kwargs):
+    changed()
+
+
+TRACKED: set = set()
+
+
+def track(*models) -> None:
+    """Connect `changed()` to each model's saves and deletes, and to changes of its many-to-many
+    links: the explicit registry of what pages cache."""
+    for model in models:
+        TRACKED.add(model)
+        uid = f"revision:{model._meta.label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _on_change, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"
+            )

@@ -5,9 +5,11 @@ The page sizes are made small here so that a hand-built plan of eight deliverabl
 the seed plan's sizes are far below the real limits (every page of it is one screen).
 """
 
+import contextlib
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from assurance import reports
@@ -124,6 +126,14 @@ class TestPaging:
 
 
 @pytest.mark.django_db
+@contextlib.contextmanager
+def on_another_server(monkeypatch):
+    """Writes made here as another app server's: they empty that server's caches, not ours."""
+    with monkeypatch.context() as patched:
+        patched.setattr(revision, "forget", lambda: None, raising=False)
+        yield
+
+
 class TestCachedPagesFollowTheData:
     def test_a_save_here_shows_at_once(self, admin, people, hand_built, q2):
         url = reverse("assurance:dashboard") + "?quarter=2"
@@ -135,33 +145,40 @@ class TestCachedPagesFollowTheData:
         assert '<span class="uhb-figure__number">1</span> updates missing' in after
 
     def test_a_group_pack_kept_with_its_report_follows_a_change_on_another_server(
-        self, admin, hand_built, dhg, q2
+        self, admin, hand_built, dhg, q2, monkeypatch
     ):
         url = reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
         assert "Seen by the committee" not in admin.get(url).content.decode()
         # Another server's write (no signal here), then its commit moving the revision on.
         a3 = Deliverable.objects.get(objective__number=1, number=3)  # one of DHG's
-        StatusUpdate.objects.bulk_create(
-            [
-                StatusUpdate(
-                    deliverable=a3, quarter=q2, status="green", narrative="Seen by the committee"
-                )
-            ]
-        )
-        standings.refresh_deliverables([a3.pk])
+        with on_another_server(monkeypatch):
+            StatusUpdate.objects.bulk_create(
+                [
+                    StatusUpdate(
+                        deliverable=a3,
+                        quarter=q2,
+                        status="green",
+                        narrative="Seen by the committee",
+                    )
+                ]
+            )
+            standings.refresh_deliverables([a3.pk])
         DataRevision.objects.update_or_create(pk=1, defaults={"value": revision.current() + 1})
         assert "Seen by the committee" in admin.get(url).content.decode()
 
-    def test_a_change_made_on_another_app_server_shows_once_it_commits(self, admin, hand_built, q2):
+    def test_a_change_made_on_another_app_server_shows_once_it_commits(
+        self, admin, hand_built, q2, monkeypatch
+    ):
         url = reverse("assurance:dashboard") + "?quarter=2"
         missing = '<span class="uhb-figure__number">{}</span> updates missing'
         assert missing.format(2) in admin.get(url).content.decode()
         # Another server's write: no signal reaches this process, whose copy is still served...
         a3 = Deliverable.objects.get(objective__number=1, number=3)
-        StatusUpdate.objects.bulk_create(
-            [StatusUpdate(deliverable=a3, quarter=q2, status="green", narrative="x")]
-        )
-        standings.refresh_deliverables([a3.pk])
+        with on_another_server(monkeypatch):
+            StatusUpdate.objects.bulk_create(
+                [StatusUpdate(deliverable=a3, quarter=q2, status="green", narrative="x")]
+            )
+            standings.refresh_deliverables([a3.pk])
         assert missing.format(2) in admin.get(url).content.decode()
         # ...until the other server's commit moves the revision on, as every write's does.
         DataRevision.objects.update_or_create(pk=1, defaults={"value": revision.current() + 1})
@@ -205,3 +222,87 @@ def test_a_plan_of_few_objectives_offers_them_all_without_a_hint(admin, hand_bui
     offered = [label for _, label in page.context["filter"].form["objective"].field.widget.choices]
     assert len(offered) == 3  # "Any objective" and both objectives
     assert "Choose a theme first" not in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_positions_after_hand_run_sql_reaches_every_reading_page_on_another_server(
+    admin, people, hand_built, dhg, q2, monkeypatch
+):
+    """SQL run by hand changes an update (no signal sees it), then `rebuild_positions` runs
+    on another app server: this server's pages, draft board report and its files must show the
+    new figure, not the ones it kept (issue 26: the repair moved no revision)."""
+    import io
+
+    from django.core.management import call_command
+    from docx import Document
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from assurance import pdf
+
+    marker = "Changed by hand in SQL"
+    pages = {
+        "dashboard": reverse("assurance:dashboard") + "?quarter=2",
+        "list": reverse("assurance:deliverable_list") + "?quarter=2",
+        "grid": reverse("deliverables:rag_grid") + "?quarter=2",
+        "report": reverse("assurance:board_report") + "?quarter=2",
+        "pack": reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2",
+    }
+
+    def read(name):
+        return admin.get(pages[name]).content.decode()
+
+    def files():
+        report = reports.report_for(q2)
+        word = Document(io.BytesIO(admin.get(reverse("assurance:board_report_docx")).content))
+        book = load_workbook(io.BytesIO(reports.to_xlsx(report.data)))
+        return {
+            "pdf": " ".join(
+                page.extract_text()
+                for page in PdfReader(io.BytesIO(pdf.board_report_pdf(report))).pages
+            ),
+            "word": " ".join(p.text for p in word.paragraphs)
+            + " ".join(c.text for t in word.tables for row in t.rows for c in row.cells),
+            "xlsx": " ".join(
+                str(v) for row in book["Deliverables"].iter_rows(values_only=True) for v in row
+            ),
+        }
+
+    before = {name: read(name) for name in pages}
+    # 1.1 (one of DHG's) was Amber in Q2; by hand it becomes Red, with a new narrative.
+    a1 = Deliverable.objects.get(objective__number=1, number=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {StatusUpdate._meta.db_table} SET status = 'red', narrative = %s "
+            "WHERE deliverable_id = %s AND quarter_id = %s",
+            [marker, a1.pk, q2.pk],
+        )
+    with on_another_server(monkeypatch):
+        call_command("rebuild_positions", stdout=io.StringIO())
+    after = {name: read(name) for name in pages}
+    assert before["dashboard"] != after["dashboard"]
+    for name in ("grid", "list"):
+        red = "Off track (Red)"
+        assert after[name].count(red) == before[name].count(red) + 1, name
+    for name in ("report", "pack"):
+        assert marker in after[name], name
+    for name, text in files().items():
+        assert marker in text, name
+
+
+def test_every_model_of_the_plan_s_data_is_tracked_for_freshness():
+    """A new model is either registered with `revision.track` in its app or named here as one
+    no page caches; and only tracked models stop Django's fast delete (sessions delete fast)."""
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    untracked = {"deliverables.UpdateDraft", "deliverables.Standing", "objectives.DataRevision"}
+    domain = {
+        model._meta.label
+        for app in ("objectives", "deliverables", "assurance")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    }
+    assert domain - untracked == {model._meta.label for model in revision.TRACKED}
+    assert Collector(using="default").can_fast_delete(Session.objects.all())
