@@ -305,10 +305,14 @@ class BoardPaperCover(models.Model):
     def __str__(self):
         return f"Board paper cover {self.quarter}"
 
+    @staticmethod
+    def default_title(plan_title: str, short_label: str, financial_year: str) -> str:
+        return f"{plan_title}: {short_label} {financial_year} progress"
+
     def as_data(self) -> dict:
         """The cover as the report holds it (JSON-ready), with the defaults filled in."""
         quarter, plan = self.quarter, self.quarter.plan
-        title = f"{plan.title}: {quarter.short_label} {plan.financial_year} progress"
+        title = self.default_title(plan.title, quarter.short_label, plan.financial_year)
         return {
             "meeting": self.meeting,
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else "",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from assurance import indicators, rollups
+from assurance import indicators, rollups, snapshots
 from assurance.models import (
     LEVEL_MEANINGS,
     AssuranceGroup,
@@ -222,6 +222,7 @@ def report_data(quarter) -> dict:
         )
     cover = BoardPaperCover.objects.filter(quarter=quarter).first()
     return {
+        "schema": snapshots.SCHEMA_VERSION,
         "cover": (cover or BoardPaperCover(quarter=quarter)).as_data(),
         "moved": _moved(deliverables),
         "headline": {
@@ -307,15 +308,11 @@ class KeptReport:
 
     def group(self, group_id: int, live) -> dict:
         """The group as the report names it (`label`, `name`): a frozen report's pack says what
-        the group was called when the quarter closed, not after a rename (issue 25). Reports
-        frozen before groups were kept name it by the label on its deliverables, or as `live`
-        (the group now) where it has none."""
-        for group in self.data.get("groups", ()):
+        the group was called when the quarter closed, not after a rename (issue 25); `live`
+        (the group now) where the report does not name it (it has none of its deliverables)."""
+        for group in self.data["groups"]:
             if group["id"] == group_id:
                 return group
-        for d in self.group_pack(group_id)[:1]:
-            label = next(g["label"] for g in d["groups"] if g["id"] == group_id)
-            return {"id": group_id, "label": label, "name": ""}
         return {"id": group_id, "label": live.label, "name": live.name}
 
     @cached_property
@@ -362,7 +359,9 @@ def report_for(quarter) -> QuarterReport:
             "board-report-snapshot",
             [snapshot.pk],
             lambda: KeptReport(
-                BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk)
+                snapshots.upgrade(
+                    BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk)
+                )
             ),
             immutable=True,
         )
@@ -508,7 +507,7 @@ def to_xlsx(data: dict) -> bytes:
     rows(workbook.create_sheet("Deliverables"), data["deliverables"])
     rows(workbook.create_sheet("Exceptions"), data["exceptions"])
     rows(workbook.create_sheet("Updates missing"), data["missing"])
-    if data.get("measures"):  # reports frozen before key indicators have none
+    if data["measures"]:
         _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
     buffer = io.BytesIO()
     workbook.save(buffer)

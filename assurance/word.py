@@ -34,14 +34,14 @@ def board_report_docx(report) -> bytes:
     )
     for item in data["exceptions"]:
         _exception(document, item)
-    _needs_a_look(document, data.get("needs_a_look", []))
+    _needs_a_look(document, data["needs_a_look"])
     document.add_heading(f"Completed this quarter ({len(data['completed'])})", level=1)
     _register(document, data["completed"], data)
     document.add_heading(f"Updates missing ({len(data['missing'])})", level=1)
     _register(document, data["missing"], data)
     for theme in data["themes"]:
         document.add_heading(f"Theme {theme['number']}: {theme['title']}", level=1)
-        _measures(document, theme.get("measures", []))
+        _measures(document, theme["measures"])
         for objective in theme["objectives"]:
             document.add_heading(f"Objective {objective['number']}: {objective['title']}", 2)
             for indicator in objective["indicators"]:
@@ -85,10 +85,7 @@ def _field(paragraph, code):
 
 
 def _cover(document, data):
-    cover = data.get("cover")
-    if not cover:
-        document.add_heading(f"Quarterly board report: {data['quarter']['label']}", level=0)
-        return
+    cover = data["cover"]
     document.add_heading(cover["report_title"], level=0)
     rows = [
         ("Meeting", cover["meeting"] or "To be confirmed"),
@@ -114,11 +111,12 @@ def _cover(document, data):
 def _summary(document, data):
     totals = data["totals"]
     document.add_heading(f"Executive summary: {data['quarter']['label']}", level=1)
-    headline = data.get("headline", {})
+    headline, actions = data["headline"], data["open_actions"]
     document.add_paragraph(
-        f"{headline.get('red', 0)} off track (Red) · {headline.get('amber', 0)} at risk (Amber)"
-        f" · {totals['missing']} updates missing · {data.get('open_actions', 0)} open committee"
-        f" actions · {totals['percent_complete']}% complete to date"
+        f"{headline['red']} off track (Red) · {headline['amber']} at risk (Amber)"
+        f" · {totals['missing']} updates missing"
+        + ("" if actions is None else f" · {actions} open committee actions")
+        + f" · {totals['percent_complete']}% complete to date"
     )
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -130,9 +128,8 @@ def _summary(document, data):
         f"Since last quarter: {totals['trend']}: {totals['improved']} improved, "
         f"{totals['sustained']} held, {totals['deteriorated']} fell."
     )
-    moved = data.get("moved", {})
     for verb, key in (("fell", "deteriorated"), ("improved", "improved")):
-        for item in moved.get(key, []):
+        for item in data["moved"][key]:
             document.add_paragraph(
                 f"{item['reference']} {verb} from {item['from']} to {item['to']}: "
                 + " ".join(line for _, lines in text_blocks(item["description"]) for line in lines),
