@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assurance.models import DeliverableAssuranceGroup
-from deliverables.models import Deliverable, DeliverableOwner, StatusUpdate
+from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusUpdate
+from deliverables.positions import FINISHED, Position
 from deliverables.status import Status
 from objectives.models import KeyIndicator, Objective, Plan, Theme
-from objectives.quarters import parse_financial_year
+from objectives.quarters import QUARTER_NUMBERS, parse_financial_year
 
 # Finished work stays behind; everything else (on track, at risk, deferred...) is carried.
-FINISHED = (Status.COMPLETE, Status.CLOSED)
 
 
 @transaction.atomic
@@ -43,19 +43,31 @@ class Candidate:
     deliverable: Deliverable
     status: str  # its latest submitted status in its plan, "" if never updated
     carried: Deliverable | None  # already rolled over into the target plan
+    end_position: str = ""  # its stored position in its plan's last quarter (the one rule)
+
+    @property
+    def finished(self) -> bool:
+        return self.end_position in FINISHED
 
     @property
     def status_label(self) -> str:
+        if self.finished and self.status not in (Status.COMPLETE, Status.CLOSED):
+            # Finished earlier and reported on since (a later Red, a correction): say so.
+            return Position(self.end_position).label
         return Status(self.status).label if self.status else "No update"
 
     @property
     def chosen_by_default(self) -> bool:
-        return self.carried is None and self.status not in FINISHED
+        return self.carried is None and not self.finished
 
 
 def candidates(source: Plan, target: Plan) -> list[Candidate]:
-    """Every deliverable of `source`, with its latest status and whether it is already in
-    `target`. Three queries."""
+    """Every deliverable of `source`, with its latest status, whether it is finished, and
+    whether it is already in `target`. Four queries.
+
+    Finished is the stored position in the plan's last quarter, as the pages and the report
+    read it (issue 26): a Q1 corrected to Complete after a Red in Q2 is "completed earlier"
+    there, so it is not offered to carry, as the latest status (Red) would have it."""
     latest = {}
     for deliverable_id, status in (
         StatusUpdate.objects.submitted()
@@ -70,8 +82,13 @@ def candidates(source: Plan, target: Plan) -> list[Candidate]:
         .filter(carried_from__objective__plan=source)
         .select_related("objective")
     }
+    at_end = dict(
+        Standing.objects.filter(
+            quarter__plan=source, quarter__number=QUARTER_NUMBERS[-1]
+        ).values_list("deliverable_id", "position")
+    )
     return [
-        Candidate(d, latest.get(d.pk, ""), carried.get(d.pk))
+        Candidate(d, latest.get(d.pk, ""), carried.get(d.pk), at_end.get(d.pk, ""))
         for d in Deliverable.objects.in_plan(source).with_plan_details().natural_order()
     ]
 

@@ -94,6 +94,19 @@ def test_a_taken_reference_gets_the_next_free_number(plan_2021, next_year, admin
     assert again.renumbered and again.new.reference == "6.2"
 
 
+def test_finished_is_the_stored_position_not_the_latest_status(plan_2021, next_year):
+    """Q2 Red, then a correction makes Q1 Complete: every page says "Completed earlier", so
+    roll-over does not tick it to carry as Red (issue 26: the two rules disagreed)."""
+    q1, q2 = plan_2021.quarters.get(number=1), plan_2021.quarters.get(number=2)
+    d = Deliverable.objects.get(objective__number=6, number=4)
+    StatusUpdateFactory(deliverable=d, quarter=q2, status="red", expected_date="2022-01-31")
+    StatusUpdateFactory(deliverable=d, quarter=q1, status="complete")
+    (candidate,) = [c for c in plans.candidates(plan_2021, next_year) if c.deliverable == d]
+    assert candidate.status == "red"  # the latest status, still shown
+    assert not candidate.chosen_by_default
+    assert candidate.status_label == "Completed earlier"
+
+
 def test_roll_over_only_into_a_later_plan(plan_2021, next_year, admin):
     with pytest.raises(ValidationError):
         plans.roll_over(source=next_year, target=plan_2021, deliverable_ids=[], user=admin)
