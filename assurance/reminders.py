@@ -56,7 +56,9 @@ class Message:
 
 def planned(today) -> list[Message]:
     messages = []
-    for quarter in Quarter.objects.open().filter(deadline__isnull=False).select_related("plan"):
+    # The reporting quarter only: the one My updates shows and the reminders link to.
+    reporting = Quarter.objects.current(today)
+    for quarter in [reporting] if reporting and reporting.deadline else []:
         missing = _missing(quarter)
         days_left = (quarter.deadline - today).days
         if days_left == 0 or days_left in settings.REMINDER_DAYS_BEFORE:

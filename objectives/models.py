@@ -29,13 +29,33 @@ class PlanQuerySet(models.QuerySet):
         return self.latest_first().first()
 
     def current(self, today=None):
-        """The plan pages show unless asked for another: the one whose financial year contains
-        today, else the latest (None when there is no plan yet)."""
-        today = today or timezone.localdate()
-        first_year = today.year if today.month >= 4 else today.year - 1
-        plans = list(self.latest_first())  # one a year: a handful of rows, in one query
-        wanted = financial_year_label(first_year)
-        return next((p for p in plans if p.financial_year == wanted), plans[0] if plans else None)
+        """The plan pages show unless asked for another: the reporting quarter's
+        (`Quarter.objects.current`), else the one whose financial year contains today, else the
+        latest (None when there is no plan yet)."""
+        # One a year: a handful of rows, in one query, each knowing whether it has an open one.
+        plans = list(
+            self.latest_first().annotate(
+                reporting=models.Exists(
+                    Quarter.objects.open().filter(plan_id=models.OuterRef("pk"))
+                )
+            )
+        )
+        wanted = this_financial_year(today)
+        for found in (
+            [p for p in plans if p.reporting and p.financial_year == wanted],
+            [p for p in plans if p.reporting],  # the same order as Quarter.objects.current
+            [p for p in plans if p.financial_year == wanted],
+            plans,
+        ):
+            if found:
+                return found[0]
+        return None
+
+
+def this_financial_year(today=None) -> str:
+    """ "2026/27" for any day from 1 April 2026 to 31 March 2027."""
+    today = today or timezone.localdate()
+    return financial_year_label(today.year if today.month >= 4 else today.year - 1)
 
 
 class Plan(models.Model):
@@ -132,9 +152,18 @@ class QuarterQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=Quarter.State.OPEN)
 
-    def current(self):
-        """The reporting quarter: the open quarter of the latest plan that has one."""
-        return self.open().select_related("plan").order_by("-plan__start_date").first()
+    def current(self, today=None):
+        """The reporting quarter: the one rule for the pages' default, My updates and reminders
+        (issue 26: they disagreed when two plans had an open quarter). The open quarter of the
+        plan whose financial year contains today; else the open quarter of the latest plan that
+        has one (last year's Q4 stays open into April, before the new plan's Q1 opens); None
+        when no quarter is open. One query."""
+        open_quarters = list(self.open().select_related("plan").order_by("-plan__start_date"))
+        wanted = this_financial_year(today)
+        return next(
+            (q for q in open_quarters if q.plan.financial_year == wanted),
+            open_quarters[0] if open_quarters else None,
+        )
 
     def held_for_writing(self, pk):
         """The quarter as it stands now, held until the caller's transaction ends so that it

@@ -107,6 +107,51 @@ def test_finished_is_the_stored_position_not_the_latest_status(plan_2021, next_y
     assert candidate.status_label == "Completed earlier"
 
 
+class TestOneReportingQuarter:
+    """Pages, My updates and reminders ask one rule which quarter people report on (issue 26:
+    with two plans' quarters open, reminders chased one and linked to a page showing the
+    other)."""
+
+    @pytest.fixture
+    def both_open(self, plan_2021, next_year, cdo, settings):
+        from tests.deliverables.factories import DeliverableFactory
+
+        settings.REMINDER_DAYS_BEFORE = [7, 15]  # 8 April and 31 March, for 15 April
+        old_q4, new_q1 = plan_2021.quarters.get(number=4), next_year.quarters.get(number=1)
+        for quarter in (old_q4, new_q1):  # saved, so stored positions follow
+            quarter.state, quarter.deadline = Quarter.State.OPEN, datetime.date(2022, 4, 15)
+            quarter.save()
+        person = UserFactory(username="owner", email="owner@nhs.net", owners=[cdo])
+        DeliverableFactory(objective__theme__plan=next_year, owners=[cdo])  # 2021/22 has its own
+        return old_q4, new_q1, person
+
+    @pytest.mark.parametrize("today, which", [("2022-04-08", 1), ("2022-03-31", 0)])
+    def test_everything_speaks_of_the_same_quarter(
+        self, client, both_open, today, which, monkeypatch
+    ):
+        from assurance.reminders import planned
+        from deliverables.filters import DeliverableFilter
+
+        expected = both_open[which]
+        day = datetime.date.fromisoformat(today)
+        assert Quarter.objects.current(day) == expected
+        assert Plan.objects.current(day) == expected.plan
+        assert {m.quarter for m in planned(day)} == {expected}
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: day)
+        assert DeliverableFilter({}).quarter_obj == expected
+        client.force_login(both_open[2])
+        page = client.get(reverse("deliverables:my_updates"))
+        assert page.context["quarter"] == expected
+
+    def test_a_plan_without_an_open_quarter_gives_way_to_the_latest_that_has_one(
+        self, plan_2021, next_year
+    ):
+        q4 = plan_2021.quarters.get(number=4)
+        Quarter.objects.filter(pk=q4.pk).update(state=Quarter.State.OPEN)
+        day = datetime.date(2022, 4, 8)  # in 2022/23, whose quarters are not open yet
+        assert Quarter.objects.current(day) == q4 and Plan.objects.current(day) == plan_2021
+
+
 def test_roll_over_only_into_a_later_plan(plan_2021, next_year, admin):
     with pytest.raises(ValidationError):
         plans.roll_over(source=next_year, target=plan_2021, deliverable_ids=[], user=admin)
