@@ -28,6 +28,9 @@ from deliverables.status import (
 from objectives.models import Objective, Plan
 from objectives.quarters import parse_delivery_window
 
+# Theme, objective, deliverable, by the numbers (Deliverable.objects.natural_order).
+NATURAL_ORDER = ("objective__plan_id", "objective__theme__number", "objective__number", "number")
+
 
 class OwnerQuerySet(models.QuerySet):
     def delegated_to(self, user):
@@ -212,8 +215,12 @@ class DeliverableQuerySet(models.QuerySet):
         return self.filter(objective__plan=plan)
 
     def natural_order(self):
-        """1.2 before 1.10, 9.4 before 10.1: ordered by the numbers, not the text."""
-        return self.order_by("objective__plan_id", "objective__number", "number")
+        """The one order of every list, grid, export, queue and report (issue 26: the list was
+        by objective, the RAG grid by theme): the plan's own structure, as the dashboard, the
+        board report and the plan page group it, by theme, then objective, then deliverable,
+        by the numbers, not the text (1.2 before 1.10). A theme's objectives need not be
+        numbered together: objectives 1 to 4 sit under themes 3, 1 and 2 (ADR 1)."""
+        return self.order_by(*NATURAL_ORDER)
 
     def with_plan_details(self):
         """Everything a list of deliverables shows, in a fixed number of queries."""
@@ -335,7 +342,7 @@ class DeliverableQuerySet(models.QuerySet):
             .annotate(has_draft=models.Exists(drafts))
             .requiring_update_in(quarter)
             .with_queue_place(quarter)
-            .order_by("queue_rank", "objective__plan_id", "objective__number", "number")
+            .order_by("queue_rank", *NATURAL_ORDER)
         )
 
     def with_queue_details(self, quarter):

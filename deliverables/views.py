@@ -360,8 +360,7 @@ def rag_grid(request):
         Deliverable.objects.in_plan(plan)
         .with_plan_details()
         .with_positions(quarters)
-        # By theme, like every other page (a theme's objectives need not be numbered together).
-        .order_by("objective__theme__number", "objective__number", "number")
+        .natural_order()
     )
     page = Paginator(deliverables, RAG_GRID_PAGE_SIZE).get_page(
         parse_number(request.GET.get("page"))

@@ -37,8 +37,22 @@ class TestCsv:
         assert PLAN_COLUMNS == COLUMNS
         assert list(rows[0]) == COLUMNS
         assert len(rows) == 63
+        # The one order (issue 26): by theme, then objective, then deliverable, by the numbers.
+        keys = [
+            (
+                int(row["theme_number"]),
+                int(row["objective_number"]),
+                int(row["reference"].split(".")[1]),
+            )
+            for row in rows
+        ]
+        assert keys == sorted(keys)
         references = [row["reference"] for row in rows]
-        assert references[:3] == ["1.1", "1.2", "1.3"]
+        assert references[:3] == [
+            "2.1",
+            "2.2",
+            "3.1",
+        ]  # themes 1 and 2 hold objectives 2 and 3 (ADR 1)
         assert references.index("9.4") < references.index("10.1")
 
     def test_row_contents(self, plan_2021):
@@ -93,7 +107,7 @@ class TestOtherFormats:
         rows = list(sheet.iter_rows(values_only=True))
         assert list(rows[0]) == COLUMNS
         assert len(rows) == 64
-        assert rows[1][4] == "1.1"
+        assert rows[1][4] == "2.1"  # theme 1's first deliverable
 
     def test_xlsx_never_stores_a_formula(self, db, tmp_path):
         DeliverableFactory(description="=1+1")
