@@ -30,6 +30,28 @@ BAR_ORDER = [
 ]
 MISSING = "missing"
 BAR_CLASSES = {**{status: f"uhb-bar--{status}" for status in Status}, MISSING: "uhb-bar--missing"}
+# The one colour table of every status bar: the dashboard's, the report page's, its PDF's
+# (issue 26: Closed was one grey on the dashboard and another in the report). Written as SVG
+# attributes, which the PDF renderer reads (it ignores CSS on SVG shapes) and the content
+# security policy allows. On screen Amber is also hatched (a pattern in base.html), so it is
+# not told by colour alone; "missing" is white with a dashed red outline (CSS).
+BAR_FILLS = {
+    Status.COMPLETE: "#005eb8",
+    Status.GREEN: "#007f3b",
+    Status.AMBER: "#ffb81c",
+    Status.RED: "#d5281b",
+    Status.NOT_STARTED: "#4c6272",
+    Status.DEFERRED: "#330072",
+    Status.CLOSED: "#aeb7bd",
+    MISSING: "#ffffff",
+}
+HATCHED = {Status.AMBER: "url(#uhb-pattern-amber)"}
+
+
+def bar_fill(key, hatched: bool = False) -> str:
+    """The fill of `key`'s bar segment (its hatching first, on screen)."""
+    colour = BAR_FILLS.get(key, BAR_FILLS[Status.CLOSED])
+    return f"{HATCHED[key]} {colour}" if hatched and key in HATCHED else colour
 
 
 TRENDS = ("improved", "sustained", "deteriorated")
@@ -66,6 +88,10 @@ class Segment:
     @property
     def middle(self) -> float:
         return self.offset + self.percent / 2
+
+    @property
+    def fill(self) -> str:
+        return bar_fill(self.key, hatched=True)
 
 
 @dataclass
@@ -253,10 +279,13 @@ def _add_up(rows, quarter, by: str) -> dict:
     return grouped
 
 
-def legend() -> list[tuple[str, str, str]]:
-    """(label, meaning, css) for each bar colour, for the key under the bars."""
-    items = [(Status(s).label, MEANINGS[s], BAR_CLASSES[s]) for s in BAR_ORDER]
-    items.append((Position.MISSING.label, "Due this quarter, no update yet.", BAR_CLASSES[MISSING]))
+def legend() -> list[tuple[str, str, str, str]]:
+    """(label, meaning, css, fill) for each bar colour, for the key under the bars."""
+    items = [
+        (Status(s).label, MEANINGS[s], BAR_CLASSES[s], bar_fill(s, hatched=True)) for s in BAR_ORDER
+    ]
+    missing = (Position.MISSING.label, "Due this quarter, no update yet.", BAR_CLASSES[MISSING])
+    items.append((*missing, bar_fill(MISSING)))
     return items
 
 

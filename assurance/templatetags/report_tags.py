@@ -2,6 +2,7 @@ import datetime
 
 from django import template
 
+from assurance import rollups
 from assurance.models import LEVEL_TAGS
 
 register = template.Library()
@@ -27,20 +28,7 @@ def level_tag(level):
     return LEVEL_TAGS.get(level, "nhsuk-tag--grey")
 
 
-# The status chart's colours (the dashboard's, in static/css/uhbplan.css), as SVG attributes:
-# the PDF renderer does not apply CSS to an SVG's shapes.
-BAR_FILLS = {
-    "complete": "#005eb8",
-    "green": "#007f3b",
-    "amber": "#ffb81c",
-    "red": "#d5281b",
-    "not_started": "#4c6272",
-    "deferred": "#330072",
-    "closed": "#aeb7bd",
-    "missing": "#ffffff",
-}
-
-
 @register.filter
 def bar_fill(status):
-    return BAR_FILLS.get(status, "#aeb7bd")
+    """The status chart's colour: the dashboard's, from the one table (rollups.BAR_FILLS)."""
+    return rollups.bar_fill(status)

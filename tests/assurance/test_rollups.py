@@ -1,6 +1,7 @@
 """Roll-up numbers against a hand-built quarter whose answers are worked out by hand."""
 
 import pytest
+from django.urls import reverse
 
 from assurance import rollups
 
@@ -96,3 +97,26 @@ def test_quarter_by_quarter_against_the_hand_built_plan(client, people, hand_bui
     assert 'id="quarter-by-quarter"' in page and "Each theme, quarter by quarter" in page
     assert ">3 On track (Green)</a>" in page  # Q1's figures under its bar
     assert "What changed since Q1" in page and "fell from <strong>On track (Green)</strong>" in page
+
+
+@pytest.mark.django_db
+def test_every_status_bar_takes_its_colour_from_one_table(client, people, hand_built, q2):
+    """Closed was one grey on the dashboard and another in the report (issue 26)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(people["viewer"])
+    dashboard = client.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
+    report = client.get(reverse("assurance:board_report") + "?quarter=2").content.decode()
+    for status, colour in rollups.BAR_FILLS.items():
+        if status == "missing":
+            continue
+        key = re.search(rf'uhb-bar--{status}" fill="([^"]+)"', dashboard)
+        assert key and key.group(1).endswith(colour), status  # the key under the bars
+    for fill in re.findall(r'<rect fill="([^"]+)" width=', report):
+        assert fill in rollups.BAR_FILLS.values()
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "uhbplan.css").read_text()
+    statuses = "|".join(rollups.BAR_FILLS)
+    assert not re.search(rf"\.uhb-bar--({statuses}) \{{[^}}]*fill", css)
