@@ -25,6 +25,7 @@ from assurance.models import (
     Level,
     ReviewAction,
 )
+from common.text import person
 from deliverables.exports import GROUP_LABEL, append_safe_row, links
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.positions import AWAITING, Position
@@ -52,7 +53,7 @@ def exception_rank(d: dict) -> int | None:
 
 
 def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return person(user)
 
 
 def _review_histories(quarter) -> dict[int, list[dict]]:

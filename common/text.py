@@ -11,3 +11,11 @@ def shortened(text: str, limit: int) -> str:
 
 def field_limit(model, name: str) -> int:
     return model._meta.get_field(name).max_length
+
+
+def person(user, default: str = "") -> str:
+    """How every page, report, e-mail and history names a person: their full name, else their
+    username; `default` for nobody (issue 26: five places with different fallbacks)."""
+    if user is None:
+        return default
+    return user.get_full_name() or user.get_username()

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from common import text
 from core import people as people_service
 from core import plan_import as importing
 from core import plans
@@ -273,7 +274,7 @@ def person_add(request):
     if request.method == "POST" and form.is_valid():
         person = people_service.add_person(**form.cleaned_data, by=request.user)
         request.audit_event, request.audit_outcome = "people", f"added {person.username}"
-        messages.success(request, f"Added {person.get_full_name()}. Now give them a role.")
+        messages.success(request, f"Added {text.person(person)}. Now give them a role.")
         return redirect("person_detail", pk=person.pk)
     return render(request, "core/person_add.html", {"form": form})
 
@@ -288,7 +289,7 @@ def person_detail(request, pk):
         change = _person_change(request, person, form)
         if change:
             request.audit_event, request.audit_outcome = "people", f"{person.username}: {change}"
-            messages.success(request, f"{person.get_full_name() or person.username}: {change}.")
+            messages.success(request, f"{text.person(person)}: {change}.")
             return redirect("person_detail", pk=person.pk)
     context = {
         "person": person,

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from common.text import person
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.positions import OWED, Position
 from deliverables.status import MEANINGS, TAG_CLASSES, Status
@@ -186,7 +187,7 @@ def _entries(records, describe):
         user = record.history_user
         yield HistoryEntry(
             when=record.history_date,
-            who=(user.get_full_name() or user.get_username()) if user else "System",
+            who=person(user, "System"),
             what=describe(record),
             changes=changes,
             reason=record.history_change_reason or "",

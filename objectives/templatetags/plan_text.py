@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from common import text
+
 register = template.Library()
 
 BULLET = "• "
@@ -56,7 +58,5 @@ def _html(blocks):
 
 @register.filter
 def person(user, default="—"):
-    """A user's full name, or their username, for "updated by" lines."""
-    if user is None:
-        return default
-    return user.get_full_name() or user.get_username()
+    """A user's full name, or their username, for "updated by" lines (common.text.person)."""
+    return text.person(user, default)
