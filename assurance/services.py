@@ -36,11 +36,7 @@ def review_save(*, review: AssuranceReview, user, expected_version: int) -> Assu
         raise QuarterStateError(access.reason)
     review.recorded_by = user
     review._history_user = user
-    if access.correction:
-        review.corrected_after_close = True
-        review._change_reason = (
-            f"Corrected by a plan administrator after {quarter.short_label} closed"
-        )
+    access.mark(review)
     review.full_clean(validate_unique=False, validate_constraints=False)
     save_versioned(review, expected_version, stored=lambda: _stored(review))
     _sync_actions(review, user)

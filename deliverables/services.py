@@ -38,11 +38,7 @@ def status_update_save(*, update: StatusUpdate, user, expected_version: int) -> 
         raise QuarterClosed(access.reason)
     update.updated_by = user
     update._history_user = user  # the author, whether called from a request or not
-    update.corrected_after_close = update.corrected_after_close or access.correction
-    if access.correction:
-        update._change_reason = (
-            f"Corrected by a plan administrator after {quarter.short_label} closed"
-        )
+    access.mark(update)
     _sign_off_on_save(update, user)
     update.full_clean(validate_unique=False, validate_constraints=False)
     save_versioned(update, expected_version, stored=lambda: _stored(update))

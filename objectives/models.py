@@ -139,6 +139,17 @@ class WriteAccess:
     allowed: bool
     correction: bool = False  # a plan administrator's recorded change to a closed quarter
     reason: str = ""  # why not, in words for the person
+    quarter_label: str = ""  # "Q2", for the correction's reason
+
+    def mark(self, record) -> None:
+        """Flag `record` (an update or a review about to be saved) as a correction after close,
+        with the reason its history keeps, when that is what this write is: the one statement
+        of it for every service that writes in a quarter."""
+        if self.correction:
+            record.corrected_after_close = True
+            record._change_reason = (
+                f"Corrected by a plan administrator after {self.quarter_label} closed"
+            )
 
 
 # What is written in a quarter, for the messages: updates (executives) or assurance (groups).
@@ -269,7 +280,7 @@ class Quarter(models.Model):
             and is_plan_admin(user)
             and user.has_perm("objectives.correct_closed_quarter")
         ):
-            return WriteAccess(True, correction=True)
+            return WriteAccess(True, correction=True, quarter_label=self.short_label)
         reason = (
             f"{self.label} is {self.get_state_display().lower()}: {_WRITTEN[what]} while a "
             "quarter is open."
