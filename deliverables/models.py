@@ -603,6 +603,14 @@ class SignOff(models.TextChoices):
     APPROVED = "approved", "Signed off"
 
 
+# Each sign-off state's NHS.UK tag: the one table (issue 26: chosen in templates before).
+SIGN_OFF_TAGS = {
+    SignOff.AWAITING: "nhsuk-tag--yellow",
+    SignOff.RETURNED: "nhsuk-tag--orange",
+    SignOff.APPROVED: "nhsuk-tag--green",
+}
+
+
 # An update in one of these counts as submitted: roll-ups, reports, exports and reminders.
 SUBMITTED = (SignOff.NOT_NEEDED, SignOff.APPROVED)
 
@@ -701,6 +709,10 @@ class StatusUpdate(models.Model):
     @property
     def tag_class(self) -> str:
         return TAG_CLASSES.get(self.status, "nhsuk-tag--grey")
+
+    @property
+    def sign_off_tag_class(self) -> str:
+        return SIGN_OFF_TAGS.get(self.sign_off, "nhsuk-tag--grey")
 
     @property
     def is_submitted(self) -> bool:

@@ -159,6 +159,10 @@ _WRITTEN = {
 }
 
 
+# Each quarter state's NHS.UK tag: the one table (issue 26: chosen in a template before).
+QUARTER_STATE_TAGS = {"open": "nhsuk-tag--green", "closed": "nhsuk-tag--grey"}
+
+
 class QuarterQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state=Quarter.State.OPEN)
@@ -265,6 +269,10 @@ class Quarter(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state == self.State.CLOSED
+
+    @property
+    def tag_class(self) -> str:
+        return QUARTER_STATE_TAGS.get(self.state, "nhsuk-tag--white")
 
     def write_access(self, user, what: str = "updates") -> WriteAccess:
         """The one rule for writing in this quarter, for updates and reviews alike.

@@ -77,3 +77,31 @@ def test_the_deliverables_list_in_full_text(client, board_member, plan_2021):
         assert bullet in page
     page = client.get(reverse("assurance:deliverable_list")).content.decode()
     assert "…" not in page
+
+
+def test_tags_for_quarter_states_and_sign_off_come_from_their_tables():
+    """Chosen in templates before (issue 26); now one table each, beside the states."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from deliverables.models import SIGN_OFF_TAGS, SignOff, StatusUpdate
+    from objectives.models import Quarter
+
+    assert Quarter(state="open").tag_class == "nhsuk-tag--green"
+    assert Quarter(state="closed").tag_class == "nhsuk-tag--grey"
+    assert Quarter(state="upcoming").tag_class == "nhsuk-tag--white"
+    for state in (SignOff.AWAITING, SignOff.RETURNED, SignOff.APPROVED):
+        assert StatusUpdate(sign_off=state).sign_off_tag_class == SIGN_OFF_TAGS[state]
+    chosen_in_a_template = re.compile(
+        r"nhsuk-tag \{% if [^%]*(sign_off|is_open|is_closed|is_upcoming)[^%]*%\}nhsuk-tag--"
+    )
+    root = Path(settings.BASE_DIR)
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if "node_modules" not in path.parts
+        and chosen_in_a_template.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
