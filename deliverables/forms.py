@@ -3,19 +3,28 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 
 from deliverables.models import StatusUpdate
-from deliverables.status import MEANINGS, NARRATIVE_MAX, RATING_BASIS, TEXT_MAX, Status
+from deliverables.status import (
+    MEANINGS,
+    NARRATIVE_MAX,
+    NEEDS_DATE,
+    NEEDS_REASON,
+    RATING_BASIS,
+    TEXT_MAX,
+    Status,
+)
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import DateInput, RadioSelectWithHints
 
-# The fields revealed under the status that needs them (the NHS.UK conditional reveal). Each
-# status has its own inputs, so a date typed under Amber is not sent when Red is chosen.
-DATE_FIELDS = {Status.AMBER: "amber_date", Status.RED: "red_date", Status.DEFERRED: "deferred_date"}
-REASON_FIELDS = {Status.DEFERRED: "deferred_reason", Status.CLOSED: "closed_reason"}
+# The fields revealed under the status that needs them (the NHS.UK conditional reveal), one per
+# status that needs a date or a reason (status.NEEDS_DATE, status.NEEDS_REASON, the one
+# statement of which does): each status has its own inputs, so a date typed under Amber is not
+# sent when Red is chosen.
+DATE_FIELDS = {status: f"{status}_date" for status in NEEDS_DATE}
+REASON_FIELDS = {status: f"{status}_reason" for status in NEEDS_REASON}
 CONDITIONALS = {
-    Status.AMBER: ["amber_date"],
-    Status.RED: ["red_date"],
-    Status.DEFERRED: ["deferred_reason", "deferred_date"],
-    Status.CLOSED: ["closed_reason"],
+    status: [field for field in (REASON_FIELDS.get(status), DATE_FIELDS.get(status)) if field]
+    for status in Status
+    if status in DATE_FIELDS or status in REASON_FIELDS
 }
 
 
