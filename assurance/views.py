@@ -304,11 +304,9 @@ def board_cover(request, pk):
     form = BoardPaperCoverForm(
         request.POST or None, instance=cover or BoardPaperCover(quarter=quarter)
     )
-    editable = not quarter.is_closed
-    if request.method == "POST" and not editable:
-        form.add_error(
-            None, f"{quarter.short_label} is closed: its cover is fixed with the report."
-        )
+    access = quarter.write_access(request.user, "cover")
+    if request.method == "POST" and not access.allowed:
+        form.add_error(None, access.reason)
     elif request.method == "POST" and form.is_valid():
         form.instance._history_user = request.user
         form.save()
@@ -316,7 +314,7 @@ def board_cover(request, pk):
         return redirect("assurance:quarters")
     if request.method == "POST":
         request.audit_event, request.audit_outcome = "refused", "invalid: cover"
-    context = {"form": form, "quarter": quarter, "editable": editable}
+    context = {"form": form, "quarter": quarter, "access": access}
     return render(request, "assurance/board_cover.html", context)
 
 

@@ -156,6 +156,7 @@ class WriteAccess:
 _WRITTEN = {
     "updates": "updates can only be made",
     "assurance": "assurance can only be recorded",
+    "cover": "the board paper's cover can only be changed",
 }
 
 
@@ -279,10 +280,16 @@ class Quarter(models.Model):
 
         Open: yes (who may write which row is the row's own rule: `editable_by`,
         `reviewable_by`). Closed: only a plan administrator with the correction permission, and
-        then as a recorded correction. Not open yet: nobody, administrators included.
+        then as a recorded correction; never the board paper's cover, which closing fixes with
+        the report. Not open yet: nobody, administrators included.
         """
         if self.is_open:
             return WriteAccess(True)
+        if self.is_closed and what == "cover":
+            return WriteAccess(
+                False,
+                reason=f"{self.short_label} is closed: its cover is fixed with the report.",
+            )
         if (
             self.is_closed
             and is_plan_admin(user)

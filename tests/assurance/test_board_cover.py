@@ -60,6 +60,17 @@ class TestTheCover:
         q2.refresh_from_db()
         assert reports.report_for(q2).data["cover"]["meeting"] == "Board of Directors (public)"
 
+    def test_not_before_its_quarter_opens(self, client, people, plan):
+        """The write rule of every quarter, Quarter.write_access (issue 26: the view had its
+        own, which let an upcoming quarter's cover be edited)."""
+        q3 = plan.quarters.get(number=3)
+        client.force_login(people["admin"])
+        url = reverse("assurance:board_cover", args=[q3.pk])
+        assert "Save the cover" not in client.get(url).content.decode()
+        response = client.post(url, COVER)
+        assert "cover can only be changed while a quarter is open" in response.content.decode()
+        assert not BoardPaperCover.objects.exists()
+
     def test_a_bad_date_is_a_message_and_nothing_saved(self, client, people, q2):
         client.force_login(people["admin"])
         url = reverse("assurance:board_cover", args=[q2.pk])
