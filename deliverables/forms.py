@@ -172,6 +172,11 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         form.restored_from = draft
         return form
 
+    @property
+    def draft_is_stale(self) -> bool:
+        """Restored from a draft that someone's later save has overtaken."""
+        return self.restored_from is not None and self.restored_from.is_older_than(self.instance)
+
     def draft_data(self, data) -> dict[str, str]:
         """The inputs of this form found in `data` (a POST), by name without the prefix, as a
         draft keeps them. Raises ValidationError for a value longer than any input takes."""

@@ -874,6 +874,11 @@ class UpdateDraft(models.Model):
     def __str__(self):
         return f"Draft of {self.deliverable.reference} Q{self.quarter.number} by {self.author}"
 
+    def is_older_than(self, update) -> bool:
+        """Whether someone saved `update` after this draft was typed (the rule the form's
+        warning and the save's conflict both follow)."""
+        return update is not None and update.pk is not None and update.version > self.base_version
+
 
 class Standing(models.Model):
     """A deliverable's position in one quarter of its plan, stored (ADR 15).
