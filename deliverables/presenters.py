@@ -127,12 +127,12 @@ class QuarterCell:
         return self.can_edit and self.access.correction
 
 
-def timeline(deliverable: Deliverable, user) -> list[QuarterCell]:
-    """Q1–Q4 of the deliverable's plan: each quarter's update, or why there is none."""
+def timeline(deliverable: Deliverable, user, editable: bool) -> list[QuarterCell]:
+    """Q1–Q4 of the deliverable's plan: each quarter's update, or why there is none; `editable`:
+    whether `user` may write its updates."""
     quarters = list(deliverable.objective.plan.quarters.all())
     updates = {u.quarter_id: u for u in deliverable.updates.submitted().with_people()}
     annotated = Deliverable.objects.with_positions(quarters).get(pk=deliverable.pk)
-    editable = Deliverable.objects.editable_by(user).filter(pk=deliverable.pk).exists()
     cells = []
     for quarter in quarters:
         position = PositionPresenter.for_row(annotated, f"_q{quarter.number}")
@@ -223,9 +223,9 @@ def _describer(model, others):
     return lambda record: f"{name} {getattr(record, others[0])} {verbs[record.history_type]}"
 
 
-def history(deliverable: Deliverable, user) -> list[HistoryEntry]:
-    """Every recorded change to the deliverable and to every row attached to it that `user` may
-    read, newest first."""
+def history(deliverable: Deliverable, may_write: bool) -> list[HistoryEntry]:
+    """Every recorded change to the deliverable and to every row attached to it that its reader
+    may read (all of it for someone who `may_write` its updates), newest first."""
     verbs = {"+": "added", "~": "changed", "-": "removed"}
     entries = list(
         _entries(
@@ -233,7 +233,6 @@ def history(deliverable: Deliverable, user) -> list[HistoryEntry]:
             lambda r: f"Deliverable {verbs[r.history_type]}",
         )
     )
-    may_write = Deliverable.objects.editable_by(user).filter(pk=deliverable.pk).exists()
     for records, describe in _linked_histories(deliverable, may_write):
         entries += _entries(records, describe)
     return sorted(entries, key=lambda entry: entry.when, reverse=True)

@@ -336,13 +336,14 @@ def deliverable_detail(request, pk):
         .prefetch_related("carried_into__objective__plan"),
         pk=pk,
     )
+    may_write = Deliverable.objects.editable_by(request.user).filter(pk=deliverable.pk).exists()
     context = {
         "deliverable": deliverable,
-        "timeline": presenters.timeline(deliverable, request.user),
+        "timeline": presenters.timeline(deliverable, request.user, may_write),
         "contributions": extensions.contributions_for([deliverable], request.user, None)[
             deliverable.pk
         ],
-        "history": presenters.history(deliverable, request.user),
+        "history": presenters.history(deliverable, may_write),
     }
     return render(request, "deliverables/deliverable_detail.html", context)
 
