@@ -16,6 +16,8 @@ The versions:
 5. The groups as named when the quarter closed (`groups`), and `schema` itself.
 """
 
+from django.core.exceptions import ValidationError
+
 from deliverables.positions import FROM_STATUS, Position
 from deliverables.status import Status
 from objectives.quarters import parse_delivery_window
@@ -78,7 +80,7 @@ def _to_2(data):
     def window(d):
         try:
             found = parse_delivery_window(d["delivery"])
-        except Exception:  # noqa: BLE001 - an old label the parser no longer takes
+        except ValidationError:  # an old label the parser no longer takes
             return None, None
         return found.start, found.end
 

@@ -38,7 +38,7 @@ def retried(service):
     @functools.wraps(service)
     def run(*args, **kwargs):
         originals = [v for v in (*args, *kwargs.values()) if isinstance(v, Model)]
-        saved = [(instance, copy.copy(instance.__dict__)) for instance in originals]
+        saved = [(instance, _snapshot(instance)) for instance in originals]
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return service(*args, **kwargs)
@@ -50,9 +50,22 @@ def retried(service):
                     raise Busy() from error
                 for instance, state in saved:
                     instance.__dict__.clear()
-                    instance.__dict__.update(copy.copy(state))
+                    instance.__dict__.update(_snapshot_of(state))
 
     return run
+
+
+def _snapshot(instance) -> dict:
+    return _snapshot_of(instance.__dict__)
+
+
+def _snapshot_of(state: dict) -> dict:
+    """A copy of a model object's attributes, its ModelState too (a save marks that as no
+    longer adding, in place)."""
+    copied = dict(state)
+    if "_state" in copied:
+        copied["_state"] = copy.copy(copied["_state"])
+    return copied
 
 
 def _code(error) -> str | None:

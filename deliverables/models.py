@@ -875,8 +875,8 @@ class UpdateDraft(models.Model):
         return f"Draft of {self.deliverable.reference} Q{self.quarter.number} by {self.author}"
 
     def is_older_than(self, update) -> bool:
-        """Whether someone saved `update` after this draft was typed (the rule the form's
-        warning and the save's conflict both follow)."""
+        """Whether someone saved `update` after this draft was typed: the form warns of it, and
+        saving the draft's version over the newer one is then a conflict."""
         return update is not None and update.pk is not None and update.version > self.base_version
 
 
