@@ -8,10 +8,10 @@ class AssuranceConfig(AppConfig):
     def ready(self):
         from assurance import models
         from assurance.findings import FindingsExtension
+        from common import revision
         from deliverables import extensions
-        from objectives import revision
 
-        # Cached pages follow every change to committees' data (objectives.revision).
+        # Cached pages follow every change to committees' data (common.revision).
         revision.track(
             models.AssuranceGroup,
             models.DeliverableAssuranceGroup,

@@ -1,7 +1,7 @@
 from django import forms
 
 from assurance.models import LEVEL_MEANINGS, AssuranceReview, BoardPaperCover, ReviewAction
-from deliverables.forms import VersionedFormMixin
+from common.versioning import VersionedFormMixin
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import DateInput, RadioSelectWithHints
 

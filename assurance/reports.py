@@ -25,13 +25,14 @@ from assurance.models import (
     Level,
     ReviewAction,
 )
+from common import revision
 from common.text import person
 from deliverables.exports import GROUP_LABEL, append_safe_row, links
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.positions import AWAITING, Position
 from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
-from objectives import charts, revision
+from objectives import charts
 from objectives.models import KeyIndicator, Objective
 
 EXCEPTIONS = (Status.RED, Status.AMBER)

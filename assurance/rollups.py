@@ -13,10 +13,10 @@ from django.db.models import Count
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from assurance.models import AssuranceGroup, DeliverableAssuranceGroup, ReviewAction
+from common import revision
 from deliverables.models import Deliverable, DeliverableOwner, Owner
 from deliverables.positions import AWAITING, Position
 from deliverables.status import MEANINGS, Status
-from objectives import revision
 
 # The order of a stacked bar: best news to worst, then the ones outside the BRAG scale.
 BAR_ORDER = [
@@ -226,7 +226,7 @@ class _Kept:
 
 def _kept(quarter) -> _Kept:
     """Every deliverable of the plan with its position and flags in `quarter`: one query,
-    kept under the data revision (objectives.revision) for the other roll-ups of the page,
+    kept under the data revision (common.revision) for the other roll-ups of the page,
     so a save in between is never missed."""
     return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
 

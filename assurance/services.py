@@ -13,8 +13,8 @@ from assurance.models import (
     action_lines,
 )
 from common.db import retried
+from common.versioning import save_versioned
 from deliverables.models import Deliverable
-from deliverables.services import save_versioned
 from objectives.models import Quarter
 from objectives.roles import is_plan_admin
 

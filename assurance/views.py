@@ -17,10 +17,10 @@ from assurance import indicators, pdf, reports, rollups, services, word
 from assurance.filters import PlanFilter
 from assurance.forms import ActionResponseForm, AssuranceReviewForm, BoardPaperCoverForm
 from assurance.models import AssuranceGroup, AssuranceReview, BoardPaperCover, ReviewAction
+from common import revision
+from common.versioning import UpdateConflict
 from deliverables import exports
 from deliverables.models import Deliverable
-from deliverables.services import UpdateConflict
-from objectives import revision
 from objectives.models import Plan, Quarter
 from objectives.quarters import parse_number
 

@@ -1,4 +1,5 @@
-"""One rule for every history record: its reason fits its column.
+"""History records: who and why on a save (`recorded_save`), and one rule for every record: its
+reason fits its column.
 
 Reasons are built from what people type (a file's name in "Imported from …", a username in
 "Given …"), and the column is 100 characters: PostgreSQL refused the longer ones with a 500
@@ -20,3 +21,12 @@ def _bound_reason(sender, history_instance, **kwargs):
 
 def connect() -> None:
     pre_create_historical_record.connect(_bound_reason, dispatch_uid="common.history.reason")
+
+
+def recorded_save(instance, user, reason):
+    """Validate and save, with the person and the reason in the row's history."""
+    instance._history_user = user
+    instance._change_reason = reason
+    instance.full_clean()
+    instance.save()
+    return instance

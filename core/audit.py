@@ -19,7 +19,7 @@ import logging
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-from core.client_ip import client_ip
+from common.http import client_ip
 
 log = logging.getLogger("uhbplan.audit")
 

@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db.models import Sum
 from django.utils import timezone
 
-from core.client_ip import client_ip
+from common.http import client_ip
 from nhsuk.text import CleanTextMixin
 from objectives.models import Plan
 from objectives.quarters import parse_financial_year

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from assurance.models import AssuranceGroup, DeliverableAssuranceGroup
 from common import spreadsheets
+from common.history import recorded_save
 from common.spreadsheets import UnreadableFile
 from common.text import field_limit, shortened
 from core import plan_document, plans
@@ -321,11 +322,11 @@ def apply(
         created["plan"] = 1
     elif title and plan.title != title:
         plan.title = title
-        plans.recorded_save(plan, user, reason)
+        recorded_save(plan, user, reason)
         changed["plan"] = 1
     owners = {o.code: o for o in Owner.objects.all()}
     for code in reading.new_owners:
-        owners[code] = plans.recorded_save(
+        owners[code] = recorded_save(
             Owner(code=code, title=reading.owner_titles.get(code, ""), in_plan_key=False),
             user,
             reason,
@@ -337,12 +338,12 @@ def apply(
             group = AssuranceGroup(code=label, name=reading.group_names.get(label, ""))
         else:
             group = AssuranceGroup(name=label)
-        groups[label] = plans.recorded_save(group, user, reason)
+        groups[label] = recorded_save(group, user, reason)
         created["groups"] += 1
     themes = {t.number: t for t in plan.themes.all()}
     for number, theme_title in sorted(reading.themes.items()):
         if number not in themes:
-            themes[number] = plans.recorded_save(
+            themes[number] = recorded_save(
                 Theme(plan=plan, number=number, title=theme_title), user, reason
             )
             created["themes"] += 1
@@ -350,17 +351,17 @@ def apply(
     for row in reading.rows:
         theme = themes.get(row.theme_number)
         if theme is None:
-            theme = themes[row.theme_number] = plans.recorded_save(
+            theme = themes[row.theme_number] = recorded_save(
                 Theme(plan=plan, number=row.theme_number, title=row.theme_title), user, reason
             )
             created["themes"] += 1
         elif theme.title != row.theme_title:
             theme.title = row.theme_title
-            plans.recorded_save(theme, user, reason)
+            recorded_save(theme, user, reason)
             changed["themes"] += 1
         objective = objectives.get(row.objective_number)
         if objective is None:
-            objective = objectives[row.objective_number] = plans.recorded_save(
+            objective = objectives[row.objective_number] = recorded_save(
                 Objective(
                     plan=plan, theme=theme, number=row.objective_number, title=row.objective_title
                 ),
@@ -371,7 +372,7 @@ def apply(
             _indicators(objective, reading.indicators.get(row.objective_number, []), user, reason)
         elif (objective.title, objective.theme_id) != (row.objective_title, theme.pk):
             objective.title, objective.theme = row.objective_title, theme
-            plans.recorded_save(objective, user, reason)
+            recorded_save(objective, user, reason)
             changed["objectives"] += 1
         kind = _deliverable(objective, row, owners, groups, user, reason)
         if kind == "created":
@@ -391,13 +392,13 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
         kind = "created"
     if (deliverable.description, deliverable.delivery) != (row.description, row.delivery):
         deliverable.description, deliverable.delivery = row.description, row.delivery
-        plans.recorded_save(deliverable, user, reason)
+        recorded_save(deliverable, user, reason)
         kind = "changed" if kind == "unchanged" else kind
     wanted_owners = [owners[code] for code in row.owners]
     if [link.owner_id for link in deliverable.owner_links.all()] != [o.pk for o in wanted_owners]:
         deliverable.owner_links.all().delete()
         for position, owner in enumerate(wanted_owners, start=1):
-            plans.recorded_save(
+            recorded_save(
                 DeliverableOwner(deliverable=deliverable, owner=owner, position=position),
                 user,
                 reason,
@@ -409,7 +410,7 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
     ]:
         deliverable.group_links.all().delete()
         for position, group in enumerate(wanted_groups, start=1):
-            plans.recorded_save(
+            recorded_save(
                 DeliverableAssuranceGroup(
                     deliverable=deliverable, assurance_group=group, position=position
                 ),
@@ -422,7 +423,7 @@ def _deliverable(objective, row, owners, groups, user, reason) -> str:
 
 def _indicators(objective, indicators, user, reason):
     for order, (perspective, text, incomplete) in enumerate(indicators, start=1):
-        plans.recorded_save(
+        recorded_save(
             KeyIndicator(
                 objective=objective,
                 perspective=perspective,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assurance.models import DeliverableAssuranceGroup
+from common.history import recorded_save
 from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusUpdate
 from deliverables.positions import FINISHED, Position
 from deliverables.status import Status
@@ -187,12 +188,3 @@ def _objective_in(target: Plan, objective: Objective, user) -> Objective:
             reason,
         )
     return copy
-
-
-def recorded_save(instance, user, reason):
-    """Validate and save, with the person and the reason in the row's history."""
-    instance._history_user = user
-    instance._change_reason = reason
-    instance.full_clean()
-    instance.save()
-    return instance

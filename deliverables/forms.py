@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 
+from common.versioning import VersionedFormMixin
 from deliverables.models import StatusUpdate
 from deliverables.status import (
     MEANINGS,
@@ -46,35 +47,6 @@ def _reason_field(label, hint):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": TEXT_MAX}),
         help_text=f"{hint} Up to {TEXT_MAX:,} characters.",
     )
-
-
-class VersionedFormMixin(forms.Form):
-    """Carries the version of the record the user loaded, so a save over someone else's newer
-    one is refused (`deliverables.services.save_versioned`)."""
-
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=0, max_value=2_147_483_647, required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else 0
-
-    @property
-    def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
-
-    def with_newer(self, data, current):
-        """This form's input again, against `current`, the newer version someone else saved:
-        nothing the user typed is lost, and saving again is a knowing overwrite."""
-        data = data.copy()
-        data[self.add_prefix("version")] = str(current.version)
-        # A fresh instance: validating writes the input into it, and `current` must keep
-        # showing what the other person saved.
-        return type(self)(
-            data, instance=type(current).objects.get(pk=current.pk), prefix=self.prefix
-        )
 
 
 class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):

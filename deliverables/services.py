@@ -1,20 +1,13 @@
 """Writes that change state across models: saving a status update."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.db import retried
+from common.versioning import UpdateConflict, save_versioned
 from deliverables.models import Deliverable, SignOff, StatusUpdate, UpdateDraft
 from objectives.models import Quarter
-
-
-class UpdateConflict(Exception):
-    """Someone saved a newer version of the update since this one was loaded."""
-
-    def __init__(self, current: StatusUpdate):
-        super().__init__("The update was changed by someone else.")
-        self.current = current
 
 
 class QuarterClosed(ValidationError):
@@ -105,28 +98,3 @@ def _stored(update):
     return StatusUpdate.objects.with_people().get(
         deliverable_id=update.deliverable_id, quarter_id=update.quarter_id
     )
-
-
-def save_versioned(record, expected_version: int, *, stored) -> None:
-    """Save `record` only if the stored row is still at the version the user loaded, moving it
-    on by one; a new record only if nobody saved one first. Otherwise raise UpdateConflict with
-    `stored()`, the row as it is now. Optimistic locking for every record people edit in a
-    browser (ADR 4); call it inside a transaction, after validation, so a refusal writes
-    nothing."""
-    model = type(record)
-    if record.pk is None:
-        record.version = 1
-        try:
-            # A savepoint: a concurrent first save makes this insert fail, which is a conflict.
-            with transaction.atomic():
-                record.save()
-        except IntegrityError:
-            raise UpdateConflict(stored()) from None
-        return
-    claimed = model.objects.filter(pk=record.pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        raise UpdateConflict(stored())
-    record.version = expected_version + 1
-    record.save()

@@ -15,9 +15,9 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from common import revision
 from deliverables.models import Deliverable, Standing, StatusUpdate
 from deliverables.positions import position_of
-from objectives import revision
 from objectives.models import Objective, Quarter
 
 BATCH = 1000

@@ -6,9 +6,10 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Plans and objectives"
 
     def ready(self):
-        # Cached pages follow every change to the plan's data (objectives.revision); not the
+        # Cached pages follow every change to the plan's data (common.revision); not the
         # counter itself.
-        from objectives import models, revision
+        from common import revision
+        from objectives import models
 
         revision.track(
             models.Plan,

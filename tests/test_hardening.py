@@ -186,7 +186,7 @@ class TestReviewVersions:
     def test_two_first_saves_race_and_the_loser_is_told(self, people, cdo_deliverable, dhg, q2):
         from assurance.models import AssuranceReview
         from assurance.services import review_save
-        from deliverables.services import UpdateConflict
+        from common.versioning import UpdateConflict
 
         def new(level):
             return AssuranceReview(

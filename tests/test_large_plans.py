@@ -13,11 +13,11 @@ from django.db import connection
 from django.urls import reverse
 
 from assurance import reports
+from common import revision
+from common.models import DataRevision
 from deliverables import filters, standings
 from deliverables import views as deliverable_views
 from deliverables.models import Deliverable, StatusUpdate
-from objectives import revision
-from objectives.models import DataRevision
 
 
 @pytest.fixture
@@ -297,7 +297,7 @@ def test_every_model_of_the_plan_s_data_is_tracked_for_freshness():
     from django.contrib.sessions.models import Session
     from django.db.models.deletion import Collector
 
-    untracked = {"deliverables.UpdateDraft", "deliverables.Standing", "objectives.DataRevision"}
+    untracked = {"deliverables.UpdateDraft", "deliverables.Standing", "common.DataRevision"}
     domain = {
         model._meta.label
         for app in ("objectives", "deliverables", "assurance")

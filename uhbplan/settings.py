@@ -122,7 +122,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
 # shared address. Behind proxies, TRUSTED_PROXY_COUNT makes the address the client's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -160,7 +160,7 @@ DATABASES = {
 # Two caches (ADR 15). "default" is shared by every app server, in the database (a table made
 # by a migration, so no other service is needed): the read API's rate limits count there, so
 # two servers do not allow twice the rate. "pages" is each server's own memory, for pages kept
-# under the data revision (objectives.revision), which every server reads from the database.
+# under the data revision (common.revision), which every server reads from the database.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from assurance.models import AssuranceReview, BoardReport
+from common import revision
 from deliverables.models import StatusUpdate
-from objectives import revision
 
 
 def close(client, quarter):

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assurance.models import AssuranceGroup
+from common import revision
 from core.roles import PLAN_ADMINISTRATORS
 from deliverables.models import Deliverable, Owner, StatusUpdate
-from objectives import revision
 from objectives.models import Quarter
 
 

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from assurance.models import AssuranceGroup, AssuranceReview, DeliverableAssuranceGroup, Level
+from common import revision
 from deliverables import standings
 from deliverables.models import (
     Deliverable,
@@ -15,7 +16,6 @@ from deliverables.models import (
     StatusUpdate,
 )
 from deliverables.status import Status
-from objectives import revision
 from objectives.models import KeyIndicator, Objective, Plan, Quarter, Theme
 from objectives.quarters import financial_year_label
 

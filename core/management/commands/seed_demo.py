@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from assurance.models import AssuranceGroup, AssuranceReview, Level
 from assurance.services import quarter_close, quarter_open, review_save
+from common import revision
 from core import plans
 from core.demo_measures import create_demo_measures
 from core.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
 from deliverables.status import Status
-from objectives import revision
 from objectives.models import Plan, Quarter
 from objectives.quarters import financial_year_label
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from objectives.models import DataRevision
+from common.models import DataRevision
 
 # Large values (a board report's data is megabytes at a hundred times the seed plan): a few
 # are kept, the least recently used let go first.
