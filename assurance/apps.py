@@ -6,6 +6,8 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Assurance"
 
     def ready(self):
+        from django.db.models import Prefetch
+
         from assurance import models
         from assurance.findings import FindingsExtension
         from common import revision
@@ -17,10 +19,16 @@ class AssuranceConfig(AppConfig):
             models.DeliverableAssuranceGroup,
             models.AssuranceReview,
             models.ReviewAction,
-            models.BoardPaperCover,
-            models.BoardReport,
             models.SentReminder,
         )
 
         # Committee findings on the executive's pages, which the deliverables app owns.
         extensions.register(FindingsExtension())
+        # Every list of deliverables shows their groups, in the plan's order.
+        extensions.register_list_prefetch(
+            "assurance_groups",
+            lambda: Prefetch(
+                "group_links",
+                queryset=models.DeliverableAssuranceGroup.objects.select_related("assurance_group"),
+            ),
+        )

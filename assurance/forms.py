@@ -1,9 +1,9 @@
 from django import forms
 
-from assurance.models import LEVEL_MEANINGS, AssuranceReview, BoardPaperCover, ReviewAction
+from assurance.models import LEVEL_MEANINGS, AssuranceReview, ReviewAction
 from common.versioning import VersionedFormMixin
 from nhsuk.text import CleanTextMixin
-from nhsuk.widgets import DateInput, RadioSelectWithHints
+from nhsuk.widgets import RadioSelectWithHints
 
 
 class AssuranceReviewForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
@@ -44,34 +44,3 @@ class ActionResponseForm(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["response"].required = True
-
-
-class BoardPaperCoverForm(CleanTextMixin, forms.ModelForm):
-    meeting_date = forms.DateField(
-        label="Meeting date",
-        required=False,
-        widget=DateInput,
-        help_text="For example, 28 10 2021.",
-        error_messages={"invalid": "Enter a real date, for example 28 10 2021."},
-    )
-
-    class Meta:
-        model = BoardPaperCover
-        fields = [
-            "meeting",
-            "meeting_date",
-            "agenda_item",
-            "report_title",
-            "executive_sponsor",
-            "author",
-            "purpose",
-            "recommendation",
-            "strategic_risks",
-            "implications",
-        ]
-        widgets = {
-            "purpose": forms.RadioSelect,
-            "recommendation": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
-            "strategic_risks": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
-            "implications": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
-        }

@@ -4,11 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assurance import reports
 from assurance.models import (
     AssuranceGroup,
     AssuranceReview,
-    BoardReport,
     ReviewAction,
     action_lines,
 )
@@ -16,11 +14,10 @@ from common.db import retried
 from common.versioning import save_versioned
 from deliverables.models import Deliverable
 from objectives.models import Quarter
-from objectives.roles import is_plan_admin
 
 
 class QuarterStateError(ValidationError):
-    pass
+    """The quarter's state refuses this write (closed, not open yet)."""
 
 
 @retried
@@ -104,56 +101,3 @@ def _stored(review):
         quarter_id=review.quarter_id,
         assurance_group_id=review.assurance_group_id,
     )
-
-
-@retried
-@transaction.atomic
-def quarter_open(*, quarter: Quarter, user) -> Quarter:
-    """Open a quarter for updates (one open quarter per plan)."""
-    _require_admin(user)
-    quarter = Quarter.objects.select_for_update().get(pk=quarter.pk)
-    if quarter.is_open:
-        raise QuarterStateError(f"{quarter.short_label} is already open.")
-    other = Quarter.objects.open().filter(plan_id=quarter.plan_id).exclude(pk=quarter.pk).first()
-    if other:
-        raise QuarterStateError(
-            f"{other.short_label} is open. Close it before opening {quarter.short_label}."
-        )
-    was_closed = quarter.is_closed
-    _set_state(quarter, Quarter.State.OPEN, user, "Reopened" if was_closed else "Opened")
-    return quarter
-
-
-@retried
-@transaction.atomic
-def quarter_close(*, quarter: Quarter, user) -> BoardReport:
-    """Close a quarter: lock its updates and reviews and fix its board report as it stands."""
-    _require_admin(user)
-    quarter = Quarter.objects.select_for_update().get(pk=quarter.pk)
-    if not quarter.is_open:
-        raise QuarterStateError(
-            f"Only an open quarter can be closed; {quarter.short_label} is not."
-        )
-    _set_state(quarter, Quarter.State.CLOSED, user, "Closed")
-    now = timezone.now()
-    BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True).update(
-        superseded_at=now
-    )
-    return BoardReport.objects.create(
-        quarter=quarter, data=reports.report_data(quarter), created_by=user
-    )
-
-
-def _require_admin(user):
-    if not is_plan_admin(user):
-        raise PermissionDenied("Only plan administrators open and close quarters.")
-
-
-def _set_state(quarter, state, user, reason):
-    quarter.state = state
-    quarter.state_changed_at = timezone.now()
-    quarter.state_changed_by = user
-    quarter._history_user = user
-    quarter._change_reason = reason
-    quarter.full_clean()
-    quarter.save()

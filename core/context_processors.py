@@ -29,16 +29,16 @@ def navigation(request):
     if user.has_perm("deliverables.change_statusupdate") and user.owners.exists():
         items.append(("deliverables:my_updates", "My updates"))
     if user.assurance_groups.exists():
-        items.append(("assurance:my_groups", "My groups"))
+        items.append(("reporting:my_groups", "My groups"))
     items += [
-        ("assurance:dashboard", "Dashboard"),
+        ("reporting:dashboard", "Dashboard"),
         ("deliverables:rag_grid", "RAG grid"),
-        ("assurance:deliverable_list", "Deliverables"),
-        ("assurance:board_report", "Board report"),
+        ("reporting:deliverable_list", "Deliverables"),
+        ("reporting:board_report", "Board report"),
         ("objectives:plan_overview", "The plan"),
     ]
     if user.has_perm("objectives.administer_plan"):
-        items.append(("assurance:quarters", "Reporting cycle"))
+        items.append(("planning:quarters", "Reporting cycle"))
         items.append(("people", "People"))
     return {
         "nav_items": [

@@ -1,7 +1,5 @@
 """Project-wide middleware: the audit log, and the admin's allowance in the CSP."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
@@ -80,23 +78,4 @@ class HtmxSignedOutMiddleware:
             signed_out = HttpResponse("You have been signed out.", status=401)
             signed_out["Content-Type"] = "text/plain; charset=utf-8"
             return signed_out
-        return response
-
-
-class SingleSignOnFormAction:
-    """With single sign-on on, pages may send a form on to the provider: signing out posts to
-    /logout/, which redirects to the provider's end-session page, and the browser checks that
-    redirect against the page's CSP `form-action`. Only the provider's origin is added."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        issuer = getattr(settings, "OIDC_ISSUER", "")
-        if issuer:
-            parts = urlsplit(issuer)
-            origin = f"{parts.scheme}://{parts.netloc}"
-            update = getattr(response, "_csp_update", None) or {}
-            response._csp_update = {**update, "form-action": [origin]}
         return response

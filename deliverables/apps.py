@@ -16,3 +16,16 @@ class DeliverablesConfig(AppConfig):
         revision.track(
             models.Owner, models.Deliverable, models.DeliverableOwner, models.StatusUpdate
         )
+
+        # The plan page (objectives) lists each objective's deliverables as this app fetches them.
+        from django.db.models import Prefetch
+
+        from objectives import extensions
+
+        extensions.register_plan_page_prefetch(
+            "deliverables",
+            lambda: Prefetch(
+                "deliverables",
+                queryset=models.Deliverable.objects.order_by("number").with_plan_details(),
+            ),
+        )

@@ -2,7 +2,8 @@
 
 This app may not import the apps above it (ADR 2), yet an executive's pages must show what those
 apps know about their deliverables: assurance adds its committees' findings. An app above
-registers an extension in its AppConfig.ready(); My updates, the update form and the deliverable
+registers an extension in its AppConfig.ready() (and, for every list, what to prefetch: its
+assurance groups); My updates, the update form and the deliverable
 page ask every extension for its contribution about the deliverables they show, in a fixed
 number of queries per extension however many deliverables there are (ADR 8).
 """
@@ -29,6 +30,7 @@ class Extension(Protocol):
 
 
 _extensions: list[Extension] = []
+_list_prefetches: dict = {}
 
 
 def register(extension: Extension) -> None:
@@ -48,3 +50,14 @@ def contributions_for(deliverables: list, user, quarter) -> dict[int, list[tuple
         for extension in _extensions
     ]
     return {d.pk: [(heading, by_pk.get(d.pk)) for heading, by_pk in found] for d in deliverables}
+
+
+def register_list_prefetch(key: str, make_prefetch) -> None:
+    """`make_prefetch()` gives a `Prefetch` on `Deliverable` that every list of deliverables
+    applies (`with_plan_details`): assurance adds its groups this way, writing the relation path
+    itself, so this app never names it."""
+    _list_prefetches[key] = make_prefetch
+
+
+def list_prefetches() -> list:
+    return [make() for make in _list_prefetches.values()]

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from deliverables import extensions
 from deliverables.positions import (
     AWAITING,
     COMPLETE_TO_DATE,
@@ -228,8 +229,8 @@ class DeliverableQuerySet(models.QuerySet):
             models.Prefetch(
                 "owner_links", queryset=DeliverableOwner.objects.select_related("owner")
             ),
-            # By relation name only: the link model belongs to the assurance app.
-            "group_links__assurance_group",
+            # What the apps above add to every list (assurance: its groups), registered by them.
+            *extensions.list_prefetches(),
         )
 
     # A deliverable's position in a quarter is `positions.position_of`, stored in `Standing`

@@ -1,7 +1,7 @@
 """The plan administrator's role, the one role the domain rules ask about.
 
 The role groups themselves (who gets which permissions, and how being linked to an Owner or an
-assurance group puts a person in a group) live in `core.roles`, above every domain app.
+assurance group puts a person in a group) live in `accounts.roles`, above every domain app.
 """
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from objectives import series
+from objectives import extensions, series
 from objectives.forms import MeasureUploadForm, MeasureValueForm, previewed_rows
 from objectives.models import Measure, Objective, Plan
 
@@ -22,12 +22,10 @@ def plan_overview(request, pk=None):
     plan = get_object_or_404(Plan, pk=pk) if pk else Plan.objects.current()
     if plan is None:
         raise Http404("No plan has been loaded yet.")
-    # Deliverables are reached through their reverse relations, so this app never imports the
-    # deliverables app (which builds on this one).
+    # Each objective's deliverables come as the deliverables app registered them: this app
+    # never names the apps built on it (objectives.extensions).
     objectives = Objective.objects.filter(plan=plan).prefetch_related(
-        "key_indicators",
-        "deliverables__owner_links__owner",
-        "deliverables__group_links__assurance_group",
+        "key_indicators", *extensions.plan_page_prefetches()
     )
     themes = plan.themes.prefetch_related(Prefetch("objectives", queryset=objectives))
     return render(

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from core.roles import PLAN_ADMINISTRATORS, VIEWERS
+from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
 from objectives.models import Quarter
 from tests.assurance.factories import AssuranceGroupFactory  # noqa: F401 - re-exported
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory  # noqa: F401
@@ -74,7 +74,7 @@ def user(db):
     """A signed-in reader: a viewer."""
     from django.contrib.auth.models import Group
 
-    from core.roles import VIEWERS
+    from accounts.roles import VIEWERS
 
     someone = get_user_model().objects.create_user("someone", password="a-strong-test-password")
     someone.groups.add(Group.objects.get(name=VIEWERS))

@@ -27,9 +27,9 @@ from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from assurance.models import BoardReport  # noqa: E402
-from core.roles import PLAN_ADMINISTRATORS  # noqa: E402
+from accounts.roles import PLAN_ADMINISTRATORS  # noqa: E402
 from deliverables.models import StatusUpdate  # noqa: E402
+from reporting.models import BoardReport  # noqa: E402
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 from tests.objectives.factories import PlanFactory  # noqa: E402
@@ -98,7 +98,7 @@ if CLOSING:
     q2 = plan.quarters.get(number=2)
     jobs.insert(
         WRITERS // 2,
-        post(signed_in(admin), reverse("assurance:quarter_change", args=[q2.pk, "close"]), {}),
+        post(signed_in(admin), reverse("planning:quarter_change", args=[q2.pk, "close"]), {}),
     )
 else:
     deliverable = DeliverableFactory(objective__theme__plan=plan, owners=[owner])

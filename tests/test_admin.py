@@ -200,7 +200,7 @@ def test_a_plan_administrator_switches_sign_off_and_names_executives(admin_clien
 
 @pytest.mark.django_db
 def test_a_plan_administrator_makes_a_key_indicator_a_measure(client, plan_2021):
-    from core.roles import PLAN_ADMINISTRATORS
+    from accounts.roles import PLAN_ADMINISTRATORS
     from objectives.models import KeyIndicator, Measure
     from tests.factories import UserFactory
 

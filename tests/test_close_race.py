@@ -5,11 +5,13 @@ never an outage page."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from assurance.models import AssuranceReview, BoardReport
-from assurance.services import quarter_close, review_save
+from assurance.models import AssuranceReview
+from assurance.services import review_save
 from deliverables.models import StatusUpdate
 from deliverables.services import status_update_save
 from objectives.models import Quarter
+from reporting.models import BoardReport
+from reporting.services import quarter_close
 from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
 from tests.test_concurrency import POSTGRES_ONLY, run_together
 

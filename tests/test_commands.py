@@ -66,7 +66,7 @@ class TestSeedDemoUpdates:
     def test_demo_q1_report_is_frozen_like_any_closed_quarter(self, client, settings, plan_2021):
         from django.urls import reverse
 
-        from assurance.models import BoardReport
+        from reporting.models import BoardReport
 
         settings.DEBUG = True
         call_command("seed_demo", stdout=io.StringIO(), today=IN_Q2_2021)
@@ -76,7 +76,7 @@ class TestSeedDemoUpdates:
         assert len(report.data["deliverables"]) == 63
         assert q1.history.filter(history_change_reason="Closed").exists()
         client.force_login(report.created_by)
-        page = client.get(reverse("assurance:board_report") + "?quarter=1").content.decode()
+        page = client.get(reverse("reporting:board_report") + "?quarter=1").content.decode()
         assert "This is the report as it stood when Q1 closed" in page
         assert "Draft" not in page
         call_command(

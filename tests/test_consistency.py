@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.roles import VIEWERS
+from accounts.roles import VIEWERS
 from tests.factories import UserFactory
 
 
@@ -17,7 +17,7 @@ def board_member(db):
 @pytest.mark.django_db
 def test_filters_say_what_no_choice_means(client, people, plan):
     client.force_login(people["viewer"])
-    page = client.get(reverse("assurance:deliverable_list")).content.decode()
+    page = client.get(reverse("reporting:deliverable_list")).content.decode()
     for label in ("Any theme", "Any objective", "Any owner", "Any group", "Any status"):
         assert f">{label}</option>" in page
     assert "---------" not in page
@@ -59,8 +59,8 @@ def test_data_quality_notes_never_reach_board_members(client, board_member, plan
     pages = [
         reverse("deliverables:detail", args=[deliverable.pk]),
         reverse("objectives:plan_overview"),
-        reverse("assurance:group_pack", args=[group.pk]),
-        reverse("assurance:board_report"),
+        reverse("reporting:group_pack", args=[group.pk]),
+        reverse("reporting:board_report"),
     ]
     for url in pages:
         page = client.get(url, follow=True).content.decode()
@@ -71,11 +71,11 @@ def test_data_quality_notes_never_reach_board_members(client, board_member, plan
 @pytest.mark.django_db
 def test_the_deliverables_list_in_full_text(client, board_member, plan_2021):
     client.force_login(board_member)
-    page = client.get(reverse("assurance:deliverable_list"), {"q": "11.2"}).content.decode()
+    page = client.get(reverse("reporting:deliverable_list"), {"q": "11.2"}).content.decode()
     assert "Smart Diagnostics:</h2>" in page  # the first paragraph is the heading, whole
     for bullet in ("Breast screening artificial intelligence", "community diagnostic hubs"):
         assert bullet in page
-    page = client.get(reverse("assurance:deliverable_list")).content.decode()
+    page = client.get(reverse("reporting:deliverable_list")).content.decode()
     assert "…" not in page
 
 

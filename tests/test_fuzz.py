@@ -164,13 +164,13 @@ PARAMS = [
     "group",
 ]
 PAGES = [
-    "assurance:deliverable_list",
-    "assurance:dashboard",
+    "reporting:deliverable_list",
+    "reporting:dashboard",
     "deliverables:rag_grid",
-    "assurance:board_report",
-    "assurance:my_groups",
-    "assurance:deliverable_export",
-    "assurance:board_report_xlsx",
+    "reporting:board_report",
+    "reporting:my_groups",
+    "reporting:deliverable_export",
+    "reporting:board_report_xlsx",
 ]
 
 
@@ -185,7 +185,7 @@ class TestQueryParameters:
     )
     def test_any_query_string(self, client, people, hand_built, page, params):
         client.force_login(people["secretary"])
-        args = ["csv"] if page == "assurance:deliverable_export" else []
+        args = ["csv"] if page == "reporting:deliverable_export" else []
         query = urlencode(params, errors="surrogatepass")
         response = client.get(reverse(page, args=args) + "?" + query)
         assert response.status_code == 200
@@ -203,7 +203,7 @@ class TestUnicodeDigits:
     @pytest.mark.parametrize("value", UNICODE_NUMBERS)
     def test_pages_answer_and_fall_back(self, client, people, hand_built, page, value):
         client.force_login(people["secretary"])
-        args = ["csv"] if page == "assurance:deliverable_export" else []
+        args = ["csv"] if page == "reporting:deliverable_export" else []
         response = client.get(reverse(page, args=args), {"quarter": value, "page": value})
         assert response.status_code == 200
 

@@ -50,7 +50,7 @@ class TestReturnUrls:
     def test_a_page_of_this_site_is_kept(self, client, people, cdo_deliverable, q2):
         client.force_login(people["cdo"])
         url = reverse("deliverables:update_edit", args=[cdo_deliverable.pk, 2])
-        mine = reverse("assurance:deliverable_list") + "?quarter=2"
+        mine = reverse("reporting:deliverable_list") + "?quarter=2"
         page = client.get(url, {"next": mine}).content.decode()
         assert 'class="nhsuk-back-link" href="/deliverables/?quarter=2"' in page
         assert client.post(url, form_data(cdo_deliverable) | {"next": mine})["Location"] == mine
@@ -97,7 +97,7 @@ class TestControlCharacters:
 
         self._stored(cdo_deliverable, q2)
         client.force_login(people["viewer"])
-        xlsx = client.get(reverse("assurance:deliverable_export", args=["xlsx"]) + "?quarter=2")
+        xlsx = client.get(reverse("reporting:deliverable_export", args=["xlsx"]) + "?quarter=2")
         assert xlsx.status_code == 200
         cells = [
             c
@@ -107,30 +107,30 @@ class TestControlCharacters:
         assert self.CLEAN in cells
         assert "'\n=1+1" not in cells and "\n=1+1" in cells  # a leading break is no formula
         csv_response = client.get(
-            reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2"
+            reverse("reporting:deliverable_export", args=["csv"]) + "?quarter=2"
         )
         rows = list(csv.DictReader(io.StringIO(csv_response.getvalue().decode("utf-8-sig"))))
         assert rows[0]["narrative"] == self.CLEAN
-        report = client.get(reverse("assurance:board_report_xlsx") + "?quarter=2")
+        report = client.get(reverse("reporting:board_report_xlsx") + "?quarter=2")
         assert report.status_code == 200
 
     def test_a_frozen_report_with_such_text_still_downloads(
         self, client, people, cdo_deliverable, q2
     ):
-        from assurance.services import quarter_close
+        from reporting.services import quarter_close
 
         self._stored(cdo_deliverable, q2)
         quarter_close(quarter=q2, user=people["admin"])
         client.force_login(people["viewer"])
-        response = client.get(reverse("assurance:board_report_xlsx") + "?quarter=2")
+        response = client.get(reverse("reporting:board_report_xlsx") + "?quarter=2")
         assert response.status_code == 200
-        page = client.get(reverse("assurance:board_report") + "?quarter=2")
+        page = client.get(reverse("reporting:board_report") + "?quarter=2")
         assert page.status_code == 200
 
     def test_e_mail_subjects_and_bodies(self, plan, q2, people, cdo_deliverable, dhg, settings):
         from django.core import mail
 
-        from assurance import reminders
+        from planning import reminders
         from tests.deliverables.factories import StatusUpdateFactory
 
         dhg.name = "Digital\nHealthcare\x0bGroup"
@@ -206,7 +206,7 @@ class TestReviewVersions:
         client.post(url, {"level": "substantial", "version": "0"})
         client.post(url, {"level": "limited", "version": "1"})
         pack = client.get(
-            reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+            reverse("reporting:group_pack", args=[dhg.pk]) + "?quarter=2"
         ).content.decode()
         assert "DHG's review history" in pack
         assert pack.index("recorded Substantial") < pack.index("changed Limited")
@@ -218,12 +218,12 @@ class TestReviewVersions:
 
 
 SIGNED_IN_PAGES = [
-    ("assurance:dashboard", []),
-    ("assurance:deliverable_list", []),
-    ("assurance:deliverable_export", ["csv"]),
-    ("assurance:deliverable_export", ["xlsx"]),
-    ("assurance:board_report", []),
-    ("assurance:board_report_xlsx", []),
+    ("reporting:dashboard", []),
+    ("reporting:deliverable_list", []),
+    ("reporting:deliverable_export", ["csv"]),
+    ("reporting:deliverable_export", ["xlsx"]),
+    ("reporting:board_report", []),
+    ("reporting:board_report_xlsx", []),
     ("deliverables:rag_grid", []),
     ("objectives:plan_overview", []),
 ]
@@ -270,7 +270,7 @@ class TestCsvForExcel:
         cdo_deliverable.description = "• Bullet – dash, café"
         cdo_deliverable.save()
         client.force_login(people["viewer"])
-        response = client.get(reverse("assurance:deliverable_export", args=["csv"]))
+        response = client.get(reverse("reporting:deliverable_export", args=["csv"]))
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         content = response.getvalue()
         assert content.startswith("\ufeff".encode())
@@ -369,7 +369,7 @@ class TestAuditEvents:
 
     def test_reading_is_not_logged(self, client, people, audit_log, hand_built):
         client.force_login(people["viewer"])
-        client.get(reverse("assurance:dashboard"))
+        client.get(reverse("reporting:dashboard"))
         assert audit_log() == []
 
 

@@ -12,12 +12,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from assurance import reports
 from common import revision
 from common.models import DataRevision
 from deliverables import filters, standings
 from deliverables import views as deliverable_views
 from deliverables.models import Deliverable, StatusUpdate
+from reporting import reports
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ class TestPaging:
     def test_a_large_board_report_comes_a_screen_at_a_time(self, admin, hand_built, monkeypatch):
         monkeypatch.setattr(reports, "SCREEN_LIMIT", 4)
         monkeypatch.setattr(reports, "LIST_LIMIT", 1)
-        url = reverse("assurance:board_report") + "?quarter=2"
+        url = reverse("reporting:board_report") + "?quarter=2"
         summary = admin.get(url).content.decode()
         # The summary says how many there are, shows the first, and where the rest are.
         assert "Updates missing (2)" in summary
@@ -88,10 +88,10 @@ class TestPaging:
         assert len(reports.screens(data)) == 3
 
     def test_a_group_pack_pages(self, admin, hand_built, dhg, monkeypatch):
-        from assurance import views
+        from reporting import views
 
         monkeypatch.setattr(views, "PACK_PAGE_SIZE", 1)
-        url = reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+        url = reverse("reporting:group_pack", args=[dhg.pk]) + "?quarter=2"
         first = admin.get(url)
         assert [d["reference"] for d in first.context["rows"]] == ["1.1"]
         assert "2 deliverables (here 1 to 1)" in first.content.decode()
@@ -101,10 +101,10 @@ class TestPaging:
     def test_the_dashboard_names_ten_risers_and_links_to_the_rest(
         self, admin, hand_built, monkeypatch
     ):
-        from assurance import rollups
+        from reporting import rollups
 
         monkeypatch.setattr(rollups, "MOVED_SHOWN", 0)
-        text = admin.get(reverse("assurance:dashboard") + "?quarter=2").content.decode()
+        text = admin.get(reverse("reporting:dashboard") + "?quarter=2").content.decode()
         assert "All 1 that fell" in text and "All 1 that improved" in text
         assert "trend=deteriorated" in text
 
@@ -113,7 +113,7 @@ class TestPaging:
     ):
         monkeypatch.setattr(filters, "OBJECTIVE_MENU_LIMIT", 1)
         theme_a = hand_built[0]
-        page = admin.get(reverse("assurance:deliverable_list") + f"?theme={theme_a.pk}")
+        page = admin.get(reverse("reporting:deliverable_list") + f"?theme={theme_a.pk}")
         offered = [
             label for _, label in page.context["filter"].form["objective"].field.widget.choices
         ]
@@ -121,7 +121,7 @@ class TestPaging:
         assert "Choose a theme first" in page.content.decode()
         # Any of the plan's objectives is still accepted from a link.
         other = hand_built[1].objectives.get()
-        listed = admin.get(reverse("assurance:deliverable_list") + f"?objective={other.pk}")
+        listed = admin.get(reverse("reporting:deliverable_list") + f"?objective={other.pk}")
         assert [d.reference for d in listed.context["page"]] == ["2.1", "2.2"]
 
 
@@ -136,7 +136,7 @@ def on_another_server(monkeypatch):
 
 class TestCachedPagesFollowTheData:
     def test_a_save_here_shows_at_once(self, admin, people, hand_built, q2):
-        url = reverse("assurance:dashboard") + "?quarter=2"
+        url = reverse("reporting:dashboard") + "?quarter=2"
         before = admin.get(url).content.decode()
         a3 = Deliverable.objects.get(objective__number=1, number=3)
         StatusUpdate.objects.create(deliverable=a3, quarter=q2, status="green", narrative="x")
@@ -147,7 +147,7 @@ class TestCachedPagesFollowTheData:
     def test_a_group_pack_kept_with_its_report_follows_a_change_on_another_server(
         self, admin, hand_built, dhg, q2, monkeypatch
     ):
-        url = reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2"
+        url = reverse("reporting:group_pack", args=[dhg.pk]) + "?quarter=2"
         assert "Seen by the committee" not in admin.get(url).content.decode()
         # Another server's write (no signal here), then its commit moving the revision on.
         a3 = Deliverable.objects.get(objective__number=1, number=3)  # one of DHG's
@@ -169,7 +169,7 @@ class TestCachedPagesFollowTheData:
     def test_a_change_made_on_another_app_server_shows_once_it_commits(
         self, admin, hand_built, q2, monkeypatch
     ):
-        url = reverse("assurance:dashboard") + "?quarter=2"
+        url = reverse("reporting:dashboard") + "?quarter=2"
         missing = '<span class="uhb-figure__number">{}</span> updates missing'
         assert missing.format(2) in admin.get(url).content.decode()
         # Another server's write: no signal reaches this process, whose copy is still served...
@@ -206,10 +206,10 @@ class TestCachedPagesFollowTheData:
     def test_a_closed_quarter_s_report_is_read_from_its_snapshot_once(
         self, admin, people, hand_built, q2, django_assert_max_num_queries
     ):
-        from assurance.services import quarter_close
+        from reporting.services import quarter_close
 
         quarter_close(quarter=q2, user=people["admin"])
-        url = reverse("assurance:board_report") + "?quarter=2"
+        url = reverse("reporting:board_report") + "?quarter=2"
         admin.get(url)
         with django_assert_max_num_queries(40):
             response = admin.get(url)
@@ -218,7 +218,7 @@ class TestCachedPagesFollowTheData:
 
 @pytest.mark.django_db
 def test_a_plan_of_few_objectives_offers_them_all_without_a_hint(admin, hand_built):
-    page = admin.get(reverse("assurance:deliverable_list"))
+    page = admin.get(reverse("reporting:deliverable_list"))
     offered = [label for _, label in page.context["filter"].form["objective"].field.widget.choices]
     assert len(offered) == 3  # "Any objective" and both objectives
     assert "Choose a theme first" not in page.content.decode()
@@ -238,15 +238,15 @@ def test_rebuild_positions_after_hand_run_sql_reaches_every_reading_page_on_anot
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from assurance import pdf
+    from reporting import pdf
 
     marker = "Changed by hand in SQL"
     pages = {
-        "dashboard": reverse("assurance:dashboard") + "?quarter=2",
-        "list": reverse("assurance:deliverable_list") + "?quarter=2",
+        "dashboard": reverse("reporting:dashboard") + "?quarter=2",
+        "list": reverse("reporting:deliverable_list") + "?quarter=2",
         "grid": reverse("deliverables:rag_grid") + "?quarter=2",
-        "report": reverse("assurance:board_report") + "?quarter=2",
-        "pack": reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2",
+        "report": reverse("reporting:board_report") + "?quarter=2",
+        "pack": reverse("reporting:group_pack", args=[dhg.pk]) + "?quarter=2",
     }
 
     def read(name):
@@ -254,7 +254,7 @@ def test_rebuild_positions_after_hand_run_sql_reaches_every_reading_page_on_anot
 
     def files():
         report = reports.report_for(q2)
-        word = Document(io.BytesIO(admin.get(reverse("assurance:board_report_docx")).content))
+        word = Document(io.BytesIO(admin.get(reverse("reporting:board_report_docx")).content))
         book = load_workbook(io.BytesIO(reports.to_xlsx(report.data)))
         return {
             "pdf": " ".join(
@@ -300,7 +300,7 @@ def test_every_model_of_the_plan_s_data_is_tracked_for_freshness():
     untracked = {"deliverables.UpdateDraft", "deliverables.Standing", "common.DataRevision"}
     domain = {
         model._meta.label
-        for app in ("objectives", "deliverables", "assurance")
+        for app in ("common", "objectives", "deliverables", "assurance", "reporting")
         for model in apps.get_app_config(app).get_models()
         if not model.__name__.startswith("Historical")
     }

@@ -1,8 +1,15 @@
-"""The apps build on each other one way: common ← objectives ← deliverables ← assurance ← core.
+"""The apps build on each other one way, floor by floor (ADR 16):
+
+    common, nhsuk ← objectives ← deliverables ← assurance ← reporting ← planning ← accounts
+    ← api, demo, core
+
+above them all `uhbplan`, the project's settings and URLs (and the name of its loggers).
 
 A lower app never names a higher one: not in an import, not as a model label in a string (a
-relation, a permission, a URL name's module), and not as a migration dependency. Templates
-do not name a higher app's URLs either.
+relation, a permission, a URL name's namespace), not as a migration dependency, and not by a
+relation path ("reviews__level", "group_links__assurance_group") that walks from its own models
+into a higher app's. Apps on the same floor do not name each other either. Templates do not
+name a higher app's URLs.
 """
 
 import ast
@@ -10,14 +17,38 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["common", "objectives", "deliverables", "assurance", "core"]
-HIGHER = {app: ORDER[index + 1 :] for index, app in enumerate(ORDER)}
+FLOORS = [
+    ["common", "nhsuk"],
+    ["objectives"],
+    ["deliverables"],
+    ["assurance"],
+    ["reporting"],
+    ["planning"],
+    ["accounts"],
+    ["api", "demo", "core"],
+]
+FLOOR = {app: level for level, floor in enumerate(FLOORS) for app in floor}
+APPS = list(FLOOR)
+# What an app may not name: every app on a higher floor, and its neighbours on its own.
+FORBIDDEN = {
+    app: {other for other in APPS if FLOOR[other] > FLOOR[app] or (FLOOR[other] == FLOOR[app])}
+    - {app}
+    for app in APPS
+}
+PATH_RE = re.compile(r"^-?[a-z][a-z0-9_]*(?:__[a-z0-9_]+)*$")
 
 
 def _python_files(app):
     return sorted((ROOT / app).rglob("*.py"))
+
+
+def _strings(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
 
 
 def _names_in(path: Path) -> set[str]:
@@ -29,29 +60,75 @@ def _names_in(path: Path) -> set[str]:
             named |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             named.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            # "assurance.AssuranceGroup", "deliverables.change_statusupdate", "core.roles"
-            named |= set(re.findall(r"^([a-z_]+)[.:]\w", node.value))
         elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
             # A migration dependency: ("assurance", "0001_initial").
             first = node.elts[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 named.add(first.value)
+    for text in _strings(tree):
+        # "assurance.AssuranceGroup", "deliverables.change_statusupdate", "reporting:dashboard"
+        named |= set(re.findall(r"^([a-z_]+)[.:]\w", text))
     return named
 
 
-@pytest.mark.parametrize("app", ORDER[:-1])
+def _upward_relations(app) -> dict[str, str]:
+    """The relation names on this app's models that lead into a higher (or neighbouring) app's
+    models, the reverse relations Django adds (`Deliverable.reviews`, from assurance) and any
+    forward one: name → the app it reaches."""
+    reach = {}
+    if app not in {config.label for config in django_apps.get_app_configs()}:
+        return reach
+    for model in django_apps.get_app_config(app).get_models():
+        for field in model._meta.get_fields(include_hidden=True):
+            related = getattr(field, "related_model", None)
+            if related is None or isinstance(related, str):
+                continue
+            target = related._meta.app_label
+            if target in FORBIDDEN[app]:
+                reach[field.name] = target  # a reverse relation's name is its query name
+    return reach
+
+
+def _relation_paths_in(path: Path, relations: dict[str, str]) -> set[str]:
+    """Strings such as "reviews__level" or "-group_links__assurance_group" whose steps include a
+    relation into a higher app."""
+    found = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Strings ("reviews__level", in order_by or values) and keyword lookups (filter(reviews__...)).
+    keywords = (node.arg for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg)
+    for text in [*_strings(tree), *keywords]:
+        if "__" in text and PATH_RE.match(text):
+            steps = text.lstrip("-").split("__")
+            found |= {f"{text} ({relations[step]})" for step in steps if step in relations}
+    return found
+
+
+LOWER = APPS
+
+
+@pytest.mark.parametrize("app", LOWER)
 def test_no_python_file_names_a_higher_app(app):
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_names_in(path) & set(HIGHER[app]))
+        str(path.relative_to(ROOT)): sorted(_names_in(path) & FORBIDDEN[app])
         for path in _python_files(app)
     }
     assert {path: names for path, names in offenders.items() if names} == {}
 
 
-@pytest.mark.parametrize("app", ORDER[:-1])
+@pytest.mark.parametrize("app", LOWER)
+def test_no_relation_path_walks_into_a_higher_app(app):
+    relations = _upward_relations(app)
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_relation_paths_in(path, relations))
+        for path in _python_files(app)
+        if "migrations" not in path.parts
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
+
+
+@pytest.mark.parametrize("app", LOWER)
 def test_no_template_names_a_higher_apps_urls(app):
-    apps = "|".join(HIGHER[app])
+    apps = "|".join(sorted(FORBIDDEN[app]))
     pattern = re.compile(r"\{%\s*url\s+['\"](" + apps + r"):")
     offenders = [
         str(path.relative_to(ROOT))
@@ -61,13 +138,32 @@ def test_no_template_names_a_higher_apps_urls(app):
     assert offenders == []
 
 
+def test_every_app_has_a_floor():
+    ours = {
+        config.label
+        for config in django_apps.get_app_configs()
+        if Path(config.path).resolve().parent == ROOT
+    }
+    assert ours - set(FLOOR) == set()
+
+
 def test_the_check_finds_what_it_looks_for(tmp_path):
-    """The scanner itself: each way of naming an app is caught (so the tests above can fail)."""
+    """The scanners themselves: each way of naming an app is caught (so the tests above can
+    fail)."""
     source = tmp_path / "example.py"
     source.write_text(
         "from assurance.models import AssuranceGroup\n"
         "import core.roles\n"
         "field = ForeignKey('deliverables.Deliverable')\n"
-        "dependencies = [('assurance', '0001_initial')]\n"
+        "dependencies = [('reporting', '0001_initial')]\n"
+        "url = reverse('planning:quarters')\n"
+        "rows = Deliverable.objects.filter(reviews__level='limited').order_by('-group_links__id')\n"
     )
-    assert _names_in(source) >= {"assurance", "core", "deliverables"}
+    assert _names_in(source) >= {"assurance", "core", "deliverables", "reporting", "planning"}
+    relations = _upward_relations("deliverables")
+    assert relations["reviews"] == "assurance"
+    assert relations["group_links"] == "assurance"
+    assert _relation_paths_in(source, relations) == {
+        "reviews__level (assurance)",
+        "-group_links__id (assurance)",
+    }

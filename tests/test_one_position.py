@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assurance import reminders
+from planning import reminders
 from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
 
 # reference -> what every reader says of it in Q2 (Q1 closed, Q2 open).
@@ -72,13 +72,13 @@ def _card(page: str, pk: int) -> str:
 class TestEveryReaderAgrees:
     def test_deliverables_list(self, client, people, four):
         client.force_login(people["viewer"])
-        page = client.get(reverse("assurance:deliverable_list") + "?quarter=2").content.decode()
+        page = client.get(reverse("reporting:deliverable_list") + "?quarter=2").content.decode()
         for reference, label in EXPECTED.items():
             assert label in _card(page, four[reference].pk), reference
 
     def test_secretarys_list(self, client, people, four):
         client.force_login(people["secretary"])
-        page = client.get(reverse("assurance:my_groups") + "?quarter=2").content.decode()
+        page = client.get(reverse("reporting:my_groups") + "?quarter=2").content.decode()
         for reference, label in EXPECTED.items():
             assert label in _card(page, four[reference].pk), reference
 
@@ -110,8 +110,8 @@ class TestEveryReaderAgrees:
     def test_board_report_and_group_pack(self, client, people, four, dhg):
         client.force_login(people["admin"])
         for url in (
-            reverse("assurance:board_report") + "?quarter=2",
-            reverse("assurance:group_pack", args=[dhg.pk]) + "?quarter=2",
+            reverse("reporting:board_report") + "?quarter=2",
+            reverse("reporting:group_pack", args=[dhg.pk]) + "?quarter=2",
         ):
             response = client.get(url)
             shown = {
@@ -120,19 +120,19 @@ class TestEveryReaderAgrees:
             assert shown == EXPECTED
             page = response.content.decode()
             assert all(label in page for label in EXPECTED.values())
-        data = client.get(reverse("assurance:board_report") + "?quarter=2").context["data"]
+        data = client.get(reverse("reporting:board_report") + "?quarter=2").context["data"]
         assert {d["reference"] for d in data["missing"]} == AWAITING
 
     def test_exports(self, client, people, four):
         client.force_login(people["viewer"])
         csv_text = (
-            client.get(reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2")
+            client.get(reverse("reporting:deliverable_export", args=["csv"]) + "?quarter=2")
             .getvalue()
             .decode()
         )
         shown = {row["reference"]: row["status"] for row in csv.DictReader(io.StringIO(csv_text))}
         assert shown == EXPECTED
-        xlsx = client.get(reverse("assurance:deliverable_export", args=["xlsx"]) + "?quarter=2")
+        xlsx = client.get(reverse("reporting:deliverable_export", args=["xlsx"]) + "?quarter=2")
         rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
         header = rows[0]
         shown = {r[header.index("reference")]: r[header.index("status")] for r in rows[1:]}
@@ -140,7 +140,7 @@ class TestEveryReaderAgrees:
 
     def test_dashboard_counts(self, client, people, four):
         client.force_login(people["viewer"])
-        totals = client.get(reverse("assurance:dashboard") + "?quarter=2").context["totals"]
+        totals = client.get(reverse("reporting:dashboard") + "?quarter=2").context["totals"]
         assert (totals.numbers["missing"], totals.numbers["overdue"]) == (2, 1)
         assert totals.numbers["due"] == 3 and totals.numbers["completed"] == 1
 

@@ -97,17 +97,17 @@ MATRIX = {
             },
         },
     ),
-    "assurance:dashboard": ([], reader_page()),
+    "reporting:dashboard": ([], reader_page()),
     "deliverables:rag_grid": ([], reader_page()),
-    "assurance:deliverable_list": ([], reader_page()),
-    "assurance:deliverable_export": (["csv"], reader_page()),
+    "reporting:deliverable_list": ([], reader_page()),
+    "reporting:deliverable_export": (["csv"], reader_page()),
     "deliverables:detail": (["deliverable"], reader_page()),
-    "assurance:board_report": ([], reader_page()),
-    "assurance:board_report_xlsx": ([], reader_page()),
-    "assurance:board_report_pdf": ([], reader_page()),
-    "assurance:board_report_docx": ([], reader_page()),
-    "assurance:group_pack": (["group"], reader_page()),
-    "assurance:my_groups": ([], reader_page()),
+    "reporting:board_report": ([], reader_page()),
+    "reporting:board_report_xlsx": ([], reader_page()),
+    "reporting:board_report_pdf": ([], reader_page()),
+    "reporting:board_report_docx": ([], reader_page()),
+    "reporting:group_pack": (["group"], reader_page()),
+    "reporting:my_groups": ([], reader_page()),
     "deliverables:my_updates": (
         [],
         {
@@ -247,14 +247,14 @@ MATRIX = {
             },
         },
     ),
-    "assurance:quarters": (
+    "planning:quarters": (
         [],
         {
             "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
             "post": READ_ONLY_POST,
         },
     ),
-    "assurance:board_cover": (
+    "reporting:board_cover": (
         ["quarter"],
         {
             "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
@@ -333,9 +333,13 @@ MATRIX = {
                 "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
             },
         )
-        for name, args in [("plan_start", []), ("plan_rollover", ["plan"]), ("plan_import", [])]
+        for name, args in [
+            ("planning:plan_start", []),
+            ("planning:plan_rollover", ["plan"]),
+            ("planning:plan_import", []),
+        ]
     },
-    "plan_import_template": (
+    "planning:plan_import_template": (
         [],
         {
             "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
@@ -343,7 +347,7 @@ MATRIX = {
         },
     ),
     # GET asks "close Q2?", saying how many updates are missing; POST closes.
-    "assurance:quarter_change": (
+    "planning:quarter_change": (
         ["quarter", "close"],
         {
             "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
@@ -360,7 +364,7 @@ POST_DATA = {
     "assurance:review_edit": {"level": "reasonable"},
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},
-    "assurance:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
+    "reporting:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
     "objectives:measure_value": {"period": "2021-04", "value": "91.5"},
     "api_tokens": {"name": "Power BI"},
     "person_add": {"first_name": "Nia", "last_name": "New", "email": "nia.new@nhs.net"},
@@ -400,7 +404,7 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
     measure = MeasureFactory(
         indicator__objective=cdo_deliverable.objective, data_owner=people["cdo"], values=[90, 92]
     )
-    from core.models import ApiToken
+    from accounts.models import ApiToken
 
     # A submitted update for the API to read (cdo_deliverable's Q2 is update_edit's to write).
     submitted = StatusUpdateFactory(quarter=q1, status="green")

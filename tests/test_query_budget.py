@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.roles import PLAN_ADMINISTRATORS
 from assurance.models import AssuranceReview
-from core.roles import PLAN_ADMINISTRATORS
 from objectives.models import Measure, Quarter
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
@@ -22,20 +22,20 @@ from tests.objectives.factories import (
 
 PAGES = [
     ("home", {}),
-    ("assurance:dashboard", {}),
+    ("reporting:dashboard", {}),
     ("deliverables:rag_grid", {}),
-    ("assurance:deliverable_list", {}),
-    ("assurance:deliverable_list", {"query": "status=green&owner=CDO"}),
-    ("assurance:deliverable_export", {"args": ["csv"]}),
-    ("assurance:deliverable_export", {"args": ["xlsx"]}),
+    ("reporting:deliverable_list", {}),
+    ("reporting:deliverable_list", {"query": "status=green&owner=CDO"}),
+    ("reporting:deliverable_export", {"args": ["csv"]}),
+    ("reporting:deliverable_export", {"args": ["xlsx"]}),
     ("deliverables:my_updates", {}),
     ("deliverables:detail", {"args": ["first"]}),
-    ("assurance:my_groups", {}),
+    ("reporting:my_groups", {}),
     ("objectives:plan_overview", {}),
-    ("assurance:board_report", {}),
-    ("assurance:board_report_xlsx", {}),
-    ("assurance:group_pack", {"args": ["group"]}),
-    ("assurance:quarters", {}),
+    ("reporting:board_report", {}),
+    ("reporting:board_report_xlsx", {}),
+    ("reporting:group_pack", {"args": ["group"]}),
+    ("planning:quarters", {}),
     ("objectives:objective_detail", {"args": ["objective"]}),
     ("objectives:measure_detail", {"args": ["measure"]}),
 ]

@@ -143,7 +143,7 @@ class TestLogin:
     def test_logout_is_post_only(self, user_client):
         assert user_client.get(reverse("logout")).status_code == 405
         assert user_client.post(reverse("logout")).status_code == 302
-        assert user_client.get(reverse("assurance:dashboard")).status_code == 302
+        assert user_client.get(reverse("reporting:dashboard")).status_code == 302
 
     def test_sessions_expire_after_30_idle_minutes(self, user_client, settings):
         import datetime
@@ -157,7 +157,7 @@ class TestLogin:
         assert abs(expires - (timezone.now() + datetime.timedelta(minutes=30))).total_seconds() < 60
         # Idle past the limit: the session is gone and the next page asks for a login.
         Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-        assert user_client.get(reverse("assurance:dashboard")).status_code == 302
+        assert user_client.get(reverse("reporting:dashboard")).status_code == 302
 
     @pytest.mark.parametrize("password", ["password", "12345678", "short", "someone123"])
     def test_weak_passwords_are_refused(self, user, password):
@@ -186,13 +186,13 @@ class TestOutage:
         assert ready.json() == {"status": "unavailable"}
         assert "Connection refused" in caplog.text
         assert client.get("/healthz").status_code == 200
-        page = user_client.get(reverse("assurance:dashboard"))
+        page = user_client.get(reverse("reporting:dashboard"))
         assert page.status_code == 503
         assert "Sorry, the service is unavailable" in page.content.decode()
         assert "Traceback" not in page.content.decode()
         monkeypatch.undo()  # the database is back: no restart needed
         assert client.get("/readyz").status_code == 200
-        assert user_client.get(reverse("assurance:dashboard")).status_code in (200, 404)
+        assert user_client.get(reverse("reporting:dashboard")).status_code in (200, 404)
 
     def test_with_a_really_unreachable_database(self):
         code = (
@@ -222,7 +222,7 @@ class TestAuditLog:
         client.force_login(user)  # a viewer
         client.post(reverse("logout"))
         client.force_login(user)
-        client.get(reverse("assurance:quarters"))  # refused: not an administrator
+        client.get(reverse("planning:quarters"))  # refused: not an administrator
         records = [r for r in caplog.records if r.name == "uhbplan.audit"]
         entries = [json.loads(JsonFormatter().format(r)) for r in records]
         assert {
@@ -253,15 +253,15 @@ class TestEscaping:
         for url in [
             reverse("deliverables:detail", args=[deliverable.pk]),
             reverse("deliverables:my_updates"),
-            reverse("assurance:deliverable_list") + "?quarter=2",
-            reverse("assurance:board_report") + "?quarter=2",
+            reverse("reporting:deliverable_list") + "?quarter=2",
+            reverse("reporting:board_report") + "?quarter=2",
         ]:
             page = client.get(url).content.decode()
             assert self.SCRIPT not in page, url
         detail = client.get(reverse("deliverables:detail", args=[deliverable.pk])).content.decode()
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in detail
         export = (
-            client.get(reverse("assurance:deliverable_export", args=["csv"]) + "?quarter=2")
+            client.get(reverse("reporting:deliverable_export", args=["csv"]) + "?quarter=2")
             .getvalue()
             .decode()
         )
@@ -274,7 +274,7 @@ class TestEscaping:
 
     @pytest.fixture
     def hand_built_with_script(self, db):
-        from core.roles import PLAN_ADMINISTRATORS
+        from accounts.roles import PLAN_ADMINISTRATORS
         from objectives.models import Quarter
         from tests.deliverables.factories import (
             DeliverableFactory,

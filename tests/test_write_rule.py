@@ -123,7 +123,7 @@ class TestPages:
         dhg.secretaries.add(people["admin"])  # so the administrator has the page too
         client.force_login(people[role])
         page = client.get(
-            reverse("assurance:my_groups") + f"?group={dhg.pk}&quarter={number}"
+            reverse("reporting:my_groups") + f"?group={dhg.pk}&quarter={number}"
         ).content.decode()
         url = reverse("assurance:review_edit", args=[dhg.pk, cdo_deliverable.pk, number])
         expected = REVIEW_RULE.get((role, STATES[number]))

@@ -1,7 +1,7 @@
 // A real, certified OpenID Connect provider (the npm package oidc-provider) on loopback, for
 // the single sign-on tests: discovery, the authorisation code flow with PKCE, signed ID tokens,
 // end-session. Its login page accepts any login name as the account; the account's e-mail is
-// <login>@nhs.net. Started by tests/core/oidc_provider.py; never part of a deployment.
+// <login>@nhs.net. Started by tests/browser/test_sso.py; never part of a deployment.
 //
 //   node tools/oidc_provider.mjs PORT REDIRECT_URI POST_LOGOUT_URI
 //   CLOCK_OFFSET_SECONDS=-3600 shifts the provider's clock (its tokens arrive already expired).

@@ -80,13 +80,18 @@ INSTALLED_APPS = [
     "objectives",
     "deliverables",
     "assurance",
+    "reporting",
+    "planning",
+    "accounts",
+    "api",
+    "demo",
     "core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "core.middleware.SingleSignOnFormAction",  # after CSP: it amends the policy CSP writes
+    "accounts.middleware.SingleSignOnFormAction",  # after CSP: it amends the policy CSP writes
     "core.middleware.AdminStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,13 +117,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Single sign-on (OpenID Connect); authenticates no one while OIDC_ISSUER is empty.
-    "core.oidc.Backend",
+    "accounts.oidc.Backend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
 # Locked out: a username from one address, never a username everywhere, so nobody can lock
 # a named person out from elsewhere. A spray across usernames from one address is refused
-# after LOGIN_ADDRESS_FAILURE_LIMIT failures (core/forms.py), high enough for a hospital's
+# after LOGIN_ADDRESS_FAILURE_LIMIT failures (accounts/forms.py), high enough for a hospital's
 # shared address. Behind proxies, TRUSTED_PROXY_COUNT makes the address the client's.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -330,11 +335,11 @@ REMINDER_DAYS_BEFORE = [
 # out). Rates count in the shared cache, across every app server: see docs/adr/0013 and 0015.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "core.api.auth.BearerTokenAuthentication",
+        "api.auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["core.api.auth.CanRead"],
-    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pages",
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.CanRead"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -357,12 +362,12 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["core.api.auth.CanRead"],  # signed in (a token), like the API
+    "SERVE_PERMISSIONS": ["api.auth.CanRead"],  # signed in (a token), like the API
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
 
-# Single sign-on by OpenID Connect (core/oidc.py, docs/adr/0014): the issuer (its discovery
+# Single sign-on by OpenID Connect (accounts/oidc.py, docs/adr/0014): the issuer (its discovery
 # document gives the endpoints), and this service's client id and secret at the provider.
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")

@@ -9,8 +9,11 @@ handler500 = "core.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("core.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("", include("planning.urls")),
+    path("", include("reporting.urls")),
     path("", include("assurance.urls")),
     path("", include("objectives.urls")),
     path("", include("deliverables.urls")),

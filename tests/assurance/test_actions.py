@@ -129,8 +129,8 @@ class TestWhereTheyShow:
     def test_the_group_pack_and_the_dashboard(self, client, people, review, dhg, q2):
         services.action_close(action=review.actions.first(), user=people["secretary"], closed=True)
         client.force_login(people["viewer"])
-        pack = client.get(reverse("assurance:group_pack", args=[dhg.pk])).content.decode()
+        pack = client.get(reverse("reporting:group_pack", args=[dhg.pk])).content.decode()
         assert 'id="open-actions"' in pack and "Name a lead" in pack
         assert "Bring a recovery plan</td>" not in pack.split('id="open-actions"')[1]
-        dashboard = client.get(reverse("assurance:dashboard")).content.decode()
+        dashboard = client.get(reverse("reporting:dashboard")).content.decode()
         assert "Open committee actions: <strong>1</strong>" in dashboard and "DHG 1" in dashboard

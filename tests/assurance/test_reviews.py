@@ -89,6 +89,6 @@ class TestRecording:
     ):
         client.force_login(people["secretary"])
         client.post(review_url(dhg, cdo_deliverable), DATA)
-        page = client.get(reverse("assurance:my_groups")).content.decode()
+        page = client.get(reverse("reporting:my_groups")).content.decode()
         assert "DHG: Reasonable assurance" in page
         assert review_url(dhg, cdo_deliverable) in page

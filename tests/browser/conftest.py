@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from core.roles import PLAN_ADMINISTRATORS, VIEWERS
+from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

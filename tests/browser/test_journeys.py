@@ -422,7 +422,7 @@ def test_the_timeout_warning_and_stay_signed_in(site, new_page, settings):
 def test_key_indicators_from_upload_to_the_board(site, new_page):
     """A data owner uploads a month's values (checked, then saved); a board member reads the
     dashboard's key indicators and the SPC chart, its icons and its data table."""
-    from core.demo_measures import create_demo_measures
+    from demo.measures import create_demo_measures
     from objectives.models import Measure, MeasureValue, Plan
 
     base, people = site

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 from django.contrib.auth import get_user_model
 
-from core import oidc
-from core.roles import VIEWERS
+from accounts import oidc
+from accounts.roles import VIEWERS
 from tests.browser.helpers import check_page
 from tests.factories import UserFactory
 

@@ -6,11 +6,11 @@ import tracemalloc
 import pytest
 from django.urls import reverse
 
+from accounts.roles import EXECUTIVE_OWNERS, PLAN_ADMINISTRATORS
 from common.spreadsheets import UnreadableFile, csv_rows, formula_safe, unguarded, xlsx_rows
-from core import plan_import
-from core.roles import EXECUTIVE_OWNERS, PLAN_ADMINISTRATORS
 from deliverables import exports
 from objectives import series
+from planning import importing as plan_import
 from tests.common.bombs import dimension_bomb, shared_strings_bomb, workbook
 from tests.factories import UserFactory
 from tests.objectives.factories import MeasureFactory
@@ -81,7 +81,7 @@ class TestUploadPages:
         file = io.BytesIO(BOMBS[bomb]())
         file.name = "plan.xlsx"
         response = client.post(
-            reverse("plan_import"),
+            reverse("planning:plan_import"),
             {"file": file, "financial_year": "2022/23", "title": "Next"},
         )
         assert response.status_code == 200

@@ -8,10 +8,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from assurance import reminders, rollups
-from assurance.reports import report_data
 from deliverables.exports import plan_rows
 from deliverables.models import StatusUpdate, UpdateDraft
+from planning import reminders
+from reporting import rollups
+from reporting.reports import report_data
 from tests.deliverables.factories import StatusUpdateFactory
 
 

@@ -5,11 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from assurance import rollups
-from assurance.reports import report_data
 from deliverables.exports import plan_rows
 from deliverables.models import SignOff, StatusUpdate
 from deliverables.services import UpdateConflict, status_update_save, update_sign_off
+from reporting import rollups
+from reporting.reports import report_data
 
 
 @pytest.fixture

@@ -134,9 +134,9 @@ class TestPermissionMatrix:
         [
             ("cdo", "deliverables:my_updates"),
             ("delegate", "deliverables:my_updates"),
-            ("secretary", "assurance:my_groups"),
-            ("viewer", "assurance:dashboard"),
-            ("admin", "assurance:dashboard"),
+            ("secretary", "reporting:my_groups"),
+            ("viewer", "reporting:dashboard"),
+            ("admin", "reporting:dashboard"),
         ],
     )
     def test_home_sends_each_role_to_its_landing_page(self, client, people, role, landing):

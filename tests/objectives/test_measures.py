@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from core.roles import EXECUTIVE_OWNERS, PLAN_ADMINISTRATORS, VIEWERS
+from accounts.roles import EXECUTIVE_OWNERS, PLAN_ADMINISTRATORS, VIEWERS
 from objectives.models import MeasureValue
 from tests.factories import UserFactory
 from tests.objectives.factories import KeyIndicatorFactory, MeasureFactory

@@ -108,7 +108,7 @@ class TestSignInRequired:
         )
         assert response.redirect_chain == [
             (reverse("home"), 302),
-            (reverse("assurance:dashboard"), 302),
+            (reverse("reporting:dashboard"), 302),
         ]
         assert response.status_code == 200
 

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from api import schema, views  # noqa: F401 (schema: the Bearer scheme)
+
+app_name = "api"
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # JSON only: /deliverables/, not /deliverables.json
+
+
+router = Router()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("objectives", views.ObjectiveViewSet, basename="objective")
+router.register("deliverables", views.DeliverableViewSet, basename="deliverable")
+router.register("status-updates", views.StatusUpdateViewSet, basename="statusupdate")
+router.register("assurance-reviews", views.AssuranceReviewViewSet, basename="assurancereview")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("measure-values", views.MeasureValueViewSet, basename="measurevalue")
+
+# Tokens, not the site's sign-in page: the API answers 401 itself (REST_FRAMEWORK settings).
+urlpatterns = [
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+]
+for pattern in router.urls:
+    pattern.callback = login_not_required(pattern.callback)
+    urlpatterns.append(pattern)

@@ -1,0 +1,89 @@
+"""Starting and importing a plan."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from nhsuk.text import CleanTextMixin
+from objectives.models import Plan
+from objectives.quarters import parse_financial_year
+
+
+class PlanStartForm(CleanTextMixin, forms.Form):
+    """Next year's plan: its financial year and title."""
+
+    financial_year = forms.CharField(
+        max_length=7,
+        help_text="Two consecutive years, for example 2022/23.",
+        error_messages={"required": "Enter the financial year, for example 2022/23."},
+    )
+    title = forms.CharField(
+        max_length=200,
+        error_messages={"required": "Enter the plan's title."},
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-30"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].widget.attrs["class"] = "nhsuk-input--width-5"
+
+    def clean_financial_year(self):
+        year = self.cleaned_data["financial_year"].strip()
+        parse_financial_year(year)  # ValidationError with its own message
+        if Plan.objects.filter(financial_year=year).exists():
+            raise ValidationError(f"There is already a {year} plan.")
+        return year
+
+
+class PlanImportForm(CleanTextMixin, forms.Form):
+    file = forms.FileField(
+        label="The plan file",
+        help_text="XLSX or CSV in the plan export's columns (download the template below), or "
+        "the plan document saved as tab-separated text. Up to 5 MB.",
+        error_messages={"required": "Choose the plan file to upload."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt,.tsv"}),
+    )
+    financial_year = forms.CharField(
+        max_length=7,
+        label="Into the plan for",
+        help_text="The financial year, for example 2022/23. A new year's plan is created.",
+        error_messages={"required": "Enter the financial year, for example 2022/23."},
+    )
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Title (for a new plan)",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-30"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["financial_year"].widget.attrs["class"] = "nhsuk-input--width-5"
+        self.reading = None
+
+    def clean_financial_year(self):
+        year = self.cleaned_data["financial_year"].strip()
+        parse_financial_year(year)
+        return year
+
+    def clean_file(self):
+        from planning import importing as plan_import
+
+        upload = self.cleaned_data["file"]
+        if upload.size > plan_import.MAX_BYTES:
+            raise ValidationError(plan_import.TOO_LARGE)
+        try:
+            self.reading = plan_import.read(upload.name, upload.read())
+        except plan_import.PlanFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("financial_year")
+        if (
+            year
+            and not cleaned.get("title")
+            and not Plan.objects.filter(financial_year=year).exists()
+        ):
+            self.add_error("title", f"Enter a title for the new {year} plan.")
+        return cleaned

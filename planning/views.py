@@ -1,0 +1,172 @@
+"""Starting a plan year, rolling deliverables over into it, and importing a plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from deliverables.exports import XLSX_TYPE
+from deliverables.models import Deliverable
+from objectives.models import Plan, Quarter
+from objectives.quarters import parse_number
+from objectives.roles import is_plan_admin
+from planning import importing
+from planning import rollover as plans
+from planning.forms import PlanImportForm, PlanStartForm
+from reporting import services
+from reporting.models import BoardPaperCover
+
+
+def _require_plan_admin(user):
+    if not is_plan_admin(user):
+        raise PermissionDenied("Only plan administrators start plans and roll work over.")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_start(request):
+    """Next year's plan: its year and title (the quarters and deadlines follow)."""
+    _require_plan_admin(request.user)
+    latest = Plan.objects.latest_plan()
+    initial = (
+        {"financial_year": latest.next_financial_year, "title": latest.title} if latest else {}
+    )
+    form = PlanStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = plans.start_plan(**form.cleaned_data, user=request.user)
+        messages.success(request, f"The {plan.financial_year} plan is started, with its quarters.")
+        if latest:
+            return redirect("planning:plan_rollover", pk=plan.pk)
+        return redirect("planning:quarters")
+    return render(request, "planning/plan_start.html", {"form": form, "latest": latest})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_rollover(request, pk):
+    """Roll deliverables of an earlier plan over into this one: the page is the preview (what
+    will be carried, and as which reference); nothing is written until it is confirmed."""
+    _require_plan_admin(request.user)
+    target = get_object_or_404(Plan, pk=pk)
+    earlier = Plan.objects.filter(start_date__lt=target.start_date).latest_first()
+    source = earlier.filter(pk=parse_number(request.GET.get("from"))).first() or earlier.first()
+    if source is None:
+        return render(request, "planning/plan_rollover.html", {"target": target, "source": None})
+    if request.method == "POST":
+        try:
+            carried = plans.roll_over(
+                source=source,
+                target=target,
+                deliverable_ids=[parse_number(v) for v in request.POST.getlist("deliverable")],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Rolled {len(carried)} deliverables over into {target}.")
+            return redirect("objectives:plan_detail", pk=target.pk)
+    context = {
+        "target": target,
+        "source": source,
+        "earlier": earlier,
+        "candidates": plans.candidates(source, target),
+    }
+    return render(request, "planning/plan_rollover.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request):
+    """Upload a plan file, see what it would create (nothing written), then confirm."""
+    _require_plan_admin(request.user)
+    if "preview" in request.POST:
+        return _confirm_import(request)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        reading, data = form.reading, form.cleaned_data
+        if reading.errors:
+            request.audit_event, request.audit_outcome = "refused", "invalid: plan import"
+        context = {
+            "reading": reading,
+            "year": data["financial_year"],
+            "existing": Plan.objects.filter(financial_year=data["financial_year"]).first(),
+            "token": ""
+            if reading.errors
+            else importing.preview_token(
+                reading, data["financial_year"], data["title"], data["file"].name
+            ),
+        }
+        return render(request, "planning/plan_import_preview.html", context)
+    return render(request, "planning/plan_import.html", {"form": form})
+
+
+def _confirm_import(request):
+    try:
+        reading, year, title, source = importing.from_token(request.POST["preview"])
+        outcome = importing.apply(
+            reading,
+            financial_year=year,
+            title=title,
+            create_missing=request.POST.get("create_missing") == "1",
+            user=request.user,
+            source=source,
+        )
+    except signing.BadSignature:
+        messages.error(request, "That preview has expired or was changed. Upload the file again.")
+        return redirect("planning:plan_import")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("planning:plan_import")
+    if outcome.nothing_changed:
+        messages.info(request, f"Nothing changed: {outcome.plan} already holds this file.")
+    else:
+        made = outcome.created["deliverables"]
+        changed = outcome.changed["deliverables"]
+        messages.success(
+            request, f"Imported into {outcome.plan}: {made} deliverables new, {changed} changed."
+        )
+    return redirect("objectives:plan_detail", pk=outcome.plan.pk)
+
+
+@require_safe
+def plan_import_template(request):
+    _require_plan_admin(request.user)
+    response = HttpResponse(importing.template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="uhbplan-plan-template.xlsx"'
+    return response
+
+
+@require_safe
+@permission_required("objectives.administer_plan", raise_exception=True)
+def quarters(request):
+    """The reporting cycle: open, close and reopen quarters (plan administrators)."""
+    plans = Plan.objects.latest_first().prefetch_related(
+        Prefetch("quarters", queryset=Quarter.objects.select_related("state_changed_by"))
+    )
+    return render(request, "planning/quarters.html", {"plans": plans})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("objectives.administer_plan", raise_exception=True)
+def quarter_change(request, pk, action):
+    """Open, close or reopen a quarter. Closing asks first (GET), saying what is missing."""
+    quarter = get_object_or_404(Quarter.objects.select_related("plan"), pk=pk)
+    if request.method == "GET":
+        if action != "close" or not quarter.is_open:
+            return redirect("planning:quarters")
+        missing = Deliverable.objects.awaiting_update_in(quarter).count()
+        cover = BoardPaperCover.objects.filter(quarter=quarter).first()
+        context = {"quarter": quarter, "missing": missing, "cover": cover}
+        return render(request, "planning/quarter_close_confirm.html", context)
+    try:
+        if action == "close":
+            services.quarter_close(quarter=quarter, user=request.user)
+            messages.success(request, f"{quarter.label} is closed and its board report is fixed.")
+        else:
+            services.quarter_open(quarter=quarter, user=request.user)
+            messages.success(request, f"{quarter.label} is open for updates.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        request.audit_event, request.audit_outcome = "refused", " ".join(error.messages)
+    return redirect("planning:quarters")

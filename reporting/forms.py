@@ -1,0 +1,38 @@
+"""The board paper's cover."""
+
+from django import forms
+
+from nhsuk.text import CleanTextMixin
+from nhsuk.widgets import DateInput
+from reporting.models import BoardPaperCover
+
+
+class BoardPaperCoverForm(CleanTextMixin, forms.ModelForm):
+    meeting_date = forms.DateField(
+        label="Meeting date",
+        required=False,
+        widget=DateInput,
+        help_text="For example, 28 10 2021.",
+        error_messages={"invalid": "Enter a real date, for example 28 10 2021."},
+    )
+
+    class Meta:
+        model = BoardPaperCover
+        fields = [
+            "meeting",
+            "meeting_date",
+            "agenda_item",
+            "report_title",
+            "executive_sponsor",
+            "author",
+            "purpose",
+            "recommendation",
+            "strategic_risks",
+            "implications",
+        ]
+        widgets = {
+            "purpose": forms.RadioSelect,
+            "recommendation": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "strategic_risks": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+            "implications": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        }

@@ -1,0 +1,109 @@
+"""The board's record: each quarter's frozen board report and its paper's cover sheet."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class BoardPaperCover(models.Model):
+    """The NHS board-paper cover sheet of a quarter's board report: what the plan administrator
+    enters for the meeting. Editable until the quarter closes; the closing snapshot keeps it."""
+
+    class Purpose(models.TextChoices):
+        ASSURANCE = "assurance", "For assurance"
+        APPROVAL = "approval", "For approval"
+        INFORMATION = "information", "For information"
+
+    quarter = models.OneToOneField(
+        "objectives.Quarter", on_delete=models.CASCADE, related_name="board_cover"
+    )
+    meeting = models.CharField(
+        max_length=200, blank=True, help_text="For example, Board of Directors."
+    )
+    meeting_date = models.DateField(null=True, blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True, help_text="For example, 7.2.")
+    report_title = models.CharField(
+        max_length=200, blank=True, help_text="Left blank: the plan and quarter's own title."
+    )
+    executive_sponsor = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.ASSURANCE)
+    recommendation = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text="Left blank: the Board is asked to note progress and seek further assurance.",
+    )
+    strategic_risks = models.TextField(
+        "links to strategic risks", blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    implications = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(2000)],
+        help_text="Financial, legal, quality, equality and other implications.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Board paper cover {self.quarter}"
+
+    @staticmethod
+    def default_title(plan_title: str, short_label: str, financial_year: str) -> str:
+        return f"{plan_title}: {short_label} {financial_year} progress"
+
+    def as_data(self) -> dict:
+        """The cover as the report holds it (JSON-ready), with the defaults filled in."""
+        quarter, plan = self.quarter, self.quarter.plan
+        title = self.default_title(plan.title, quarter.short_label, plan.financial_year)
+        return {
+            "meeting": self.meeting,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else "",
+            "agenda_item": self.agenda_item,
+            "report_title": self.report_title or title,
+            "executive_sponsor": self.executive_sponsor,
+            "author": self.author,
+            "purpose": self.get_purpose_display(),
+            "recommendation": self.recommendation or DEFAULT_RECOMMENDATION,
+            "strategic_risks": self.strategic_risks,
+            "implications": self.implications,
+        }
+
+
+DEFAULT_RECOMMENDATION = (
+    "The Board is asked to note progress against the Strategy Implementation Plan and to seek "
+    "further assurance where it is needed."
+)
+
+
+class BoardReport(models.Model):
+    """The quarterly board report as it stood when its quarter closed: never changed after.
+
+    `data` holds everything the report shows (see `reporting.reports.report_data`), so later
+    edits, corrections and even deleted rows do not rewrite what the Board was told. Reopening
+    and closing again makes a new report; the earlier one is kept, marked superseded.
+    """
+
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.PROTECT, related_name="board_reports"
+    )
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["quarter_id", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_current_board_report_per_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Board report {self.quarter}"

@@ -1,0 +1,53 @@
+"""The board report as a PDF for the board papers, made on the server with WeasyPrint.
+
+The content is the page's (reporting/includes/board_report_body.html), laid out for A4 by our own
+print stylesheet (static/css/board_report_pdf.css): every page has a footer with the plan, the
+quarter, when it was produced and "Page N of M"; an open quarter's report says Draft on every
+page. A frozen quarter's PDF is made from its snapshot, like its page (reports.report_for).
+"""
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+STYLESHEET = "css/board_report_pdf.css"
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint's system libraries (Pango) are missing on this server."""
+
+
+def board_report_pdf(report) -> bytes:
+    try:
+        # Imported here: without Pango the rest of the site still runs (README: the PDF).
+        from weasyprint import CSS, HTML
+    except OSError as error:
+        raise PdfUnavailable(str(error)) from error
+    produced = timezone.localtime()
+    html = render_to_string(
+        "reporting/board_report_pdf.html",
+        {
+            "report": report,
+            "data": report.data,
+            "quarter": report.quarter,
+            "produced": produced,
+            "footer": _footer(report, produced),
+        },
+    )
+    # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here.
+    # PDF/UA: a tagged PDF with its language and title, so screen readers read its structure.
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+        stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_variant="pdf/ua-1"
+    )
+
+
+def _footer(report, produced) -> str:
+    plan = report.data["plan"]
+    return (
+        f"{plan['title']} {plan['financial_year']} · {report.data['quarter']['label']} · "
+        f"produced {produced:%-d %B %Y %H:%M}"
+    )
+
+
+def _no_fetching(url, *args, **kwargs):
+    raise ValueError(f"The board report PDF fetches nothing ({url}).")

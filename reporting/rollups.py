@@ -1,0 +1,350 @@
+"""Roll-ups of deliverables' positions in a quarter, by theme, owner or assurance group.
+
+Counts add up `with_status_in`'s position and flags for each deliverable (one query a
+quarter), so they follow the same rules as the filtered list each number links to.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+from assurance.models import AssuranceGroup, DeliverableAssuranceGroup, ReviewAction
+from common import revision
+from deliverables.models import Deliverable, DeliverableOwner, Owner
+from deliverables.positions import AWAITING, Position
+from deliverables.status import MEANINGS, Status
+
+# The order of a stacked bar: best news to worst, then the ones outside the BRAG scale.
+BAR_ORDER = [
+    Status.COMPLETE,
+    Status.GREEN,
+    Status.AMBER,
+    Status.RED,
+    Status.NOT_STARTED,
+    Status.DEFERRED,
+    Status.CLOSED,
+]
+MISSING = "missing"
+BAR_CLASSES = {**{status: f"uhb-bar--{status}" for status in Status}, MISSING: "uhb-bar--missing"}
+# The one colour table of every status bar: the dashboard's, the report page's, its PDF's
+# (issue 26: Closed was one grey on the dashboard and another in the report). Written as SVG
+# attributes, which the PDF renderer reads (it ignores CSS on SVG shapes) and the content
+# security policy allows. On screen Amber is also hatched (a pattern in base.html), so it is
+# not told by colour alone; "missing" is white with a dashed red outline (CSS).
+BAR_FILLS = {
+    Status.COMPLETE: "#005eb8",
+    Status.GREEN: "#007f3b",
+    Status.AMBER: "#ffb81c",
+    Status.RED: "#d5281b",
+    Status.NOT_STARTED: "#4c6272",
+    Status.DEFERRED: "#330072",
+    Status.CLOSED: "#aeb7bd",
+    MISSING: "#ffffff",
+}
+HATCHED = {Status.AMBER: "url(#uhb-pattern-amber)"}
+
+
+def bar_fill(key, hatched: bool = False) -> str:
+    """The fill of `key`'s bar segment (its hatching first, on screen)."""
+    colour = BAR_FILLS.get(key, BAR_FILLS[Status.CLOSED])
+    return f"{HATCHED[key]} {colour}" if hatched and key in HATCHED else colour
+
+
+TRENDS = ("improved", "sustained", "deteriorated")
+COUNT_KEYS = ["total", "due", MISSING, "overdue", "completed", *TRENDS] + [
+    f"status_{status}" for status in Status
+]
+
+
+def _count(numbers: dict, row: dict) -> None:
+    """Add one deliverable (a row of `_rows`) to a roll-up's numbers. Every test here reads a
+    flag the database worked out by the one rule (`with_status_in`); this only adds up."""
+    numbers["total"] += 1
+    if row["is_due"]:
+        numbers["due"] += 1
+        if row["status_now"]:
+            numbers[f"status_{row['status_now']}"] += 1
+    numbers[MISSING] += row["position"] in AWAITING
+    numbers["overdue"] += bool(row["is_overdue"])
+    numbers["completed"] += bool(row["is_complete"])
+    if row["trend"]:
+        numbers[row["trend"]] += 1
+
+
+@dataclass
+class Segment:
+    key: str
+    label: str
+    count: int
+    percent: float
+    css: str
+    url: str
+    offset: float = 0.0  # where the segment starts, in percent of the bar
+
+    @property
+    def middle(self) -> float:
+        return self.offset + self.percent / 2
+
+    @property
+    def fill(self) -> str:
+        return bar_fill(self.key, hatched=True)
+
+
+@dataclass
+class RollupRow:
+    label: str
+    title: str
+    filter_params: dict
+    numbers: dict
+    quarter: object
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def percent_complete(self) -> int:
+        total = self.numbers["total"]
+        return round(100 * self.numbers["completed"] / total) if total else 0
+
+    @property
+    def trend(self) -> str:
+        improved, deteriorated = self.numbers["improved"], self.numbers["deteriorated"]
+        if not (improved or deteriorated or self.numbers["sustained"]):
+            return "No comparison"
+        if improved > deteriorated:
+            return "Improved"
+        if deteriorated > improved:
+            return "Deteriorated"
+        return "Sustained"
+
+    @cached_property
+    def _query(self) -> str:
+        """The row's own part of its links' query: encoded once for all its numbers."""
+        plan = {"plan": self.quarter.plan.financial_year, "quarter": self.quarter.number}
+        return urlencode(plan | self.filter_params)
+
+    def url(self, **metric) -> str:
+        """The list of the deliverables behind one of the row's numbers."""
+        path = _list_path(get_script_prefix(), get_urlconf())
+        if metric.keys() & self.filter_params.keys():  # the number narrows the row's filter
+            params = {"plan": self.quarter.plan.financial_year, "quarter": self.quarter.number}
+            return path + "?" + urlencode(params | self.filter_params | metric)
+        return path + "?" + self._query + ("&" + urlencode(metric) if metric else "")
+
+    def status_count(self, status) -> int:
+        return self.numbers[f"status_{status}"]
+
+
+@cache
+def _list_path(prefix, urlconf) -> str:
+    """The list's path, resolved once per prefix and URLconf: a dashboard links each number of
+    every roll-up to the list (hundreds of links), and resolving each was a fifth of its time."""
+    return reverse("reporting:deliverable_list", urlconf=urlconf)
+
+
+def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
+    # A copy of its own: the numbers given may be kept ones (`_Kept`), shared by every reader.
+    row = RollupRow(label, title, filter_params, dict(numbers), quarter)
+    due = numbers["due"] or 1
+    for status in BAR_ORDER:
+        count = numbers[f"status_{status}"]
+        if count:
+            row.segments.append(
+                Segment(
+                    status,
+                    Status(status).label,
+                    count,
+                    100 * count / due,
+                    BAR_CLASSES[status],
+                    row.url(status=status),
+                )
+            )
+    if numbers[MISSING]:
+        row.segments.append(
+            Segment(
+                MISSING,
+                Position.MISSING.label,
+                numbers[MISSING],
+                100 * numbers[MISSING] / due,
+                BAR_CLASSES[MISSING],
+                row.url(missing=1),
+            )
+        )
+    offset = 0.0
+    for segment in row.segments:
+        segment.offset, offset = offset, offset + segment.percent
+    return row
+
+
+def by_theme(quarter) -> list[RollupRow]:
+    themes = {theme.pk: theme for theme in quarter.plan.themes.all()}
+    grouped = _grouped(quarter, "theme")
+    return [
+        _row(f"Theme {theme.number}", theme.title, {"theme": theme.pk}, grouped[pk], quarter)
+        for pk, theme in themes.items()
+        if pk in grouped
+    ]
+
+
+def by_owner(quarter) -> list[RollupRow]:
+    grouped = _grouped(quarter, "owner")
+    owners = Owner.objects.filter(pk__in=grouped).order_by("code")
+    return [
+        _row(owner.code, owner.full_title, {"owner": owner.code}, grouped[owner.pk], quarter)
+        for owner in owners
+    ]
+
+
+def by_assurance_group(quarter) -> list[RollupRow]:
+    grouped = _grouped(quarter, "assurance_group")
+    groups = sorted(AssuranceGroup.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
+    return [
+        _row(
+            group.label, group.full_name, {"assurance_group": group.pk}, grouped[group.pk], quarter
+        )
+        for group in groups
+    ]
+
+
+def totals(rows: list[RollupRow], quarter) -> RollupRow:
+    """The plan's totals: the sum of the theme rows (every deliverable is in one theme)."""
+    keys = rows[0].numbers.keys() if rows else COUNT_KEYS
+    numbers = {key: sum(row.numbers[key] for row in rows) for key in keys}
+    return _row("All themes", quarter.plan.title, {}, numbers, quarter)
+
+
+class _Kept:
+    """A quarter's rows (`_fetch_rows`), and the numbers added up from them by theme, owner or
+    group as pages ask (never to be changed: every reader shares them)."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.grouped: dict[str, dict] = {}
+
+
+def _kept(quarter) -> _Kept:
+    """Every deliverable of the plan with its position and flags in `quarter`: one query,
+    kept under the data revision (common.revision) for the other roll-ups of the page,
+    so a save in between is never missed."""
+    return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
+
+
+def _fetch_rows(quarter) -> list[dict]:
+    return list(
+        Deliverable.objects.in_plan(quarter.plan)
+        .with_status_in(quarter)
+        .order_by()
+        .values(
+            "pk",
+            "objective__theme",
+            "position",
+            "status_now",
+            "is_due",
+            "is_overdue",
+            "is_complete",
+            "trend",
+        )
+    )
+
+
+def _grouped(quarter, by: str) -> dict:
+    """Roll-up numbers by theme, owner or assurance group: one query for the rows (shared by
+    the three), one for the owner or group links, and the adding up in Python. A grouped SQL
+    count per dimension did the same in three queries, whose building in the ORM (fifteen
+    filtered counts over joined annotations) cost more than the data at the seed plan's size.
+    Kept with the rows: the dashboard reads the open quarter's theme numbers twice (its table
+    and the quarter-by-quarter chart), and the board report once more."""
+    kept = _kept(quarter)
+    if by not in kept.grouped:
+        kept.grouped[by] = _add_up(kept.rows, quarter, by)
+    return kept.grouped[by]
+
+
+def _add_up(rows, quarter, by: str) -> dict:
+    if by == "theme":
+        keys_of = {row["pk"]: [row["objective__theme"]] for row in rows}
+    else:
+        links = DeliverableOwner if by == "owner" else DeliverableAssuranceGroup
+        keys_of = defaultdict(list)
+        for deliverable_id, key in links.objects.filter(
+            deliverable__objective__plan=quarter.plan_id
+        ).values_list("deliverable_id", f"{by if by == 'owner' else 'assurance_group'}_id"):
+            keys_of[deliverable_id].append(key)
+    grouped = {}
+    for row in rows:
+        for key in keys_of.get(row["pk"], ()):
+            _count(grouped.setdefault(key, dict.fromkeys(COUNT_KEYS, 0)), row)
+    return grouped
+
+
+def legend() -> list[tuple[str, str, str, str]]:
+    """(label, meaning, css, fill) for each bar colour, for the key under the bars."""
+    items = [
+        (Status(s).label, MEANINGS[s], BAR_CLASSES[s], bar_fill(s, hatched=True)) for s in BAR_ORDER
+    ]
+    missing = (Position.MISSING.label, "Due this quarter, no update yet.", BAR_CLASSES[MISSING])
+    items.append((*missing, bar_fill(MISSING)))
+    return items
+
+
+STATUS_COLUMNS = [(status, Status(status).label) for status in BAR_ORDER]
+# The columns a board reads first (the rest sit behind "More figures", so the table fits).
+ESSENTIAL_STATUSES = (Status.COMPLETE, Status.GREEN, Status.AMBER, Status.RED)
+ESSENTIAL_COLUMNS = [(s, label) for s, label in STATUS_COLUMNS if s in ESSENTIAL_STATUSES]
+OTHER_COLUMNS = [(s, label) for s, label in STATUS_COLUMNS if s not in ESSENTIAL_STATUSES]
+
+
+def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
+    """Actions committees asked of owners in `plan` and not yet closed: the total, and how many
+    each group has open (live: an action stays open until its secretary closes it)."""
+    counts = dict(
+        ReviewAction.objects.open()
+        .filter(review__quarter__plan=plan)
+        .values_list("review__assurance_group")
+        .annotate(count=Count("pk"))
+        .values_list("review__assurance_group", "count")
+    )
+    groups = sorted(AssuranceGroup.objects.filter(pk__in=counts), key=lambda g: g.label)
+    return sum(counts.values()), [(group, counts[group.pk]) for group in groups]
+
+
+# How many risers and fallers the dashboard names; the rest are a link to the list.
+MOVED_SHOWN = 10
+
+
+def moved(quarter, limit: int | None = None) -> dict[str, list]:
+    """The first `limit` deliverables (in reference order) whose rating rose or fell since
+    the quarter before, each with `before_label` and `now_label`: one query for each. How
+    many there are in all is in the totals row (`improved`, `deteriorated`)."""
+    limit = MOVED_SHOWN if limit is None else limit
+    found = {}
+    for trend in ("improved", "deteriorated"):
+        rows = (
+            Deliverable.objects.in_plan(quarter.plan)
+            .with_status_in(quarter)
+            .filter(trend=trend)
+            .select_related("objective")
+            .natural_order()[:limit]
+        )
+        found[trend] = list(rows)
+        for row in found[trend]:
+            row.before_label = Status(row.status_before).label
+            row.now_label = Status(row.status_now).label
+    return found
+
+
+def quarter_by_quarter(plan) -> dict:
+    """The status mix of every quarter that has opened: the plan's (`quarters`: quarter and its
+    totals row) and each theme's (`themes`: label, title and its row in each quarter)."""
+    quarters, themes = [], {}
+    for quarter in plan.quarters.exclude(state="upcoming").order_by("number"):
+        rows = by_theme(quarter)
+        quarters.append({"quarter": quarter, "total": totals(rows, quarter)})
+        for row in rows:
+            theme = themes.setdefault(
+                row.label, {"label": row.label, "title": row.title, "rows": []}
+            )
+            theme["rows"].append({"quarter": quarter, "row": row})
+    return {"quarters": quarters, "themes": list(themes.values())}

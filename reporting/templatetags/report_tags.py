@@ -1,0 +1,34 @@
+import datetime
+
+from django import template
+
+from assurance.models import LEVEL_TAGS
+from reporting import rollups
+
+register = template.Library()
+
+
+@register.filter
+def isodate(value):
+    """An ISO date or date-time string from report data, as a date or datetime for |date."""
+    if not value:
+        return None
+    try:
+        return (
+            datetime.datetime.fromisoformat(value)
+            if "T" in value
+            else datetime.date.fromisoformat(value)
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+@register.filter
+def level_tag(level):
+    return LEVEL_TAGS.get(level, "nhsuk-tag--grey")
+
+
+@register.filter
+def bar_fill(status):
+    """The status chart's colour: the dashboard's, from the one table (rollups.BAR_FILLS)."""
+    return rollups.bar_fill(status)

@@ -1,0 +1,22 @@
+from django.urls import path, re_path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("deliverables/", views.deliverable_list, name="deliverable_list"),
+    re_path(
+        r"^deliverables/export\.(?P<format>csv|xlsx)$",
+        views.deliverable_export,
+        name="deliverable_export",
+    ),
+    path("my-groups/", views.my_groups, name="my_groups"),
+    path("groups/<int:group_pk>/pack/", views.group_pack, name="group_pack"),
+    path("board-report/", views.board_report, name="board_report"),
+    path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
+    path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),
+    path("board-report.docx", views.board_report_docx, name="board_report_docx"),
+    path("quarters/<int:pk>/cover/", views.board_cover, name="board_cover"),
+]

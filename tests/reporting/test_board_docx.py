@@ -1,0 +1,49 @@
+"""The board report as a Word document, read back with python-docx."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from docx import Document
+
+from objectives.models import Quarter
+from reporting import reports, word
+
+# The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
+IN_Q2_2021 = datetime.date(2021, 10, 8)
+
+
+@pytest.mark.django_db
+def test_the_demo_q2_report_in_word(client, plan_2021):
+    call_command("seed_demo", force=True, verbosity=0, today=IN_Q2_2021)
+    q2 = Quarter.objects.get(plan=plan_2021, number=2)
+    document = Document(io.BytesIO(word.board_report_docx(reports.report_for(q2))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text.startswith("DRAFT: Q2 is not closed")
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer
+    assert "UHB Strategy Implementation Plan 2021/22" in section.footer.paragraphs[0].text
+    # Cover, summary and sections in the page's order; the exceptions most severe first.
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
+    assert headings[0] == "UHB Strategy Implementation Plan: Q2 2021/22 progress"
+    assert headings[1].startswith("Executive summary") and headings[2].startswith("Exceptions")
+    exceptions = reports.report_for(q2).data["exceptions"]
+    shown = [h.split(" · ")[0] for h in headings if " · " in h]
+    assert shown == [d["reference"] for d in exceptions]
+    # 11.2's bullets, as bullets, and no truncation anywhere.
+    for bullet in ("Breast screening artificial intelligence", "community diagnostic hubs"):
+        assert bullet in text + cells
+    assert "…" not in text + cells and "not given in the plan" not in text + cells
+    # The download.
+    client.force_login(get_user_model().objects.get(username="viewer"))  # seed_demo's
+    page = client.get(reverse("reporting:board_report")).content.decode()
+    assert "Download as Word (DOCX)" in page
+    response = client.get(reverse("reporting:board_report_docx"))
+    assert response["Content-Disposition"].endswith('-draft.docx"')

@@ -1,0 +1,124 @@
+"""The board report as a PDF for the board papers: read back with pypdf, as a reader would."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assurance.models import AssuranceReview
+from deliverables.models import Deliverable, StatusUpdate
+from deliverables.services import status_update_save
+from objectives.models import Quarter
+from reporting import pdf, reports
+
+# The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
+IN_Q2_2021 = datetime.date(2021, 10, 8)
+
+# The Q2 demo report, cover and summary included, fits in this many A4 pages.
+PAGE_TARGET = 14
+
+
+@pytest.fixture
+def demo(plan_2021, settings):
+    call_command("seed_demo", force=True, verbosity=0, today=IN_Q2_2021)
+    return plan_2021
+
+
+def pages_of(quarter) -> list[str]:
+    reader = PdfReader(io.BytesIO(pdf.board_report_pdf(reports.report_for(quarter))))
+    # A tagged PDF (PDF/UA) in British English: screen readers get its structure.
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
+    return [page.extract_text() for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.django_db
+class TestTheDemoReport:
+    def test_q2_open_draft_on_every_page_with_the_footer(self, demo):
+        q2 = Quarter.objects.get(plan=demo, number=2)
+        pages = pages_of(q2)
+        assert len(pages) <= PAGE_TARGET
+        for number, text in enumerate(pages, start=1):
+            text = flat(text)
+            assert f"Page {number} of {len(pages)}" in text
+            assert "DRAFT" in text
+            assert "UHB Strategy Implementation Plan 2021/22 · Q2 2021/22, Jul–Sep 2021" in text
+            assert "produced" in text
+        whole = flat(" ".join(pages))
+        assert "…" not in whole and "[cut off in the source]" not in whole
+        for bullet in [
+            "Breast screening artificial intelligence",
+            "Skin cancer pathway using Artificial intelligence and telemedicine",
+            "Creation of a range of community diagnostic hubs",
+        ]:
+            assert bullet in whole  # 11.2's three bullets
+
+    def test_q1_closed_comes_from_its_snapshot_unchanged_after_a_correction(self, demo):
+        q1 = Quarter.objects.get(plan=demo, number=1)
+        before = flat(" ".join(pages_of(q1)))
+        assert "DRAFT" not in before and "as it stood when Q1 closed" in before
+        update = StatusUpdate.objects.filter(quarter=q1).order_by("pk").first()
+        update.narrative = "A correction made after the quarter closed."
+        from django.contrib.auth import get_user_model
+
+        admin = get_user_model().objects.get(username="admin")
+        status_update_save(update=update, user=admin, expected_version=update.version)
+        after = flat(" ".join(pages_of(q1)))
+        assert "A correction made after the quarter closed." not in after
+        assert re.sub(r"produced [^P]*Page", "", after) == re.sub(r"produced [^P]*Page", "", before)
+
+
+@pytest.mark.django_db
+def test_exceptions_most_severe_first(client, people, plan, q2, dhg):
+    from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
+
+    amber = DeliverableFactory(objective__theme__plan=plan)
+    red = DeliverableFactory(objective__theme__plan=plan)
+    limited = DeliverableFactory(objective__theme__plan=plan, assurance_groups=[dhg])
+    fine = DeliverableFactory(objective__theme__plan=plan)
+    StatusUpdateFactory(deliverable=amber, quarter=q2, status="amber")
+    StatusUpdateFactory(deliverable=red, quarter=q2, status="red")
+    StatusUpdateFactory(deliverable=limited, quarter=q2, status="green")
+    StatusUpdateFactory(deliverable=fine, quarter=q2, status="green")
+    AssuranceReview.objects.create(
+        deliverable=limited, quarter=q2, assurance_group=dhg, level="limited"
+    )
+    data = reports.report_data(q2)
+    assert [d["reference"] for d in data["exceptions"]] == [
+        red.reference,
+        amber.reference,
+        limited.reference,
+    ]
+    assert Deliverable.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_download(client, people, q2):
+    client.force_login(people["viewer"])
+    page = client.get(reverse("reporting:board_report")).content.decode()
+    url = reverse("reporting:board_report_pdf")
+    assert f'href="{url}?plan=' in page and "Download as PDF" in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('-draft.pdf"')
+    assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_without_weasyprints_libraries_a_clear_503(client, people, q2, monkeypatch):
+    def missing(report):
+        raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(pdf, "board_report_pdf", missing)
+    client.force_login(people["viewer"])
+    response = client.get(reverse("reporting:board_report_pdf"))
+    assert response.status_code == 503
+    assert "Use the page's Print command" in response.content.decode()

@@ -1,0 +1,122 @@
+"""Roll-up numbers against a hand-built quarter whose answers are worked out by hand."""
+
+import pytest
+from django.urls import reverse
+
+from reporting import rollups
+
+
+@pytest.mark.django_db
+class TestByTheme:
+    def test_theme_a(self, hand_built, q2):
+        a = rollups.by_theme(q2)[0]
+        numbers = a.numbers
+        assert (numbers["total"], numbers["due"], numbers["missing"], numbers["overdue"]) == (
+            6,
+            4,
+            2,
+            1,
+        )
+        assert (numbers["status_amber"], numbers["status_green"], numbers["status_red"]) == (
+            1,
+            1,
+            0,
+        )
+        assert numbers["completed"] == 1 and a.percent_complete == 17  # 1 of 6
+        assert (numbers["improved"], numbers["sustained"], numbers["deteriorated"]) == (1, 0, 1)
+        assert a.trend == "Sustained"  # one up, one down
+
+    def test_theme_b(self, hand_built, q2):
+        b = rollups.by_theme(q2)[1]
+        assert (b.numbers["due"], b.numbers["status_green"], b.numbers["status_complete"]) == (
+            2,
+            1,
+            1,
+        )
+        assert b.numbers["completed"] == 1 and b.percent_complete == 50
+        assert (b.numbers["sustained"], b.trend) == (1, "Sustained")
+
+    def test_totals_add_up(self, hand_built, q2):
+        totals = rollups.totals(rollups.by_theme(q2), q2)
+        assert (totals.numbers["total"], totals.numbers["due"], totals.numbers["missing"]) == (
+            8,
+            6,
+            2,
+        )
+        assert totals.percent_complete == 25
+
+    def test_q1_has_no_comparison(self, hand_built, q1):
+        a = rollups.by_theme(q1)[0]
+        assert (a.numbers["due"], a.numbers["missing"], a.numbers["overdue"]) == (5, 0, 0)
+        assert a.trend == "No comparison"
+
+    def test_bar_segments_follow_the_counts(self, hand_built, q2):
+        a = rollups.by_theme(q2)[0]
+        assert [(s.key, s.count) for s in a.segments] == [
+            ("green", 1),
+            ("amber", 1),
+            ("missing", 2),
+        ]
+        assert [round(s.percent) for s in a.segments] == [25, 25, 50]
+        assert [round(s.offset) for s in a.segments] == [0, 25, 50]
+        assert a.segments[2].url.endswith("&missing=1")
+
+
+@pytest.mark.django_db
+class TestByOwnerAndGroup:
+    def test_a_deliverable_counts_for_each_of_its_owners(self, hand_built, q2):
+        owners = {row.label: row.numbers for row in rollups.by_owner(q2)}
+        assert (owners["CDO"]["total"], owners["CDO"]["due"], owners["CDO"]["missing"]) == (4, 4, 1)
+        assert (owners["CFO"]["total"], owners["CFO"]["due"], owners["CFO"]["missing"]) == (5, 3, 1)
+
+    def test_by_group(self, hand_built, q2):
+        groups = {row.label: row.numbers for row in rollups.by_assurance_group(q2)}
+        assert groups == {"DHG": groups["DHG"]}
+        assert (groups["DHG"]["due"], groups["DHG"]["status_amber"], groups["DHG"]["missing"]) == (
+            2,
+            1,
+            1,
+        )
+
+
+@pytest.mark.django_db
+def test_quarter_by_quarter_against_the_hand_built_plan(client, people, hand_built, plan, q1, q2):
+    """Q1: a1, a3, b1 green; a2 red; a4 amber; a5 complete. Q2: see the fixture."""
+    over = rollups.quarter_by_quarter(plan)
+    assert [item["quarter"].number for item in over["quarters"]] == [1, 2]  # Q3 not open yet
+    first, second = (item["total"].numbers for item in over["quarters"])
+    assert (first["due"], first["status_green"], first["status_red"]) == (6, 3, 1)
+    assert (first["status_amber"], first["status_complete"], first["missing"]) == (1, 1, 0)
+    assert (second["status_green"], second["status_amber"], second["status_complete"]) == (2, 1, 1)
+    assert second["missing"] == 2
+    theme_a = over["themes"][0]
+    assert [item["row"].numbers["status_green"] for item in theme_a["rows"]] == [2, 1]
+    # The dashboard draws them, each with its line of figures.
+    client.force_login(people["viewer"])
+    page = client.get("/dashboard/?quarter=2").content.decode()
+    assert 'id="quarter-by-quarter"' in page and "Each theme, quarter by quarter" in page
+    assert ">3 On track (Green)</a>" in page  # Q1's figures under its bar
+    assert "What changed since Q1" in page and "fell from <strong>On track (Green)</strong>" in page
+
+
+@pytest.mark.django_db
+def test_every_status_bar_takes_its_colour_from_one_table(client, people, hand_built, q2):
+    """Closed was one grey on the dashboard and another in the report (issue 26)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(people["viewer"])
+    dashboard = client.get(reverse("reporting:dashboard") + "?quarter=2").content.decode()
+    report = client.get(reverse("reporting:board_report") + "?quarter=2").content.decode()
+    for status, colour in rollups.BAR_FILLS.items():
+        if status == "missing":
+            continue
+        key = re.search(rf'uhb-bar--{status}" fill="([^"]+)"', dashboard)
+        assert key and key.group(1).endswith(colour), status  # the key under the bars
+    for fill in re.findall(r'<rect fill="([^"]+)" width=', report):
+        assert fill in rollups.BAR_FILLS.values()
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "uhbplan.css").read_text()
+    statuses = "|".join(rollups.BAR_FILLS)
+    assert not re.search(rf"\.uhb-bar--({statuses}) \{{[^}}]*fill", css)
