@@ -19,7 +19,7 @@ class AssuranceGroupAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
 
-    @admin.display(description="Code or name", ordering="code")
+    @admin.display(description="Code or name", ordering=AssuranceGroup.label_sql())
     def label(self, group):
         return group.label
 

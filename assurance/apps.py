@@ -24,6 +24,15 @@ class AssuranceConfig(AppConfig):
 
         # Committee findings on the executive's pages, which the deliverables app owns.
         extensions.register(FindingsExtension())
+        # The plan export's groups column, read in one query (`AssuranceGroup.label_sql`).
+        from deliverables.exports import links
+
+        extensions.register_export_column(
+            "assurance_groups",
+            lambda deliverables: links(
+                deliverables, "group_links", models.AssuranceGroup.label_sql("assurance_group__")
+            ),
+        )
         # Every list of deliverables shows their groups, in the plan's order.
         extensions.register_list_prefetch(
             "assurance_groups",

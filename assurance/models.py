@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce, NullIf
 from simple_history.models import HistoricalRecords
 
 from deliverables.models import Deliverable
@@ -72,8 +74,14 @@ class AssuranceGroup(models.Model):
 
     @property
     def label(self) -> str:
-        """The code where the plan gives one, otherwise the name."""
+        """The code where the plan gives one, otherwise the name (in SQL: `label_sql`)."""
         return self.code or self.name
+
+    @staticmethod
+    def label_sql(path: str = "") -> Coalesce:
+        """`label` as an ORM expression, for queries that read labels without loading groups;
+        `path` leads to the group ("assurance_group__" from a deliverable's link)."""
+        return Coalesce(NullIf(f"{path}code", Value("")), f"{path}name")
 
     @property
     def full_name(self) -> str:

@@ -7,8 +7,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import F, FilteredRelation, Q, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
@@ -16,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from common.spreadsheets import formula_safe
+from deliverables import extensions
 from deliverables.models import SUBMITTED, Deliverable
 from deliverables.presenters import PositionPresenter
 from nhsuk.text import clean_text
@@ -107,10 +107,6 @@ def quarter_row(deliverable: Deliverable, quarter) -> dict:
     }
 
 
-# An assurance group's label (`AssuranceGroup.label`) in SQL: its code, or its name if none.
-GROUP_LABEL = Coalesce(NullIf("assurance_group__code", Value("")), "assurance_group__name")
-
-
 def links(deliverables, relation: str, *labels) -> dict[int, list]:
     """deliverable id -> its owners' or groups' `labels` (a value each, or a tuple of them if
     several), in the plan's order: one query for any number of deliverables, small values
@@ -134,7 +130,8 @@ def rows_for(deliverables, quarter=None) -> Iterator[dict]:
     their update by a join, and owners and groups by one query each, so a plan of any size
     takes the same queries and flat memory."""
     owners = links(deliverables, "owner_links", "owner__code")
-    groups = links(deliverables, "group_links", GROUP_LABEL)
+    # Each deliverable's assurance groups, as the assurance app reads them (one query).
+    groups = extensions.export_column("assurance_groups", deliverables)
     rows = deliverables.select_related("objective__theme").prefetch_related(None)
     if quarter is not None:
         submitted = Q(updates__quarter=quarter, updates__sign_off__in=SUBMITTED)

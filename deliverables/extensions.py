@@ -31,6 +31,7 @@ class Extension(Protocol):
 
 _extensions: list[Extension] = []
 _list_prefetches: dict = {}
+_export_columns: dict = {}
 
 
 def register(extension: Extension) -> None:
@@ -61,3 +62,14 @@ def register_list_prefetch(key: str, make_prefetch) -> None:
 
 def list_prefetches() -> list:
     return [make() for make in _list_prefetches.values()]
+
+
+def register_export_column(name: str, fetch) -> None:
+    """`fetch(deliverables)` gives {deliverable id: [label, ...]} for a column of the plan
+    export (assurance: the groups), in one query however many deliverables there are."""
+    _export_columns[name] = fetch
+
+
+def export_column(name: str, deliverables) -> dict:
+    fetch = _export_columns.get(name)
+    return fetch(deliverables) if fetch else {}

@@ -50,7 +50,7 @@ class PositionPresenter:
 
     @classmethod
     def for_data(cls, item: dict):
-        """From one deliverable of report data (`reporting.reports.report_data`)."""
+        """From one deliverable of report data (`reporting.board_report.data.report_data`)."""
         return cls(
             item["position"],
             item["status"] or None,

@@ -14,16 +14,9 @@ from common.db import Busy
 from deliverables import extensions, presenters
 from deliverables.filters import DeliverableFilter
 from deliverables.forms import SignOffForm, StatusUpdateForm
-from deliverables.models import (
-    QUEUE_GROUPS,
-    Deliverable,
-    Owner,
-    StatusUpdate,
-    UpdateDraft,
-    queue_group,
-    with_queue_groups,
-)
+from deliverables.models import Deliverable, Owner, StatusUpdate, UpdateDraft
 from deliverables.presenters import PositionPresenter
+from deliverables.queue import QUEUE_GROUPS, queue_group, with_queue_groups
 from deliverables.services import (
     QuarterClosed,
     UpdateConflict,

@@ -87,20 +87,13 @@ class KeyIndicatorInline(admin.StackedInline):
 
 @admin.register(Objective)
 class ObjectiveAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "title", "theme", "plan", "deliverable_count"]
+    list_display = ["number", "title", "theme", "plan"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "theme"]
     list_select_related = ["theme", "plan"]
     search_fields = ["title"]
     fields = ["plan", "theme", "number", "title"]
     inlines = [KeyIndicatorInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(deliverable_count=Count("deliverables"))
-
-    @admin.display(description="Deliverables", ordering="deliverable_count")
-    def deliverable_count(self, objective):
-        return objective.deliverable_count
 
 
 @admin.register(KeyIndicator)

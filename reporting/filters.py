@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 
 from assurance.models import AssuranceGroup, AssuranceReview
 from deliverables.filters import DeliverableFilter
-from deliverables.models import text_match
+from deliverables.search import text_match
 
 
 class PlanFilter(DeliverableFilter):

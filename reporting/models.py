@@ -80,8 +80,8 @@ DEFAULT_RECOMMENDATION = (
 class BoardReport(models.Model):
     """The quarterly board report as it stood when its quarter closed: never changed after.
 
-    `data` holds everything the report shows (see `reporting.reports.report_data`), so later
-    edits, corrections and even deleted rows do not rewrite what the Board was told. Reopening
+    `data` holds everything the report shows (`reporting.board_report.data.report_data`), so
+    later edits, corrections and even deleted rows do not rewrite what the Board was told. Reopening
     and closing again makes a new report; the earlier one is kept, marked superseded.
     """
 

@@ -9,7 +9,7 @@ from assurance.services import QuarterStateError
 from common.db import retried
 from objectives.models import Quarter
 from objectives.roles import is_plan_admin
-from reporting import reports
+from reporting.board_report.data import report_data
 from reporting.models import BoardReport
 
 
@@ -46,9 +46,7 @@ def quarter_close(*, quarter: Quarter, user) -> BoardReport:
     BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True).update(
         superseded_at=now
     )
-    return BoardReport.objects.create(
-        quarter=quarter, data=reports.report_data(quarter), created_by=user
-    )
+    return BoardReport.objects.create(quarter=quarter, data=report_data(quarter), created_by=user)
 
 
 def _require_admin(user):

@@ -21,7 +21,10 @@ from deliverables import exports
 from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 from objectives.quarters import parse_number
-from reporting import indicators, pdf, reports, rollups, word
+from reporting import indicators, rollups
+from reporting.board_report import pdf, word
+from reporting.board_report.reading import report_for
+from reporting.board_report.xlsx import to_xlsx
 from reporting.filters import PlanFilter
 from reporting.forms import BoardPaperCoverForm
 from reporting.models import BoardPaperCover
@@ -158,7 +161,7 @@ def my_groups(request):
 def group_pack(request, group_pk):
     """A printable pack for a committee meeting: its deliverables, updates and reviews."""
     group = get_object_or_404(AssuranceGroup, pk=group_pk)
-    report = reports.report_for(_chosen_quarter(request))
+    report = report_for(_chosen_quarter(request))
     quarter = report.quarter
     rows = report.kept.group_pack(group.pk)
     page = Paginator(rows, PACK_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
@@ -185,8 +188,8 @@ def group_pack(request, group_pk):
 def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
     filterset = PlanFilter(request.GET or None)
-    report = reports.report_for(_chosen_quarter(request, filterset))
-    # A large plan's report comes a screen at a time (reports.screens); most fit on one.
+    report = report_for(_chosen_quarter(request, filterset))
+    # A large plan's report comes a screen at a time (board_report.screens); most fit on one.
     page = Paginator(report.kept.screens, 1).get_page(parse_number(request.GET.get("page")))
     context = {
         "quarter": report.quarter,
@@ -202,8 +205,8 @@ def board_report(request):
 @require_safe
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_pdf(request):
-    """The board report as an A4 PDF for the board papers (reporting/pdf.py)."""
-    report = reports.report_for(_chosen_quarter(request))
+    """The board report as an A4 PDF for the board papers (reporting/board_report/pdf.py)."""
+    report = report_for(_chosen_quarter(request))
     try:
         content = pdf.board_report_pdf(report)
     except pdf.PdfUnavailable:
@@ -216,16 +219,16 @@ def board_report_pdf(request):
 @require_safe
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_docx(request):
-    """The board report as a Word document (reporting/word.py)."""
-    report = reports.report_for(_chosen_quarter(request))
+    """The board report as a Word document (reporting/board_report/word.py)."""
+    report = report_for(_chosen_quarter(request))
     return _report_download(report, word.board_report_docx(report), DOCX_TYPE, "docx")
 
 
 @require_safe
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_xlsx(request):
-    report = reports.report_for(_chosen_quarter(request))
-    return _report_download(report, reports.to_xlsx(report.data), exports.XLSX_TYPE, "xlsx")
+    report = report_for(_chosen_quarter(request))
+    return _report_download(report, to_xlsx(report.data), exports.XLSX_TYPE, "xlsx")
 
 
 def _report_download(report, content, content_type, extension):

@@ -17,7 +17,9 @@ from common.models import DataRevision
 from deliverables import filters, standings
 from deliverables import views as deliverable_views
 from deliverables.models import Deliverable, StatusUpdate
-from reporting import reports
+from reporting.board_report import screens
+from reporting.board_report.reading import report_for
+from reporting.board_report.xlsx import to_xlsx
 
 
 @pytest.fixture
@@ -63,8 +65,8 @@ class TestPaging:
         assert [r["deliverable"].reference for r in second.context["rows"]] == ["1.2", "2.2"]
 
     def test_a_large_board_report_comes_a_screen_at_a_time(self, admin, hand_built, monkeypatch):
-        monkeypatch.setattr(reports, "SCREEN_LIMIT", 4)
-        monkeypatch.setattr(reports, "LIST_LIMIT", 1)
+        monkeypatch.setattr(screens, "SCREEN_LIMIT", 4)
+        monkeypatch.setattr(screens, "LIST_LIMIT", 1)
         url = reverse("reporting:board_report") + "?quarter=2"
         summary = admin.get(url).content.decode()
         # The summary says how many there are, shows the first, and where the rest are.
@@ -82,10 +84,10 @@ class TestPaging:
         assert 'id="theme-2"' in admin.get(url + "&page=3").content.decode()
 
     def test_the_pdf_always_holds_the_whole_report(self, hand_built, q2, monkeypatch):
-        monkeypatch.setattr(reports, "SCREEN_LIMIT", 4)
-        data = reports.report_for(q2).data
+        monkeypatch.setattr(screens, "SCREEN_LIMIT", 4)
+        data = report_for(q2).data
         assert len(data["deliverables"]) == 8 and len(data["missing"]) == 2
-        assert len(reports.screens(data)) == 3
+        assert len(screens.screens(data)) == 3
 
     def test_a_group_pack_pages(self, admin, hand_built, dhg, monkeypatch):
         from reporting import views
@@ -238,7 +240,7 @@ def test_rebuild_positions_after_hand_run_sql_reaches_every_reading_page_on_anot
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
-    from reporting import pdf
+    from reporting.board_report import pdf
 
     marker = "Changed by hand in SQL"
     pages = {
@@ -253,9 +255,9 @@ def test_rebuild_positions_after_hand_run_sql_reaches_every_reading_page_on_anot
         return admin.get(pages[name]).content.decode()
 
     def files():
-        report = reports.report_for(q2)
+        report = report_for(q2)
         word = Document(io.BytesIO(admin.get(reverse("reporting:board_report_docx")).content))
-        book = load_workbook(io.BytesIO(reports.to_xlsx(report.data)))
+        book = load_workbook(io.BytesIO(to_xlsx(report.data)))
         return {
             "pdf": " ".join(
                 page.extract_text()

@@ -89,15 +89,36 @@ def _upward_relations(app) -> dict[str, str]:
     return reach
 
 
+ORM_CALLS = {
+    "prefetch_related", "select_related", "Prefetch", "FilteredRelation", "order_by", "values",
+    "values_list", "only", "defer", "distinct", "Count", "Sum", "Max", "Min", "Avg", "F",
+    "get_field", "links",
+}  # fmt: skip
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def _relation_paths_in(path: Path, relations: dict[str, str]) -> set[str]:
-    """Strings such as "reviews__level" or "-group_links__assurance_group" whose steps include a
-    relation into a higher app."""
+    """Strings such as "reviews__level", "-group_links__assurance_group" or "group_links" (a
+    prefetch), and keyword lookups, whose steps include a relation into a higher app."""
     found = set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    # Strings ("reviews__level", in order_by or values) and keyword lookups (filter(reviews__...)).
-    keywords = (node.arg for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg)
-    for text in [*_strings(tree), *keywords]:
-        if "__" in text and PATH_RE.match(text):
+    # Paths in strings ("reviews__level"), keyword lookups (filter(reviews__level=...)), and
+    # single names handed to the ORM (prefetch_related("group_links"), Count("deliverables")).
+    keywords = [node.arg for node in ast.walk(tree) if isinstance(node, ast.keyword) and node.arg]
+    paths = [text for text in [*_strings(tree), *keywords] if "__" in text]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _called(node) in ORM_CALLS:
+            paths += [
+                arg.value
+                for arg in node.args
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            ]
+    for text in paths:
+        if PATH_RE.match(text):
             steps = text.lstrip("-").split("__")
             found |= {f"{text} ({relations[step]})" for step in steps if step in relations}
     return found
@@ -158,6 +179,7 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
         "dependencies = [('reporting', '0001_initial')]\n"
         "url = reverse('planning:quarters')\n"
         "rows = Deliverable.objects.filter(reviews__level='limited').order_by('-group_links__id')\n"
+        "rows = rows.prefetch_related('assurance_groups')\n"
     )
     assert _names_in(source) >= {"assurance", "core", "deliverables", "reporting", "planning"}
     relations = _upward_relations("deliverables")
@@ -166,4 +188,5 @@ def test_the_check_finds_what_it_looks_for(tmp_path):
     assert _relation_paths_in(source, relations) == {
         "reviews__level (assurance)",
         "-group_links__id (assurance)",
+        "assurance_groups (assurance)",
     }

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from objectives import charts
+from objectives.measures import charts
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.roles import EXECUTIVE_OWNERS, PLAN_ADMINISTRATORS
 from common.spreadsheets import UnreadableFile, csv_rows, formula_safe, unguarded, xlsx_rows
 from deliverables import exports
-from objectives import series
+from objectives.measures import series
 from planning import importing as plan_import
 from tests.common.bombs import dimension_bomb, shared_strings_bomb, workbook
 from tests.factories import UserFactory

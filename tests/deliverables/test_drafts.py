@@ -12,7 +12,7 @@ from deliverables.exports import plan_rows
 from deliverables.models import StatusUpdate, UpdateDraft
 from planning import reminders
 from reporting import rollups
-from reporting.reports import report_data
+from reporting.board_report.data import report_data
 from tests.deliverables.factories import StatusUpdateFactory
 
 

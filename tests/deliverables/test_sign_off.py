@@ -9,7 +9,7 @@ from deliverables.exports import plan_rows
 from deliverables.models import SignOff, StatusUpdate
 from deliverables.services import UpdateConflict, status_update_save, update_sign_off
 from reporting import rollups
-from reporting.reports import report_data
+from reporting.board_report.data import report_data
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from objectives import spc
+from objectives.measures import spc
 from objectives.models import Measure, MeasureValue
 
 # The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).

@@ -2,7 +2,7 @@
 
 import pytest
 
-from objectives import charts, spc
+from objectives.measures import charts, spc
 
 
 @pytest.mark.parametrize(

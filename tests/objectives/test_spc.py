@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from objectives.spc import (
+from objectives.measures.spc import (
     Assurance,
     PointType,
     Rule,

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from objectives import series
+from objectives.measures import series
 
 TWELVE = "".join(f"2021-{m:02d},{v}\n" for m, v in zip(range(1, 13), [12, 8] * 6, strict=True))
 

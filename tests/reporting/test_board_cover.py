@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reporting import reports
+from reporting.board_report.reading import report_for
 from reporting.models import BoardPaperCover
 from reporting.services import quarter_close
 
@@ -58,7 +58,7 @@ class TestTheCover:
         # Even if the row changed some other way, the fixed report keeps what the Board saw.
         BoardPaperCover.objects.update(meeting="Edited in the database")
         q2.refresh_from_db()
-        assert reports.report_for(q2).data["cover"]["meeting"] == "Board of Directors (public)"
+        assert report_for(q2).data["cover"]["meeting"] == "Board of Directors (public)"
 
     def test_not_before_its_quarter_opens(self, client, people, plan):
         """The write rule of every quarter, Quarter.write_access (issue 26: the view had its

@@ -10,7 +10,8 @@ from django.urls import reverse
 from docx import Document
 
 from objectives.models import Quarter
-from reporting import reports, word
+from reporting.board_report import word
+from reporting.board_report.reading import report_for
 
 # The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
 IN_Q2_2021 = datetime.date(2021, 10, 8)
@@ -20,7 +21,7 @@ IN_Q2_2021 = datetime.date(2021, 10, 8)
 def test_the_demo_q2_report_in_word(client, plan_2021):
     call_command("seed_demo", force=True, verbosity=0, today=IN_Q2_2021)
     q2 = Quarter.objects.get(plan=plan_2021, number=2)
-    document = Document(io.BytesIO(word.board_report_docx(reports.report_for(q2))))
+    document = Document(io.BytesIO(word.board_report_docx(report_for(q2))))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     section = document.sections[0]
@@ -34,7 +35,7 @@ def test_the_demo_q2_report_in_word(client, plan_2021):
     ]
     assert headings[0] == "UHB Strategy Implementation Plan: Q2 2021/22 progress"
     assert headings[1].startswith("Executive summary") and headings[2].startswith("Exceptions")
-    exceptions = reports.report_for(q2).data["exceptions"]
+    exceptions = report_for(q2).data["exceptions"]
     shown = [h.split(" · ")[0] for h in headings if " · " in h]
     assert shown == [d["reference"] for d in exceptions]
     # 11.2's bullets, as bullets, and no truncation anywhere.

@@ -13,7 +13,9 @@ from assurance.models import AssuranceReview
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.services import status_update_save
 from objectives.models import Quarter
-from reporting import pdf, reports
+from reporting.board_report import pdf
+from reporting.board_report.data import report_data
+from reporting.board_report.reading import report_for
 
 # The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
 IN_Q2_2021 = datetime.date(2021, 10, 8)
@@ -29,7 +31,7 @@ def demo(plan_2021, settings):
 
 
 def pages_of(quarter) -> list[str]:
-    reader = PdfReader(io.BytesIO(pdf.board_report_pdf(reports.report_for(quarter))))
+    reader = PdfReader(io.BytesIO(pdf.board_report_pdf(report_for(quarter))))
     # A tagged PDF (PDF/UA) in British English: screen readers get its structure.
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
@@ -91,7 +93,7 @@ def test_exceptions_most_severe_first(client, people, plan, q2, dhg):
     AssuranceReview.objects.create(
         deliverable=limited, quarter=q2, assurance_group=dhg, level="limited"
     )
-    data = reports.report_data(q2)
+    data = report_data(q2)
     assert [d["reference"] for d in data["exceptions"]] == [
         red.reference,
         amber.reference,

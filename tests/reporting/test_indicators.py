@@ -11,7 +11,9 @@ from docx import Document
 from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
 from deliverables.models import Deliverable
 from objectives.models import MeasureValue
-from reporting import indicators, reports
+from reporting import indicators
+from reporting.board_report.data import report_data
+from reporting.board_report.reading import report_for
 from reporting.services import quarter_close
 from tests.factories import UserFactory
 from tests.objectives.factories import MeasureFactory
@@ -49,7 +51,7 @@ def measured(hand_built):
 
 
 def test_a_green_deliverable_under_a_failing_measure_needs_a_look(measured, q2):
-    data = reports.report_data(q2)
+    data = report_data(q2)
     # 1.2 is Green in Q2; 1.1 is Amber, 1.3 has no update, 2.1 is Green under a fine measure.
     assert [d["reference"] for d in data["needs_a_look"]] == ["1.2"]
     (measure,) = data["needs_a_look"][0]["measures"]
@@ -58,7 +60,7 @@ def test_a_green_deliverable_under_a_failing_measure_needs_a_look(measured, q2):
 
 
 def test_the_report_reads_values_to_the_end_of_its_quarter(measured, q2):
-    summary = next(m for m in reports.report_data(q2)["measures"] if m["points"])
+    summary = next(m for m in report_data(q2)["measures"] if m["points"])
     assert (summary["latest_period"], summary["points"]) == ("Sep 2021", 12)
     assert (summary["variation"], summary["assurance"]) == ("common_cause", "fail")
 
@@ -93,7 +95,7 @@ def test_a_closed_quarters_report_keeps_the_measures_as_they_were(measured, q2):
     failing.record_values([(v.period, v.value + 100) for v in failing.values.all()], None)
     assert indicators.measure_summaries(q2)[0]["concerns"] == []
     q2.refresh_from_db()
-    frozen = reports.report_for(q2).data
+    frozen = report_for(q2).data
     assert [d["reference"] for d in frozen["needs_a_look"]] == ["1.2"]
     assert frozen["themes"][0]["measures"][0]["assurance"] == "fail"
 
@@ -102,7 +104,7 @@ def test_without_measures_nothing_is_added(client, hand_built, q2):
     client.force_login(UserFactory(role=VIEWERS))
     html = client.get(reverse("reporting:dashboard") + "?plan=2021/22&quarter=2").content.decode()
     assert "Key indicators" not in html and "Needs a look" not in html
-    assert reports.report_data(q2)["needs_a_look"] == []
+    assert report_data(q2)["needs_a_look"] == []
 
 
 def test_the_report_workbook_has_a_key_indicators_sheet(client, measured):

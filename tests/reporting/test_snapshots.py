@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts.roles import VIEWERS
-from reporting import pdf, reports, snapshots
+from reporting.board_report import pdf, snapshots
+from reporting.board_report.reading import report_for
 from reporting.models import BoardReport
 from tests.factories import UserFactory
 
@@ -69,7 +70,7 @@ def test_each_version_renders_as_page_pdf_word_and_xlsx(client, plan_2021, versi
     assert page.status_code == 200 and page.context["report"].frozen
     assert narrative in page.content.decode()
 
-    report = reports.report_for(q2)
+    report = report_for(q2)
     text = " ".join(
         p.extract_text() for p in PdfReader(io.BytesIO(pdf.board_report_pdf(report))).pages
     )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from objectives import series, spc
+from objectives.measures import series, spc
 
 
 class Command(BaseCommand):

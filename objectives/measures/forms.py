@@ -5,7 +5,7 @@ from django import forms
 from django.core import signing
 
 from nhsuk.text import CleanTextMixin
-from objectives import series
+from objectives.measures import series
 
 # Values are kept to four decimal places (MeasureValue.value); more is rounded, not refused.
 PLACES = Decimal("0.0001")

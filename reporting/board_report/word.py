@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from objectives import charts
+from objectives.measures import charts
 from objectives.templatetags.plan_text import plan_lead, text_blocks
 
 

@@ -5,15 +5,11 @@ XLSX and the snapshot kept at close all read this one structure, so the report t
 can be shown again exactly, whatever changes later.
 """
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from assurance.models import (
     LEVEL_MEANINGS,
@@ -22,17 +18,16 @@ from assurance.models import (
     Level,
     ReviewAction,
 )
-from common import revision
 from common.text import person
-from deliverables.exports import GROUP_LABEL, append_safe_row, links
+from deliverables.exports import links
 from deliverables.models import Deliverable, StatusUpdate
 from deliverables.positions import AWAITING, Position
 from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
-from objectives import charts
 from objectives.models import KeyIndicator, Objective
-from reporting import indicators, rollups, snapshots
-from reporting.models import BoardPaperCover, BoardReport
+from reporting import indicators, rollups
+from reporting.board_report import snapshots
+from reporting.models import BoardPaperCover
 
 EXCEPTIONS = (Status.RED, Status.AMBER)
 # Committee levels that make a deliverable an exception whatever its status.
@@ -157,7 +152,12 @@ def _found_for(deliverables, quarter) -> _Found:
     return _Found(
         updates={update.deliverable_id: update for update in updates},
         owners=links(deliverables, "owner_links", "owner__code"),
-        groups=links(deliverables, "group_links", "assurance_group_id", GROUP_LABEL),
+        groups=links(
+            deliverables,
+            "group_links",
+            "assurance_group_id",
+            AssuranceGroup.label_sql("assurance_group__"),
+        ),
         reviews=reviews,
         histories=_review_histories(quarter),
     )
@@ -290,269 +290,3 @@ def _moved(deliverables) -> dict:
                 }
             )
     return moved
-
-
-class KeptReport:
-    """A report's data with what pages derive from it (a committee's rows, the screens), each
-    worked out once for as long as the data is kept in memory, not on every request: at a
-    hundred times the seed plan, picking a committee's rows out of 6,300 cost a third of its
-    pack's time."""
-
-    def __init__(self, data: dict):
-        self.data = data
-        self._packs: dict[int, list[dict]] = {}
-
-    def group_pack(self, group_id: int) -> list[dict]:
-        if group_id not in self._packs:
-            self._packs[group_id] = group_pack(self.data, group_id)
-        return self._packs[group_id]
-
-    def group(self, group_id: int, live) -> dict:
-        """The group as the report names it (`label`, `name`): a frozen report's pack says what
-        the group was called when the quarter closed, not after a rename (issue 25); `live`
-        (the group now) where the report does not name it (it has none of its deliverables)."""
-        for group in self.data["groups"]:
-            if group["id"] == group_id:
-                return group
-        return {"id": group_id, "label": live.label, "name": live.name}
-
-    @cached_property
-    def screens(self) -> list[dict]:
-        return screens(self.data)
-
-
-@dataclass(frozen=True)
-class QuarterReport:
-    """The report of a quarter as a reader gets it: the data, and where it comes from."""
-
-    quarter: object
-    kept: KeptReport
-    frozen: bool  # the snapshot stored when the quarter closed
-    snapshot: BoardReport | None = None  # the current stored report, if the quarter ever closed
-
-    @property
-    def data(self) -> dict:
-        return self.kept.data
-
-    @property
-    def reopened(self) -> bool:
-        """Closed once (a report was fixed) and open again: the page shows a live draft."""
-        return not self.frozen and self.snapshot is not None and self.quarter.is_open
-
-    @property
-    def fixed_at(self):
-        return self.snapshot.created_at if self.snapshot else None
-
-
-def report_for(quarter) -> QuarterReport:
-    """The one way to read a quarter's board report: the snapshot fixed at close while the
-    quarter is closed, otherwise a live draft (noting a report fixed at an earlier close).
-    Both are kept in memory (ADR 15): a snapshot never changes, and a draft only with the
-    plan's data."""
-    snapshot = (
-        BoardReport.objects.filter(quarter=quarter, superseded_at__isnull=True)
-        .select_related("created_by")
-        .defer("data")
-        .first()
-    )
-    if quarter.is_closed and snapshot is not None:
-        kept = revision.remembered(
-            "board-report-snapshot",
-            [snapshot.pk],
-            lambda: KeptReport(
-                snapshots.upgrade(
-                    BoardReport.objects.values_list("data", flat=True).get(pk=snapshot.pk)
-                )
-            ),
-            immutable=True,
-        )
-        return QuarterReport(quarter, kept, True, snapshot)
-    kept = revision.remembered(
-        "board-report-draft",
-        [quarter.pk, timezone.localdate()],
-        lambda: KeptReport(report_data(quarter)),
-    )
-    return QuarterReport(quarter, kept, False, snapshot)
-
-
-# A screen of the board report shows at most this many deliverables (ADR 15). A larger plan's
-# report is split: the summary first, its lists cut at LIST_LIMIT with how many more, then the
-# deliverables by theme a screenful at a time. The PDF and Word versions always hold it all.
-SCREEN_LIMIT = 250
-LIST_LIMIT = 50
-SUMMARY_LISTS = ("exceptions", "completed", "missing", "needs_a_look")
-
-
-def screens(data: dict) -> list[dict]:
-    """The report's data as the screens the page shows it in: one, unless it is large."""
-    sizes = {name: len(data[name]) for name in SUMMARY_LISTS}
-    if len(data["deliverables"]) <= SCREEN_LIMIT:
-        return [data | {"sizes": sizes}]
-    summary = data | {name: data[name][:LIST_LIMIT] for name in SUMMARY_LISTS}
-    summary |= {
-        "sizes": sizes,
-        "moved": {trend: rows[:LIST_LIMIT] for trend, rows in data["moved"].items()},
-        "themes": [],
-        "cut": True,
-    }
-    pages, themes, count = [summary], [], 0
-    for theme in data["themes"]:
-        for objective in theme["objectives"]:
-            size = len(objective["deliverables"])
-            if count and count + size > SCREEN_LIMIT:
-                pages.append(_detail_screen(data, themes))
-                themes, count = [], 0
-            if not themes or themes[-1]["number"] != theme["number"]:
-                themes.append(theme | {"objectives": []})
-            themes[-1]["objectives"].append(objective)
-            count += size
-    if themes:
-        pages.append(_detail_screen(data, themes))
-    return pages
-
-
-def _detail_screen(data, themes) -> dict:
-    return {key: data[key] for key in ("plan", "quarter", "definitions")} | {
-        "themes": themes,
-        "detail_only": True,
-    }
-
-
-def group_pack(data: dict, group_id: int) -> list[dict]:
-    """The deliverables of one assurance group in a report's data, with only its reviews."""
-    rows = []
-    for d in data["deliverables"]:
-        if any(g["id"] == group_id for g in d["groups"]):
-            rows.append(d | {"reviews": [r for r in d["reviews"] if r["group_id"] == group_id]})
-    return rows
-
-
-def to_xlsx(data: dict) -> bytes:
-    """The board report as a workbook: summary, every deliverable, exceptions."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "Summary"
-    append_safe_row(summary, [f"{data['plan']['title']} {data['plan']['financial_year']}"])
-    append_safe_row(summary, [f"Board report, {data['quarter']['label']}"])
-    summary.append([])
-    totals = data["totals"]
-    for label, value in [
-        ("Deliverables", totals["total"]),
-        ("Due an update", totals["due"]),
-        ("Updates missing", totals["missing"]),
-        ("Overdue", totals["overdue"]),
-        ("Complete to date (%)", totals["percent_complete"]),
-        ("Since last quarter", totals["trend"]),
-        ("Improved", totals["improved"]),
-        ("Deteriorated", totals["deteriorated"]),
-    ] + [(row["label"], row["count"]) for row in data["status_counts"]]:
-        append_safe_row(summary, [label, value])
-    summary["A1"].font = Font(bold=True, size=14)
-
-    # The deliverable's full text on every sheet (a reader filters or prints one sheet alone),
-    # and the committees' findings beside the owner's update.
-    columns = [
-        "reference",
-        "description",
-        "delivery",
-        "status_label",
-        "narrative",
-        "reason_for_change",
-        "risks",
-        "next_steps",
-        "expected_date",
-        "owners",
-        "assurance",
-        "assurance_comments",
-        "actions_requested",
-        "updated_by",
-    ]
-    headings = [
-        "Reference",
-        "Deliverable",
-        "Delivery window",
-        "Status",
-        "Progress",
-        "Reason for change",
-        "Risks and issues",
-        "Next steps",
-        "Expected date",
-        "Owners",
-        "Assurance",
-        "Assurance comments",
-        "Actions requested",
-        "Updated by",
-    ]
-
-    def rows(sheet, items):
-        sheet.append(headings)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for item in items:
-            reviews = item["reviews"]
-            values = item | {
-                "owners": "; ".join(item["owners"]),
-                "assurance": "; ".join(f"{r['group']}: {r['level_label']}" for r in reviews),
-                "assurance_comments": "\n".join(
-                    f"{r['group']}: {r['comments']}" for r in reviews if r["comments"]
-                ),
-                "actions_requested": "\n".join(
-                    f"{r['group']}: {r['actions_requested']}"
-                    for r in reviews
-                    if r["actions_requested"]
-                ),
-            }
-            append_safe_row(sheet, [values[c] for c in columns])
-        sheet.freeze_panes = "A2"
-
-    rows(workbook.create_sheet("Deliverables"), data["deliverables"])
-    rows(workbook.create_sheet("Exceptions"), data["exceptions"])
-    rows(workbook.create_sheet("Updates missing"), data["missing"])
-    if data["measures"]:
-        _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _measures_sheet(sheet, measures):
-    """Every measure with its reading in words, numbers as numbers (for a reader's own charts)."""
-    sheet.append(
-        [
-            "Theme",
-            "Objective",
-            "Measure",
-            "Unit",
-            "Better",
-            "Latest period",
-            "Latest value",
-            "Target",
-            "Variation",
-            "Assurance",
-            "Needs a look because",
-            "Indicator in the plan",
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for m in measures:
-        variation = charts.variation_icon(m["variation"])
-        assurance = charts.assurance_icon(m["assurance"])
-        append_safe_row(
-            sheet,
-            [
-                m["theme"],
-                m["objective"],
-                m["name"],
-                m["unit"],
-                m["direction"],
-                m["latest_period"],
-                m["latest_value"],
-                m["target"],
-                variation.label if variation else "",
-                assurance.label if assurance else "",
-                "; ".join(m["concerns"]),
-                m["description"],
-            ],
-        )
-    sheet.freeze_panes = "A2"

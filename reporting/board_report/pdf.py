@@ -3,7 +3,7 @@
 The content is the page's (reporting/includes/board_report_body.html), laid out for A4 by our own
 print stylesheet (static/css/board_report_pdf.css): every page has a footer with the plan, the
 quarter, when it was produced and "Page N of M"; an open quarter's report says Draft on every
-page. A frozen quarter's PDF is made from its snapshot, like its page (reports.report_for).
+page. A frozen quarter's PDF is made from its snapshot, like its page (reading.report_for).
 """
 
 from django.contrib.staticfiles import finders

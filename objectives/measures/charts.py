@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from objectives import spc
+from objectives.measures import spc
 
 # Making Data Count's colours, darkened where needed for 3:1 contrast on white (WCAG 1.4.11).
 POINT_COLOURS = {

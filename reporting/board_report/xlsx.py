@@ -1,0 +1,140 @@
+"""The board report as a workbook: a sheet per list, and the key indicators."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from deliverables.exports import append_safe_row
+from objectives.measures import charts
+
+
+def to_xlsx(data: dict) -> bytes:
+    """The board report as a workbook: summary, every deliverable, exceptions."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    append_safe_row(summary, [f"{data['plan']['title']} {data['plan']['financial_year']}"])
+    append_safe_row(summary, [f"Board report, {data['quarter']['label']}"])
+    summary.append([])
+    totals = data["totals"]
+    for label, value in [
+        ("Deliverables", totals["total"]),
+        ("Due an update", totals["due"]),
+        ("Updates missing", totals["missing"]),
+        ("Overdue", totals["overdue"]),
+        ("Complete to date (%)", totals["percent_complete"]),
+        ("Since last quarter", totals["trend"]),
+        ("Improved", totals["improved"]),
+        ("Deteriorated", totals["deteriorated"]),
+    ] + [(row["label"], row["count"]) for row in data["status_counts"]]:
+        append_safe_row(summary, [label, value])
+    summary["A1"].font = Font(bold=True, size=14)
+
+    # The deliverable's full text on every sheet (a reader filters or prints one sheet alone),
+    # and the committees' findings beside the owner's update.
+    columns = [
+        "reference",
+        "description",
+        "delivery",
+        "status_label",
+        "narrative",
+        "reason_for_change",
+        "risks",
+        "next_steps",
+        "expected_date",
+        "owners",
+        "assurance",
+        "assurance_comments",
+        "actions_requested",
+        "updated_by",
+    ]
+    headings = [
+        "Reference",
+        "Deliverable",
+        "Delivery window",
+        "Status",
+        "Progress",
+        "Reason for change",
+        "Risks and issues",
+        "Next steps",
+        "Expected date",
+        "Owners",
+        "Assurance",
+        "Assurance comments",
+        "Actions requested",
+        "Updated by",
+    ]
+
+    def rows(sheet, items):
+        sheet.append(headings)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for item in items:
+            reviews = item["reviews"]
+            values = item | {
+                "owners": "; ".join(item["owners"]),
+                "assurance": "; ".join(f"{r['group']}: {r['level_label']}" for r in reviews),
+                "assurance_comments": "\n".join(
+                    f"{r['group']}: {r['comments']}" for r in reviews if r["comments"]
+                ),
+                "actions_requested": "\n".join(
+                    f"{r['group']}: {r['actions_requested']}"
+                    for r in reviews
+                    if r["actions_requested"]
+                ),
+            }
+            append_safe_row(sheet, [values[c] for c in columns])
+        sheet.freeze_panes = "A2"
+
+    rows(workbook.create_sheet("Deliverables"), data["deliverables"])
+    rows(workbook.create_sheet("Exceptions"), data["exceptions"])
+    rows(workbook.create_sheet("Updates missing"), data["missing"])
+    if data["measures"]:
+        _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _measures_sheet(sheet, measures):
+    """Every measure with its reading in words, numbers as numbers (for a reader's own charts)."""
+    sheet.append(
+        [
+            "Theme",
+            "Objective",
+            "Measure",
+            "Unit",
+            "Better",
+            "Latest period",
+            "Latest value",
+            "Target",
+            "Variation",
+            "Assurance",
+            "Needs a look because",
+            "Indicator in the plan",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for m in measures:
+        variation = charts.variation_icon(m["variation"])
+        assurance = charts.assurance_icon(m["assurance"])
+        append_safe_row(
+            sheet,
+            [
+                m["theme"],
+                m["objective"],
+                m["name"],
+                m["unit"],
+                m["direction"],
+                m["latest_period"],
+                m["latest_value"],
+                m["target"],
+                variation.label if variation else "",
+                assurance.label if assurance else "",
+                "; ".join(m["concerns"]),
+                m["description"],
+            ],
+        )
+    sheet.freeze_panes = "A2"
