@@ -15,9 +15,12 @@ RUN apt-get update \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
+# Exactly the locked versions, each checked against its hash; then the project, with no
+# dependency resolved outside the lock.
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
-RUN pip install --no-cache-dir . gunicorn
+RUN pip install --no-cache-dir --no-deps .
 COPY --from=assets /app/node_modules ./node_modules
 # Static files are collected at build time, so every container serves the same manifest.
 RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --no-input -v0

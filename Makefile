@@ -9,17 +9,19 @@ ASSETS := node_modules/.package-lock.json
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0 UHBPLAN_ENV_FILE=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
 
-.PHONY: install assets run test test-postgres test-scale test-browser lint format check-migrations bench loadtest scaleout-test ci clean
+.PHONY: install lock assets run test test-postgres test-scale test-browser lint format check-migrations bench loadtest scaleout-test ci clean
 
-$(INSTALLED): pyproject.toml
+# Python packages come from the hash-locked list (requirements-dev.lock; the image uses
+# requirements.lock): exactly the versions CI tested, each checked against its hash.
+$(INSTALLED): pyproject.toml requirements-dev.lock
 	$(PYTHON) -c 'import sys; sys.exit("uhbplan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	@# WeasyPrint (the board report PDF) needs Pango; Debian's package, where it is missing.
 	@$(PYTHON) -c 'import ctypes.util, sys; sys.exit(0 if ctypes.util.find_library("pango-1.0") else 1)' \
 	  || (command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) \
 	  || echo "NOTE: Pango not found: install libpango-1.0-0 and libpangoft2-1.0-0 for the board report PDF (see README)."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 $(ASSETS): package.json package-lock.json
@@ -27,6 +29,11 @@ $(ASSETS): package.json package-lock.json
 	touch $@
 
 install: $(INSTALLED) assets
+
+# After changing pyproject.toml's dependencies: both locks again, with hashes (pip-tools).
+lock: $(INSTALLED)
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --extra dev --no-emit-index-url --no-emit-find-links -o requirements-dev.lock pyproject.toml
 
 assets: $(ASSETS)
 

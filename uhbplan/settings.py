@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "template_partials",
     "mozilla_django_oidc",
     "rest_framework",
     "drf_spectacular",
