@@ -4,6 +4,7 @@ dependencies install only from the hash-locked lists."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -56,14 +57,20 @@ def test_every_app_is_packaged():
     assert {app for app in [*OUR_APPS, "uhbplan"] if f"{app}*" not in patterns} == set()
 
 
+LEFT_OUT = (".git", ".venv", "node_modules", "build", "*.egg-info", "staticfiles", "*.sqlite3")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The wheel, installed into a new virtual environment that borrows the locked dependencies
     (not the project: the repository is on no path of it)."""
     build = tmp_path_factory.mktemp("wheel")
+    # Built from a copy, so the build leaves nothing in the working tree.
+    source = build / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
-        + ["-w", str(build), str(ROOT)],
+        + ["-w", str(build), str(source)],
         check=True,
         cwd=build,
         capture_output=True,
