@@ -10,10 +10,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.http import client_ip
+from nhsuk.forms import NhsukFormMixin
+from nhsuk.layout import Fieldset
 from nhsuk.text import CleanTextMixin
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(NhsukFormMixin, AuthenticationForm):
     """Django's login form; the same message whatever was wrong, so accounts cannot be probed."""
 
     def confirm_login_allowed(self, user):
@@ -65,7 +67,12 @@ def _minutes(hours: float) -> int:
     return max(1, round(hours * 60))
 
 
-class ApiTokenForm(CleanTextMixin, forms.Form):
+class ApiTokenForm(NhsukFormMixin, CleanTextMixin, forms.Form):
+    submit = "Make a token"
+
+    def layout(self):
+        return [Fieldset("Make a token", *self.fields)]
+
     name = forms.CharField(
         max_length=100,
         label="What is it for?",
@@ -74,7 +81,9 @@ class ApiTokenForm(CleanTextMixin, forms.Form):
     )
 
 
-class PersonForm(CleanTextMixin, forms.Form):
+class PersonForm(NhsukFormMixin, CleanTextMixin, forms.Form):
+    submit = "Add the person"
+
     first_name = forms.CharField(
         max_length=150, error_messages={"required": "Enter the first name."}
     )
@@ -98,7 +107,7 @@ class PersonForm(CleanTextMixin, forms.Form):
         return email
 
 
-class RoleForm(forms.Form):
+class RoleForm(NhsukFormMixin, forms.Form):
     role = forms.ChoiceField(label="Role", error_messages={"required": "Choose a role."})
 
     def __init__(self, *args, **kwargs):

@@ -2,11 +2,12 @@ from django import forms
 
 from assurance.models import LEVEL_MEANINGS, AssuranceReview, ReviewAction
 from common.versioning import VersionedFormMixin
+from nhsuk.forms import NhsukFormMixin
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import RadioSelectWithHints
 
 
-class AssuranceReviewForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
+class AssuranceReviewForm(NhsukFormMixin, CleanTextMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = AssuranceReview
         fields = ["level", "comments", "actions_requested"]
@@ -30,7 +31,9 @@ class AssuranceReviewForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["level"].choices = AssuranceReview._meta.get_field("level").choices
 
 
-class ActionResponseForm(CleanTextMixin, forms.ModelForm):
+class ActionResponseForm(NhsukFormMixin, CleanTextMixin, forms.ModelForm):
+    submit = "Save response"
+
     class Meta:
         model = ReviewAction
         fields = ["response"]

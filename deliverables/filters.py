@@ -10,11 +10,12 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import lazy
+from django.utils.functional import cached_property, lazy
 
 from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
 from deliverables.status import Status
+from nhsuk.forms import FilterForm
 from objectives.models import Objective, Plan, Theme
 from objectives.quarters import parse_financial_year, parse_number
 
@@ -91,6 +92,21 @@ class DeliverableFilter(django_filters.FilterSet):
     class Meta:
         model = Deliverable
         fields = []
+        form = FilterForm  # rendered by crispy, in NHS.UK markup
+
+    @cached_property
+    def chooser(self):
+        """The plan-and-quarter chooser at the top of a page that speaks of one quarter."""
+        from deliverables.forms import PlanQuarterForm
+
+        return PlanQuarterForm(self)
+
+    @cached_property
+    def plan_chooser(self):
+        """The plan chooser of a page that shows every quarter (the RAG grid)."""
+        from deliverables.forms import PlanQuarterForm
+
+        return PlanQuarterForm(self, with_quarter=False)
 
     def __init__(self, data=None, *args, **kwargs):
         self.data_in = data or {}

@@ -13,6 +13,7 @@ from deliverables.status import (
     TEXT_MAX,
     Status,
 )
+from nhsuk.forms import NhsukFormMixin
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import DateInput, RadioSelectWithHints
 
@@ -49,7 +50,7 @@ def _reason_field(label, hint):
     )
 
 
-class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
+class StatusUpdateForm(NhsukFormMixin, CleanTextMixin, VersionedFormMixin, forms.ModelForm):
     """An executive's quarterly update. The model's clean() holds the rules; this adds the
     version the user loaded (so a save over someone else's newer one is refused) and shows each
     status's date and reason under that status."""
@@ -238,7 +239,7 @@ class StatusUpdateForm(CleanTextMixin, VersionedFormMixin, forms.ModelForm):
         return name
 
 
-class SignOffForm(CleanTextMixin, forms.Form):
+class SignOffForm(NhsukFormMixin, CleanTextMixin, forms.Form):
     """The executive's decision on a delegate's update: approve, or return with a comment."""
 
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("return", "Return")])
@@ -262,3 +263,40 @@ class SignOffForm(CleanTextMixin, forms.Form):
         if cleaned.get("decision") == "return" and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", "Say what needs to change, so the delegate can put it right.")
         return cleaned
+
+
+class PlanQuarterForm(NhsukFormMixin, forms.Form):
+    """Choose the plan and quarter a page speaks of (the dashboard, the board report; the RAG
+    grid, which shows every quarter, chooses the plan only)."""
+
+    submit = "Show"
+    submit_class = "nhsuk-button--secondary uhb-inline-button"
+    method = "get"
+
+    plan = forms.ChoiceField(label="Plan")
+    quarter = forms.ChoiceField(label="Quarter")
+
+    def __init__(self, filterset, *, with_quarter: bool = True):
+        plan, quarter = filterset.plan_obj, filterset.quarter_obj
+        initial = {
+            "plan": plan.financial_year if plan else "",
+            "quarter": quarter.number if quarter else "",
+        }
+        super().__init__(initial=initial, auto_id="choose-%s")
+        self.fields["plan"].choices = [
+            (other.financial_year, other.financial_year)
+            for other in filterset.filters["plan"].queryset
+        ]
+        if with_quarter and plan is not None:
+            self.fields["quarter"].choices = [
+                (q.number, f"{q.short_label} (open)" if q.is_open else q.short_label)
+                for q in plan.quarters.all()
+            ]
+        else:
+            del self.fields["quarter"]
+
+    def make_helper(self):
+        helper = super().make_helper()
+        helper.form_class = "uhb-inline-form"
+        helper.wrapper_class = "uhb-inline-field"
+        return helper

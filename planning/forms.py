@@ -2,14 +2,18 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from nhsuk.forms import NhsukFormMixin
 from nhsuk.text import CleanTextMixin
 from objectives.models import Plan
 from objectives.quarters import parse_financial_year
 
 
-class PlanStartForm(CleanTextMixin, forms.Form):
+class PlanStartForm(NhsukFormMixin, CleanTextMixin, forms.Form):
     """Next year's plan: its financial year and title."""
+
+    submit = "Start the plan"
 
     financial_year = forms.CharField(
         max_length=7,
@@ -34,7 +38,9 @@ class PlanStartForm(CleanTextMixin, forms.Form):
         return year
 
 
-class PlanImportForm(CleanTextMixin, forms.Form):
+class PlanImportForm(NhsukFormMixin, CleanTextMixin, forms.Form):
+    submit = "Check the file"
+
     file = forms.FileField(
         label="The plan file",
         help_text="XLSX or CSV in the plan export's columns (download the template below), or "
@@ -87,3 +93,36 @@ class PlanImportForm(CleanTextMixin, forms.Form):
         ):
             self.add_error("title", f"Enter a title for the new {year} plan.")
         return cleaned
+
+
+class ImportConfirmForm(NhsukFormMixin, forms.Form):
+    """Confirming a previewed import: the signed preview, and whether to create the owners and
+    groups the file names that do not exist yet (offered only when there are some)."""
+
+    submit = "Import the plan"
+
+    preview = forms.CharField(widget=forms.HiddenInput)
+    create_missing = forms.BooleanField(
+        label="Create the new owners and assurance groups listed above", required=False
+    )
+
+    def __init__(self, *args, offer_create: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not offer_create:
+            del self.fields["create_missing"]
+        self.helper.form_action = reverse("planning:plan_import")
+
+
+class RolloverSourceForm(NhsukFormMixin, forms.Form):
+    """Which earlier plan to roll deliverables over from."""
+
+    submit = "Show"
+    submit_class = "nhsuk-button--secondary"
+    method = "get"
+
+    source = forms.ChoiceField(label="From the plan")
+
+    def __init__(self, earlier, source):
+        super().__init__(initial={"source": source.pk}, prefix=None)
+        self.fields["source"].choices = [(plan.pk, plan.financial_year) for plan in earlier]
+        self.helper.form_class = "uhb-inline-form"

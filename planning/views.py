@@ -16,7 +16,12 @@ from objectives.quarters import parse_number
 from objectives.roles import is_plan_admin
 from planning import importing
 from planning import rollover as plans
-from planning.forms import PlanImportForm, PlanStartForm
+from planning.forms import (
+    ImportConfirmForm,
+    PlanImportForm,
+    PlanStartForm,
+    RolloverSourceForm,
+)
 from reporting import services
 from reporting.models import BoardPaperCover
 
@@ -51,7 +56,7 @@ def plan_rollover(request, pk):
     _require_plan_admin(request.user)
     target = get_object_or_404(Plan, pk=pk)
     earlier = Plan.objects.filter(start_date__lt=target.start_date).latest_first()
-    source = earlier.filter(pk=parse_number(request.GET.get("from"))).first() or earlier.first()
+    source = earlier.filter(pk=parse_number(request.GET.get("source"))).first() or earlier.first()
     if source is None:
         return render(request, "planning/plan_rollover.html", {"target": target, "source": None})
     if request.method == "POST":
@@ -71,6 +76,7 @@ def plan_rollover(request, pk):
         "target": target,
         "source": source,
         "earlier": earlier,
+        "choose": RolloverSourceForm(earlier, source) if len(earlier) > 1 else None,
         "candidates": plans.candidates(source, target),
     }
     return render(request, "planning/plan_rollover.html", context)
@@ -91,24 +97,31 @@ def plan_import(request):
             "reading": reading,
             "year": data["financial_year"],
             "existing": Plan.objects.filter(financial_year=data["financial_year"]).first(),
-            "token": ""
-            if reading.errors
-            else importing.preview_token(
-                reading, data["financial_year"], data["title"], data["file"].name
-            ),
+            "token": "",
         }
+        if not reading.errors:
+            token = context["token"] = importing.preview_token(
+                reading, data["financial_year"], data["title"], data["file"].name
+            )
+            context["confirm"] = ImportConfirmForm(
+                initial={"preview": token},
+                offer_create=bool(reading.new_owners or reading.new_groups),
+            )
         return render(request, "planning/plan_import_preview.html", context)
     return render(request, "planning/plan_import.html", {"form": form})
 
 
 def _confirm_import(request):
+    form = ImportConfirmForm(request.POST)
     try:
-        reading, year, title, source = importing.from_token(request.POST["preview"])
+        if not form.is_valid():
+            raise signing.BadSignature("no preview")
+        reading, year, title, source = importing.from_token(form.cleaned_data["preview"])
         outcome = importing.apply(
             reading,
             financial_year=year,
             title=title,
-            create_missing=request.POST.get("create_missing") == "1",
+            create_missing=form.cleaned_data.get("create_missing", False),
             user=request.user,
             source=source,
         )

@@ -5,6 +5,7 @@ names the assurance app (docs/adr/0005-reading-pages-live-in-assurance.md).
 """
 
 import django_filters
+from crispy_forms.layout import Layout
 from django.db.models import Exists, OuterRef
 
 from assurance.models import AssuranceGroup, AssuranceReview
@@ -41,3 +42,10 @@ class PlanFilter(DeliverableFilter):
         fields = self.form.fields
         order = self.FIELD_ORDER + [name for name in fields if name not in self.FIELD_ORDER]
         self.form.fields = {name: fields[name] for name in order}
+
+    def fix_group(self):
+        """My groups: the group is the page's choice (its own `group` field), so the form does
+        not offer it; it still filters, from the view's parameters."""
+        shown = [name for name in self.form.fields if name != "assurance_group"]
+        self.form.helper.layout = Layout(*shown)
+        return self

@@ -2,12 +2,14 @@
 
 from django import forms
 
+from nhsuk.forms import NhsukFormMixin
+from nhsuk.layout import Fieldset
 from nhsuk.text import CleanTextMixin
 from nhsuk.widgets import DateInput
 from reporting.models import BoardPaperCover
 
 
-class BoardPaperCoverForm(CleanTextMixin, forms.ModelForm):
+class BoardPaperCoverForm(NhsukFormMixin, CleanTextMixin, forms.ModelForm):
     meeting_date = forms.DateField(
         label="Meeting date",
         required=False,
@@ -15,6 +17,15 @@ class BoardPaperCoverForm(CleanTextMixin, forms.ModelForm):
         help_text="For example, 28 10 2021.",
         error_messages={"invalid": "Enter a real date, for example 28 10 2021."},
     )
+
+    def layout(self):
+        return [
+            Fieldset("The meeting", "meeting", "meeting_date", "agenda_item"),
+            Fieldset("The paper", "report_title", "executive_sponsor", "author", "purpose"),
+            Fieldset(
+                "What the Board is asked", "recommendation", "strategic_risks", "implications"
+            ),
+        ]
 
     class Meta:
         model = BoardPaperCover

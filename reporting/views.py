@@ -132,7 +132,7 @@ def my_groups(request):
     params = request.GET.copy()
     params.pop("group", None)
     params["assurance_group"] = str(chosen.pk)
-    filterset = PlanFilter(params)
+    filterset = PlanFilter(params).fix_group()
     deliverables = filterset.qs.with_plan_details().prefetch_related(
         Prefetch(
             "reviews",

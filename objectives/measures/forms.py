@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import forms
 from django.core import signing
 
+from nhsuk.forms import NhsukFormMixin
+from nhsuk.layout import Fieldset
 from nhsuk.text import CleanTextMixin
 from objectives.measures import series
 
@@ -19,8 +21,11 @@ def stored_value(value: Decimal) -> Decimal:
     return value.quantize(PLACES)
 
 
-class MeasureValueForm(CleanTextMixin, forms.Form):
+class MeasureValueForm(NhsukFormMixin, CleanTextMixin, forms.Form):
     """One value, typed on the measure's page by its data owner."""
+
+    def layout(self):
+        return [Fieldset("Add or correct a value", *self.fields, heading="h3")]
 
     period = forms.CharField(
         max_length=20,
@@ -64,9 +69,12 @@ class MeasureValueForm(CleanTextMixin, forms.Form):
             raise forms.ValidationError(f"Enter a smaller value: {error}.") from None
 
 
-class MeasureUploadForm(forms.Form):
+class MeasureUploadForm(NhsukFormMixin, forms.Form):
     """A file of values, read row by row. Valid means readable: `rows` holds what would be
     saved and `row_errors` every row's problem; a preview shows both, and saves nothing."""
+
+    def layout(self):
+        return [Fieldset("Upload values", *self.fields, heading="h3")]
 
     file = forms.FileField(
         label="Upload a CSV or Excel file",
