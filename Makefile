@@ -51,6 +51,7 @@ run: install .env
 
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser tests will be SKIPPED (install it with: apt-get install -y chromium)."
+	node --test tests/js/
 	$(TEST_ENV) $(PY) -m pytest -m "not scale"
 
 # The browser journeys run in `make test`; here the rest of the suite runs on PostgreSQL.
