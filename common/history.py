@@ -7,6 +7,8 @@ Reasons are built from what people type (a file's name in "Imported from …", a
 the places that write one.
 """
 
+import importlib
+
 from simple_history.signals import pre_create_historical_record
 
 from common.text import field_limit, shortened
@@ -30,3 +32,14 @@ def recorded_save(instance, user, reason):
     instance.full_clean()
     instance.save()
     return instance
+
+
+def expose_history_models(app_config) -> None:
+    """Make each history model importable from the module it names. simple-history names the
+    app's package as the module of a history model whose model lives in a models package
+    (`deliverables.models.deliverables`), but sets it on the submodule; Django's shell, pickling
+    and anything else that imports a model by its module then fail to find it."""
+    for model in app_config.get_models():
+        module = importlib.import_module(model.__module__)
+        if not hasattr(module, model.__name__):
+            setattr(module, model.__name__, model)

@@ -6,6 +6,11 @@ class DeliverablesConfig(AppConfig):
     verbose_name = "Deliverables and updates"
 
     def ready(self):
+        from common.history import expose_history_models
+
+        # History models of models kept in a package (models/, measures/) import like any other.
+        expose_history_models(self)
+
         # Stored positions follow every save and delete (deliverables.standings), and move the
         # data revision themselves when they change.
         from common import revision

@@ -6,6 +6,11 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Plans and objectives"
 
     def ready(self):
+        from common.history import expose_history_models
+
+        # History models of models kept in a package (models/, measures/) import like any other.
+        expose_history_models(self)
+
         # Cached pages follow every change to the plan's data (common.revision); not the
         # counter itself.
         from common import revision
