@@ -166,3 +166,23 @@ def parse_delivery_window(label: str) -> DeliveryWindow:
         code="invalid_window",
         params={"label": text},
     )
+
+
+# Every delivery window a plan can give, in the order lists offer them: the whole year first.
+WHOLE_YEAR = "Q1-4"
+DELIVERY_WINDOWS = (
+    [WHOLE_YEAR]
+    + [f"Q{n}" for n in QUARTER_NUMBERS]
+    + [f"Q{a}-{b}" for a in QUARTER_NUMBERS for b in QUARTER_NUMBERS if b > a and (a, b) != (1, 4)]
+    + [f"From Q{n}" for n in QUARTER_NUMBERS]
+)
+
+_YEAR_RE = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?:/[0-9]{2})?(?![0-9])")
+
+
+def years_named_before(text: str, first_year: int) -> list[str]:
+    """The years a text names that are before a plan year starting in April of `first_year`
+    ("by December 2021", "in 2021/22"): a carried deliverable's promise to check."""
+    return sorted(
+        {match[0] for match in _YEAR_RE.finditer(text or "") if int(match[1]) < first_year}
+    )

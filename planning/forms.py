@@ -7,7 +7,7 @@ from django.urls import reverse
 from nhsuk.forms import NhsukFormMixin
 from nhsuk.text import CleanTextMixin
 from objectives.models import Plan
-from objectives.quarters import parse_financial_year
+from objectives.quarters import DELIVERY_WINDOWS, WHOLE_YEAR, parse_financial_year
 
 
 class PlanStartForm(NhsukFormMixin, CleanTextMixin, forms.Form):
@@ -126,3 +126,46 @@ class RolloverSourceForm(NhsukFormMixin, forms.Form):
         super().__init__(initial={"source": source.pk}, prefix=None)
         self.fields["source"].choices = [(plan.pk, plan.financial_year) for plan in earlier]
         self.helper.form_class = "uhb-inline-form"
+
+
+WINDOW_CHOICES = [
+    (window, "The whole year (Q1-4)" if window == WHOLE_YEAR else window)
+    for window in DELIVERY_WINDOWS
+]
+
+
+class CarryForm(NhsukFormMixin, forms.Form):
+    """One row of the roll-over table: whether to carry a deliverable, and its delivery window in
+    the new year (the whole year unless chosen: its old window would be over already)."""
+
+    hide_optional = True  # neither is a question to answer: a tick, and a window with a default
+
+    carry = forms.BooleanField(required=False)
+    window = forms.ChoiceField(choices=WINDOW_CHOICES, required=False)
+
+    def __init__(self, data=None, *, candidate, target, ticked=None):
+        reference = candidate.deliverable.reference
+        initial = {
+            "carry": candidate.chosen_by_default if ticked is None else ticked,
+            "window": WHOLE_YEAR,
+        }
+        super().__init__(data, initial=initial, prefix=f"d{candidate.deliverable.pk}")
+        self.candidate = candidate
+        self.fields["carry"].label = f"Carry over {reference}"
+        self.fields["window"].label = f"Its window in {target.financial_year}"
+
+    @property
+    def chosen_window(self) -> str:
+        return self.cleaned_data.get("window") or WHOLE_YEAR
+
+
+class CarryAllForm(NhsukFormMixin, forms.Form):
+    """One window for every ticked deliverable, instead of row by row."""
+
+    hide_optional = True
+
+    window_all = forms.ChoiceField(
+        label="Window for every deliverable ticked",
+        choices=[("", "As chosen on each row")] + WINDOW_CHOICES,
+        required=False,
+    )

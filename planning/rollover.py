@@ -17,7 +17,13 @@ from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusU
 from deliverables.positions import FINISHED, Position
 from deliverables.status import Status
 from objectives.models import KeyIndicator, Objective, Plan, Theme
-from objectives.quarters import QUARTER_NUMBERS, parse_financial_year
+from objectives.quarters import (
+    QUARTER_NUMBERS,
+    WHOLE_YEAR,
+    parse_delivery_window,
+    parse_financial_year,
+    years_named_before,
+)
 
 # Finished work stays behind; everything else (on track, at risk, deferred...) is carried.
 
@@ -45,6 +51,7 @@ class Candidate:
     status: str  # its latest submitted status in its plan, "" if never updated
     carried: Deliverable | None  # already rolled over into the target plan
     end_position: str = ""  # its stored position in its plan's last quarter (the one rule)
+    dated_before: tuple = ()  # years its text names before the target year: to edit
 
     @property
     def finished(self) -> bool:
@@ -88,8 +95,15 @@ def candidates(source: Plan, target: Plan) -> list[Candidate]:
             quarter__plan=source, quarter__number=QUARTER_NUMBERS[-1]
         ).values_list("deliverable_id", "position")
     )
+    first_year = target.start_date.year
     return [
-        Candidate(d, latest.get(d.pk, ""), carried.get(d.pk), at_end.get(d.pk, ""))
+        Candidate(
+            d,
+            latest.get(d.pk, ""),
+            carried.get(d.pk),
+            at_end.get(d.pk, ""),
+            tuple(years_named_before(d.description, first_year)),
+        )
         for d in Deliverable.objects.in_plan(source).with_plan_details().natural_order()
     ]
 
@@ -102,11 +116,16 @@ class Carried:
 
 
 @transaction.atomic
-def roll_over(*, source: Plan, target: Plan, deliverable_ids, user) -> list[Carried]:
+def roll_over(
+    *, source: Plan, target: Plan, deliverable_ids, user, windows: dict | None = None
+) -> list[Carried]:
     """Copy the chosen deliverables of `source` into `target`, each linked to its origin, with
-    its owners and assurance groups in order. Its theme and objective are found in `target` by
-    number, or copied (with the objective's key indicators) when `target` has none yet. Anything
-    already rolled over is left as it is."""
+    its owners and assurance groups in order, and re-baselined: its delivery window in the new
+    year is `windows[pk]`, the whole year unless chosen (the old window would be over before
+    the year began). Its theme and objective are found in `target` by number, or copied (with
+    the objective's key indicators) when `target` has none yet. Anything already rolled over is
+    left as it is."""
+    windows = windows or {}
     if source.pk == target.pk:
         raise ValidationError("Choose a different plan to roll over into.")
     if target.start_date <= source.start_date:
@@ -124,11 +143,16 @@ def roll_over(*, source: Plan, target: Plan, deliverable_ids, user) -> list[Carr
         objective = _objective_in(target, origin.objective, user)
         taken = set(objective.deliverables.values_list("number", flat=True))
         number = origin.number if origin.number not in taken else max(taken) + 1
+        window = windows.get(pk) or WHOLE_YEAR
+        try:
+            parse_delivery_window(window)
+        except ValidationError as error:
+            raise ValidationError(f"{origin.reference}: {' '.join(error.messages)}") from None
         new = Deliverable(
             objective=objective,
             number=number,
             description=origin.description,
-            delivery=origin.delivery,
+            delivery=window,
             carried_from=origin,
         )
         reason = reason_for.format(year=source.financial_year, reference=origin.reference)

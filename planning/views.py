@@ -17,6 +17,8 @@ from objectives.roles import is_plan_admin
 from planning import importing
 from planning import rollover as plans
 from planning.forms import (
+    CarryAllForm,
+    CarryForm,
     ImportConfirmForm,
     PlanImportForm,
     PlanStartForm,
@@ -59,12 +61,29 @@ def plan_rollover(request, pk):
     source = earlier.filter(pk=parse_number(request.GET.get("source"))).first() or earlier.first()
     if source is None:
         return render(request, "planning/plan_rollover.html", {"target": target, "source": None})
-    if request.method == "POST":
+    data = request.POST if request.method == "POST" else None
+    select = {"all": True, "none": False}.get(request.GET.get("select"))
+    candidates = plans.candidates(source, target)
+    rows = [
+        CarryForm(data, candidate=c, target=target, ticked=select)
+        for c in candidates
+        if c.carried is None
+    ]
+    every = CarryAllForm(data)
+    forms = {row.candidate.deliverable.pk: row for row in rows}
+    if data is not None and every.is_valid() and all(row.is_valid() for row in rows):
+        same = every.cleaned_data["window_all"]
+        windows = {
+            row.candidate.deliverable.pk: same or row.chosen_window
+            for row in rows
+            if row.cleaned_data["carry"]
+        }
         try:
             carried = plans.roll_over(
                 source=source,
                 target=target,
-                deliverable_ids=[parse_number(v) for v in request.POST.getlist("deliverable")],
+                deliverable_ids=list(windows),
+                windows=windows,
                 user=request.user,
             )
         except ValidationError as error:
@@ -77,7 +96,9 @@ def plan_rollover(request, pk):
         "source": source,
         "earlier": earlier,
         "choose": RolloverSourceForm(earlier, source) if len(earlier) > 1 else None,
-        "candidates": plans.candidates(source, target),
+        "entries": [(c, forms.get(c.deliverable.pk)) for c in candidates],
+        "every": every,
+        "dated": [c for c in candidates if c.dated_before and c.carried is None],
     }
     return render(request, "planning/plan_rollover.html", context)
 

@@ -5,6 +5,7 @@ import io
 from assurance.models import AssuranceGroup
 from deliverables.exports import PLAN_COLUMNS, spreadsheet_safe
 from deliverables.models import Owner
+from objectives.quarters import DELIVERY_WINDOWS
 
 COLUMN_HELP = {
     "theme_number": "The strategic theme's number: 1, 2, 3... The same on every row of a theme.",
@@ -25,11 +26,7 @@ COLUMN_HELP = {
 }
 
 
-WINDOWS = (
-    [f"Q{n}" for n in range(1, 5)]
-    + [f"Q{a}-{b}" for a in range(1, 5) for b in range(a + 1, 5)]
-    + [f"From Q{n}" for n in range(1, 5)]
-)
+WINDOWS = DELIVERY_WINDOWS
 
 
 def template_xlsx() -> bytes:

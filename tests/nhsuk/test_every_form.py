@@ -20,8 +20,6 @@ APPS = [app for app in settings.INSTALLED_APPS if "." not in app and (ROOT / app
 NOT_FIELDS = {
     # The new token, shown once in a read-only box to copy; nothing is submitted.
     ("accounts/templates/accounts/api_tokens.html", 'id="new-token"'),
-    # One tick-box per row of the roll-over table, beside each deliverable's details.
-    ("planning/templates/planning/plan_rollover.html", 'name="deliverable"'),
 }
 HAND_DRAWN = re.compile(
     r'include\s+"nhsuk/field\.html"'  # the pack's field template, called by hand

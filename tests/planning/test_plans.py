@@ -168,9 +168,10 @@ def test_the_roll_over_page_previews_then_carries_and_links_both_ways(
     assert page.count('type="checkbox"') == 63 and page.count(" checked>") == 63
     assert not Deliverable.objects.in_plan(next_year).exists()  # the page wrote nothing
     origin = Deliverable.objects.in_plan(plan_2021).get(objective__number=6, number=4)
-    response = client.post(url, {"deliverable": [origin.pk]}, follow=True)
+    response = client.post(url, {f"d{origin.pk}-carry": "on"}, follow=True)
     assert "Rolled 1 deliverables over" in response.content.decode()
     new = Deliverable.objects.in_plan(next_year).get()
+    assert new.delivery == "Q1-4"  # re-baselined: the whole of the new year
     new_page = client.get(reverse("deliverables:detail", args=[new.pk])).content.decode()
     assert "Carried over from" in new_page and "2021/22 6.4" in new_page
     old_page = client.get(reverse("deliverables:detail", args=[origin.pk])).content.decode()
