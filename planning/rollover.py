@@ -11,7 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from assurance.models import DeliverableAssuranceGroup
+from assurance.models import DeliverableAssuranceGroup, ReviewAction
 from common.history import recorded_save
 from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusUpdate
 from deliverables.positions import FINISHED, Position
@@ -171,6 +171,11 @@ def roll_over(
                 user,
                 reason,
             )
+        # The committee's open actions go on with the work (the same actions, still answerable
+        # and closable, their history kept); closed ones stay with the year they were closed in.
+        for action in ReviewAction.objects.open().filter(deliverable=origin):
+            action.deliverable = new
+            recorded_save(action, user, f"Carried over to {target.financial_year} {new.reference}")
         carried.append(Carried(origin, new, number != origin.number))
     return carried
 

@@ -301,7 +301,8 @@ def open_actions(plan) -> tuple[int, list[tuple[AssuranceGroup, int]]]:
     each group has open (live: an action stays open until its secretary closes it)."""
     counts = dict(
         ReviewAction.objects.open()
-        .filter(review__quarter__plan=plan)
+        # Wherever they were asked: an action carried over with its deliverable counts here.
+        .filter(deliverable__objective__plan=plan)
         .values_list("review__assurance_group")
         .annotate(count=Count("pk"))
         .values_list("review__assurance_group", "count")

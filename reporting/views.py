@@ -176,7 +176,7 @@ def group_pack(request, group_pk):
         "query": urlencode({"plan": quarter.plan.financial_year, "quarter": quarter.number}),
         # Live, whatever the quarter: what the meeting has to follow up.
         "open_actions": ReviewAction.objects.open()
-        .filter(review__assurance_group=group, review__quarter__plan=quarter.plan_id)
+        .filter(review__assurance_group=group, deliverable__objective__plan=quarter.plan_id)
         .select_related("deliverable__objective", "review__quarter", "responded_by")
         .order_by("deliverable__objective__number", "deliverable__number", "id"),
     }

@@ -231,7 +231,8 @@ def report_data(quarter) -> dict:
             "amber": totals.numbers[f"status_{Status.AMBER}"],
         },
         "open_actions": ReviewAction.objects.open()
-        .filter(review__quarter__plan=plan, review__quarter__number__lte=quarter.number)
+        .filter(deliverable__objective__plan=plan)
+        .exclude(review__quarter__plan=plan, review__quarter__number__gt=quarter.number)
         .count(),
         "plan": {"title": plan.title, "financial_year": plan.financial_year},
         # As they were named at the time: a closed quarter's pack keeps its group's name.
