@@ -163,7 +163,7 @@ def create_demo_measures(plan, users, last_month=LAST_MONTH_2021) -> int:
         indicator = KeyIndicator.objects.filter(
             objective__plan=plan, objective__number=objective, text__startswith=text
         ).first()
-        if indicator is None or Measure.objects.filter(indicator=indicator).exists():
+        if indicator is None or Measure.objects.filter(indicator__line=indicator.line).exists():
             continue
         measure = Measure.objects.create(
             indicator=indicator,
@@ -177,3 +177,29 @@ def create_demo_measures(plan, users, last_month=LAST_MONTH_2021) -> int:
         measure.record_values(list(zip(periods, values, strict=True)), users.get("admin"))
         created += 1
     return created
+
+
+def continue_demo_measures(plan, users, last_month) -> int:
+    """The demo's measures, continued by a roll-over into `plan`, go on to `last_month` as one
+    series: each later month drawn around the level of its last year. Deterministic."""
+    continued = 0
+    for measure in Measure.objects.in_plan(plan).order_by("pk"):
+        values = list(measure.values.order_by("period"))
+        if not values or values[-1].period >= last_month:
+            continue
+        rng = random.Random(f"{measure.name} {last_month:%Y-%m}")
+        recent = [float(v.value) for v in values[-12:]]
+        level = sum(recent) / len(recent)
+        noise = (max(recent) - min(recent)) / 4 or abs(level) * 0.02 or 1
+        places = max(-Decimal(str(v.value)).as_tuple().exponent for v in values[-12:])
+        periods = list(months(_months_between(values[-1].period, last_month), last_month))
+        rows = [
+            (period, round(Decimal(str(level + rng.gauss(0, noise))), places)) for period in periods
+        ]
+        measure.record_values(rows, users.get("admin"))
+        continued += 1
+    return continued
+
+
+def _months_between(after, last):
+    return (last.year - after.year) * 12 + last.month - after.month

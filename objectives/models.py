@@ -1,5 +1,6 @@
 import dataclasses
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -395,6 +396,9 @@ class KeyIndicator(models.Model):
         default=False,
         help_text="The plan's text stops mid-sentence; it is kept exactly as written.",
     )
+    # The indicator's line of descent across plan years: a roll-over's copy keeps its origin's
+    # line, so a measure continues as one series, whichever year's page asks (issue 27).
+    line = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
 
     history = HistoricalRecords()
 

@@ -33,11 +33,9 @@ def plan_overview(request, pk=None):
 def objective_detail(request, pk):
     """An objective: its key indicators with their SPC charts, and the deliverables under it."""
     objective = get_object_or_404(Objective.objects.select_related("theme", "plan"), pk=pk)
-    measures = {
-        m.indicator_id: m
-        for m in Measure.objects.with_values().filter(indicator__objective=objective)
-    }
-    indicators = [(k, measures.get(k.pk)) for k in objective.key_indicators.all()]
+    # By line: a measure continued into a later year is still this year's indicator's.
+    measures = {m.indicator.line: m for m in Measure.objects.with_values().for_objective(objective)}
+    indicators = [(k, measures.get(k.line)) for k in objective.key_indicators.all()]
     # Reverse relation: this app never imports the deliverables app (which builds on it).
     deliverables = objective.deliverables.order_by("number")
     context = {

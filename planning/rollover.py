@@ -16,7 +16,7 @@ from common.history import recorded_save
 from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusUpdate
 from deliverables.positions import FINISHED, Position
 from deliverables.status import Status
-from objectives.models import KeyIndicator, Objective, Plan, Theme
+from objectives.models import KeyIndicator, Measure, Objective, Plan, Theme
 from objectives.quarters import (
     QUARTER_NUMBERS,
     WHOLE_YEAR,
@@ -205,15 +205,20 @@ def _objective_in(target: Plan, objective: Objective, user) -> Objective:
         reason,
     )
     for indicator in objective.key_indicators.all():
-        recorded_save(
+        continued = recorded_save(
             KeyIndicator(
                 objective=copy,
                 perspective=indicator.perspective,
                 text=indicator.text,
                 order=indicator.order,
                 is_incomplete=indicator.is_incomplete,
+                line=indicator.line,
             ),
             user,
             reason,
         )
+        # Its measure goes on with it: one series across the years, kept by the same person.
+        for measure in Measure.objects.filter(indicator=indicator):
+            measure.indicator = continued
+            recorded_save(measure, user, f"Continued in {target.financial_year}")
     return copy

@@ -152,6 +152,9 @@ class Chart:
     y_ticks: list[Tick]
     x_labels: list[tuple[float, str]]
     summary: str  # the chart's description, for people who cannot see it
+    # Where each financial year after the first begins: (x, "2022/23"). A measure continues
+    # across plan years as one series; the boundary shows where each year's plan took over.
+    years: list[tuple[float, str]] = dataclasses.field(default_factory=list)
 
 
 def _nice_step(span: float) -> float:
@@ -163,7 +166,13 @@ def _nice_step(span: float) -> float:
     return 10 * magnitude
 
 
-def chart(analysis: spc.Analysis, *, unit: str = "", frequency_word: str = "values") -> Chart:
+def chart(
+    analysis: spc.Analysis,
+    *,
+    unit: str = "",
+    frequency_word: str = "values",
+    year_starts: list[tuple[int, str]] = (),
+) -> Chart:
     points = analysis.points
     lows = [min(p.value, p.lower_limit) for p in points]
     highs = [max(p.value, p.upper_limit) for p in points]
@@ -238,6 +247,7 @@ def chart(analysis: spc.Analysis, *, unit: str = "", frequency_word: str = "valu
         ticks,
         x_labels,
         describe(analysis, unit=unit, frequency_word=frequency_word),
+        [(round(x(index) - gap / 2, 2), label) for index, label in year_starts if index],
     )
 
 

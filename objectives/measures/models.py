@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from objectives.measures import series, spc
 from objectives.quarters import (
     LATEST_YEAR,
+    financial_year_label,
 )
 from objectives.roles import is_plan_admin
 
@@ -23,7 +24,16 @@ class MeasureQuerySet(models.QuerySet):
         )
 
     def in_plan(self, plan):
-        return self.filter(indicator__objective__plan=plan)
+        """The measures of the plan's key indicators: a measure continues along its indicator's
+        line across plan years (a roll-over moves it to the new year's copy), so every year the
+        line passes through finds the one series."""
+        indicators = self.model._meta.get_field("indicator").related_model.objects
+        return self.filter(
+            indicator__line__in=indicators.filter(objective__plan=plan).values("line")
+        )
+
+    def for_objective(self, objective):
+        return self.filter(indicator__line__in=objective.key_indicators.values("line"))
 
     def kept_by(self, user):
         """The measures whose values `user` keeps (is the data owner of), with the period of
@@ -184,6 +194,16 @@ class Measure(models.Model):
                 else None
             )
         return cache[until]
+
+    def year_starts(self, until=None) -> list[tuple[int, str]]:
+        """(index, "2022/23") for each value that begins a financial year after the first: where
+        the chart marks the year boundary."""
+        values = self.values_until(until)
+        return [
+            (index, financial_year_label(value.period.year))
+            for index, value in enumerate(values)
+            if index and value.period.month == 4
+        ]
 
     def concerns(self, until=None) -> list[str]:
         """Why this measure needs a look: the latest point is special-cause concern, or the

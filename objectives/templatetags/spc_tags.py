@@ -16,7 +16,12 @@ def spc_chart(measure, until=None, heading_level=3):
     return {
         "measure": measure,
         "analysis": analysis,
-        "chart": charts.chart(analysis, unit=measure.unit, frequency_word=frequency_word)
+        "chart": charts.chart(
+            analysis,
+            unit=measure.unit,
+            frequency_word=frequency_word,
+            year_starts=measure.year_starts(until),
+        )
         if analysis
         else None,
         "variation": charts.variation_icon(analysis.variation) if analysis else None,

@@ -14,7 +14,7 @@ from common import revision
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
 from deliverables.status import Status
-from demo.measures import create_demo_measures
+from demo.measures import continue_demo_measures, create_demo_measures
 from objectives.models import Plan, Quarter
 from objectives.quarters import financial_year_label
 from planning import rollover as plans
@@ -182,7 +182,8 @@ class Command(BaseCommand):
         chosen = [c.deliverable.pk for c in plans.candidates(source, plan) if c.chosen_by_default]
         plans.roll_over(source=source, target=plan, deliverable_ids=chosen, user=admin)
         last_month = today.replace(day=1) - datetime.timedelta(days=1)
-        create_demo_measures(plan, users, last_month=last_month.replace(day=1))
+        # The measures went on with their objectives: one series each, to last month.
+        continue_demo_measures(plan, users, last_month=last_month.replace(day=1))
         current = next(q.number for q in plan.quarters.all() if q.start <= today <= q.end)
         deliverables = list(Deliverable.objects.in_plan(plan).with_plan_details().natural_order())
         previous = {}
