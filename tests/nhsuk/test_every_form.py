@@ -118,8 +118,11 @@ class TestTheHelper:
 
 
 @pytest.mark.django_db
-def test_the_plan_and_quarter_chooser(client, people, plan_2021):
-    client.force_login(people["viewer"])
+def test_the_plan_and_quarter_chooser(client, plan_2021):
+    from accounts.roles import VIEWERS
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=VIEWERS))
     page = client.get("/dashboard/?plan=2021/22&quarter=2").content.decode()
     assert '<select name="plan" class="nhsuk-select" id="choose-plan">' in page
     assert '<option value="2" selected>Q2</option>' in page or 'value="2" selected' in page
