@@ -66,6 +66,7 @@ class OwnerLinkInline(admin.StackedInline):
 class DeliverableAdmin(SimpleHistoryAdmin):
     list_display = [
         "reference",
+        "plan_year",
         "short_description",
         "delivery",
         "owner_codes",
@@ -80,7 +81,7 @@ class DeliverableAdmin(SimpleHistoryAdmin):
         "owners",
         DeliveryWindowFilter,
     ]
-    list_select_related = ["objective__theme"]
+    list_select_related = ["objective__theme", "objective__plan"]
     search_fields = ["description", "objective__title"]
     search_help_text = "Search by reference (6.4, or 6 for a whole objective) or by words."
     autocomplete_fields = ["objective"]
@@ -100,6 +101,10 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     @admin.display(description="Reference", ordering="objective__number")
     def reference(self, deliverable):
         return deliverable.reference
+
+    @admin.display(description="Plan", ordering="objective__plan__start_date")
+    def plan_year(self, deliverable):
+        return deliverable.objective.plan.financial_year
 
     @admin.display(description="Deliverable")
     def short_description(self, deliverable):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from objectives.quarters import (
@@ -127,6 +128,26 @@ class Plan(models.Model):
     @property
     def next_financial_year(self) -> str:
         return financial_year_label(self.first_year + 1)
+
+    @property
+    def end_date(self) -> datetime.date:
+        return datetime.date(self.first_year + 1, 3, 31)
+
+    @cached_property
+    def successor(self):
+        """The next plan year, if the trust has started it."""
+        return Plan.objects.filter(start_date__gt=self.start_date).order_by("start_date").first()
+
+    def is_archived(self, today=None) -> bool:
+        """Its year is over and the next plan has begun: history. Its quarters are not opened
+        again (a closed one can still be corrected, and the correction is recorded), and the
+        quarters it never opened were not reported (issue 27)."""
+        today = today or timezone.localdate()
+        return today > self.end_date and self.successor is not None
+
+    @cached_property
+    def archived(self) -> bool:
+        return self.is_archived()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,6 +293,17 @@ class Quarter(models.Model):
     def tag_class(self) -> str:
         return QUARTER_STATE_TAGS.get(self.state, "nhsuk-tag--white")
 
+    @property
+    def never_reported(self) -> bool:
+        """Never opened, and never will be: its plan is archived."""
+        return self.state == self.State.UPCOMING and self.plan.archived
+
+    @property
+    def state_label(self) -> str:
+        """The state in words: "Not reported" for a quarter its archived plan never opened,
+        rather than "Not open yet" for ever."""
+        return "Not reported" if self.never_reported else self.get_state_display()
+
     def write_access(self, user, what: str = "updates") -> WriteAccess:
         """The one rule for writing in this quarter, for updates and reviews alike.
 
@@ -294,8 +326,10 @@ class Quarter(models.Model):
         ):
             return WriteAccess(True, correction=True, quarter_label=self.short_label)
         reason = (
-            f"{self.label} is {self.get_state_display().lower()}: {_WRITTEN[what]} while a "
-            "quarter is open."
+            f"{self.label} was not reported: {self.plan.financial_year} is archived."
+            if self.never_reported
+            else f"{self.label} is {self.get_state_display().lower()}: {_WRITTEN[what]} while "
+            "a quarter is open."
         )
         if self.is_closed:
             reason += " Ask a plan administrator if this needs correcting."

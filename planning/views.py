@@ -198,8 +198,14 @@ def quarter_change(request, pk, action):
             services.quarter_close(quarter=quarter, user=request.user)
             messages.success(request, f"{quarter.label} is closed and its board report is fixed.")
         else:
-            services.quarter_open(quarter=quarter, user=request.user)
+            confirmed = request.POST.get("confirm_other_open") == "1"
+            services.quarter_open(
+                quarter=quarter, user=request.user, other_plans_confirmed=confirmed
+            )
             messages.success(request, f"{quarter.label} is open for updates.")
+    except services.OtherPlanOpen as error:
+        context = {"quarter": quarter, "other": error.other}
+        return render(request, "planning/quarter_open_confirm.html", context)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         request.audit_event, request.audit_outcome = "refused", " ".join(error.messages)

@@ -13,14 +13,38 @@ from reporting.board_report.data import report_data
 from reporting.models import BoardReport
 
 
+class OtherPlanOpen(QuarterStateError):
+    """Another plan has a quarter open: the trust reports one quarter at a time, so opening a
+    second asks the administrator to confirm."""
+
+    def __init__(self, other: Quarter):
+        super().__init__(
+            f"{other.label} ({other.plan.financial_year}) is open. The trust reports one quarter "
+            "at a time: confirm to open this one as well."
+        )
+        self.other = other
+
+
 @retried
 @transaction.atomic
-def quarter_open(*, quarter: Quarter, user) -> Quarter:
-    """Open a quarter for updates (one open quarter per plan)."""
+def quarter_open(*, quarter: Quarter, user, other_plans_confirmed: bool = False) -> Quarter:
+    """Open a quarter for updates: one open quarter per plan, and one reporting quarter across
+    the trust unless the administrator confirms another (`OtherPlanOpen`). An archived plan's
+    quarters are not opened again (a correction needs no opening)."""
     _require_admin(user)
     quarter = Quarter.objects.select_for_update().get(pk=quarter.pk)
     if quarter.is_open:
         raise QuarterStateError(f"{quarter.short_label} is already open.")
+    plan = quarter.plan
+    if plan.archived:
+        raise QuarterStateError(
+            f"{plan.financial_year} is archived: its year is over and "
+            f"{plan.successor.financial_year} follows it, so its quarters are not opened again. "
+            "A plan administrator can still correct a closed quarter's updates."
+        )
+    elsewhere = Quarter.objects.open().exclude(plan_id=plan.pk).select_related("plan").first()
+    if elsewhere and not other_plans_confirmed:
+        raise OtherPlanOpen(elsewhere)
     other = Quarter.objects.open().filter(plan_id=quarter.plan_id).exclude(pk=quarter.pk).first()
     if other:
         raise QuarterStateError(

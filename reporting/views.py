@@ -188,7 +188,12 @@ def group_pack(request, group_pk):
 def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
     filterset = PlanFilter(request.GET or None)
-    report = report_for(_chosen_quarter(request, filterset))
+    quarter = _chosen_quarter(request, filterset)
+    if quarter.state == quarter.State.UPCOMING:
+        # Nothing was reported: no report of zeros, but why there is none.
+        context = {"quarter": quarter, "filter": filterset}
+        return render(request, "reporting/no_board_report.html", context)
+    report = report_for(quarter)
     # A large plan's report comes a screen at a time (board_report.screens); most fit on one.
     page = Paginator(report.kept.screens, 1).get_page(parse_number(request.GET.get("page")))
     context = {
@@ -206,7 +211,7 @@ def board_report(request):
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_pdf(request):
     """The board report as an A4 PDF for the board papers (reporting/board_report/pdf.py)."""
-    report = report_for(_chosen_quarter(request))
+    report = report_for(_reported_quarter(request))
     try:
         content = pdf.board_report_pdf(report)
     except pdf.PdfUnavailable:
@@ -220,14 +225,14 @@ def board_report_pdf(request):
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_docx(request):
     """The board report as a Word document (reporting/board_report/word.py)."""
-    report = report_for(_chosen_quarter(request))
+    report = report_for(_reported_quarter(request))
     return _report_download(report, word.board_report_docx(report), DOCX_TYPE, "docx")
 
 
 @require_safe
 @permission_required("reporting.view_boardreport", raise_exception=True)
 def board_report_xlsx(request):
-    report = report_for(_chosen_quarter(request))
+    report = report_for(_reported_quarter(request))
     return _report_download(report, to_xlsx(report.data), exports.XLSX_TYPE, "xlsx")
 
 
@@ -269,6 +274,14 @@ def board_cover(request, pk):
         request.audit_event, request.audit_outcome = "refused", "invalid: cover"
     context = {"form": form, "quarter": quarter, "access": access, "back": back}
     return render(request, "reporting/board_cover.html", context)
+
+
+def _reported_quarter(request):
+    """The chosen quarter, if it was ever opened: a quarter nobody reported has no report."""
+    quarter = _chosen_quarter(request)
+    if quarter.state == quarter.State.UPCOMING:
+        raise Http404(f"{quarter.label} has not been reported, so it has no board report.")
+    return quarter
 
 
 def _chosen_quarter(request, filterset=None):

@@ -332,6 +332,11 @@ class Deliverable(models.Model):
         return f"{self.objective.number}.{self.number}"
 
     @property
+    def reference_with_year(self) -> str:
+        """ "5.2 (2026/27)": where a title or list shows deliverables of more than one year."""
+        return f"{self.reference} ({self.objective.plan.financial_year})"
+
+    @property
     def short_description(self) -> str:
         first_line = self.description.splitlines()[0] if self.description else ""
         return first_line if len(first_line) <= 80 else first_line[:77].rstrip() + "…"

@@ -98,9 +98,10 @@ class TestClosing:
             page = client.get(url).content.decode()
             assert "Draft: Q2 was reopened" in page
             assert "The report fixed when it closed is kept on record" in page
-        # A quarter that never closed is a plain draft.
+        # A quarter never opened has no report at all (issue 27: it had a draft of zeros).
         q3_page = client.get(reverse("reporting:board_report") + "?quarter=3").content.decode()
-        assert "was reopened" not in q3_page and "Draft" in q3_page
+        assert "was reopened" not in q3_page and "Draft" not in q3_page
+        assert "Q3 2021/22, Oct–Dec 2021 has not opened yet" in q3_page
 
     def test_a_closed_quarter_s_pack_names_the_group_as_it_was(
         self, client, people, q2, dhg, cdo_deliverable
