@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
@@ -110,8 +112,37 @@ class StatusUpdateForm(NhsukFormMixin, CleanTextMixin, VersionedFormMixin, forms
         if previous is None:
             del self.fields["no_change"]  # nothing to be unchanged from
         self.fields["reason_for_change"].help_text = self._reason_hint(previous)
+        if self.instance.quarter_id:
+            self._date_examples(self.instance.quarter.end)
         if not self.is_bound:
             self._initial_from_instance()
+
+    @property
+    def past_window(self) -> bool:
+        """This quarter is after the deliverable's delivery window: Green cannot be chosen."""
+        update = self.instance
+        return bool(
+            update.quarter_id
+            and update.deliverable_id
+            and update.deliverable.is_past_window_in(update.quarter)
+        )
+
+    @property
+    def green_refused(self) -> bool:
+        """The form holds Green (typed, restored or copied from last quarter) where it cannot
+        stand: said as soon as the form shows, not only when the save is refused."""
+        return self.past_window and self["status"].value() == Status.GREEN
+
+    def _date_examples(self, day):
+        """Date hints and messages give an example in the form's own quarter (its last day),
+        not a fixed year's."""
+        example = f"{day.day} {day.month} {day.year}"
+        for name in DATE_FIELDS.values():
+            field = self.fields[name]
+            field.help_text = re.sub(
+                r"For example, [0-9 ]+\.$", f"For example, {example}.", field.help_text
+            )
+            field.error_messages["invalid"] = f"Enter a real date, for example {example}."
 
     def _reason_hint(self, previous) -> str:
         since = (

@@ -236,9 +236,13 @@ def _saved_in_place(request, update, following):
     """The saved row redrawn (out of band) and its form closed; with a following deliverable,
     that one's form opens under its own row, wherever it is in the table."""
     quarter = update.quarter
+    counts = Deliverable.objects.queue_counts(request.user, quarter)
     context = {
         "row": _queue_row(request, update.deliverable_id, quarter, just_saved=update),
         "quarter": quarter,
+        # The banner's counts, redrawn with the row (one aggregate query).
+        "counts": counts,
+        "total": sum(counts.values()),
     }
     if following is None:
         return render(request, "deliverables/includes/saved_in_place.html", context)

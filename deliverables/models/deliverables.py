@@ -134,15 +134,17 @@ class DeliverableQuerySet(models.QuerySet):
     def with_queue_place(self, quarter):
         """Annotate `is_written` (an update is written, whatever its sign-off, and not returned
         for changes) and `queue_rank`, the index of its group of My updates in QUEUE_GROUPS:
-        overdue ones stay first until finished, even once updated; then missing; then done.
-        Needs `with_status_in(quarter)` first."""
+        overdue (past its window, not finished, and nothing written this quarter), then
+        missing, then done. A deliverable updated this quarter is done, past its window or not
+        (the row says so): the banner's counts and the table's groups follow one rule (issue
+        27). Needs `with_status_in(quarter)` first."""
         written = StatusUpdate.objects.filter(
             deliverable=models.OuterRef("pk"), quarter=quarter
         ).exclude(sign_off=SignOff.RETURNED)
         return self.annotate(is_written=models.Exists(written)).annotate(
             queue_rank=models.Case(
-                models.When(is_overdue=True, then=models.Value(0)),
                 models.When(is_written=True, then=models.Value(2)),
+                models.When(is_overdue=True, then=models.Value(0)),
                 default=models.Value(1),
             )
         )

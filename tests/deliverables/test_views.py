@@ -357,7 +357,8 @@ class TestSaving:
         assert (
             "Give the reason the status changed from On track (Green) to At risk (Amber)." in page
         )
-        assert "Enter a real date, for example 31 3 2022." in page
+        # The example is a day of the form's own quarter (Q2 2021/22 ends on 30 September).
+        assert "Enter a real date, for example 30 9 2021." in page
         assert f'href="#id_d{cdo_deliverable.pk}-amber_date_0"' in page
         assert "Supplier late" in page
         assert not StatusUpdate.objects.filter(quarter=q2).exists()
