@@ -8,6 +8,8 @@ ASSETS := node_modules/.package-lock.json
 # Tests never use a real secret; production must set SECRET_KEY (see .env.example).
 TEST_ENV := SECRET_KEY=insecure-test-only-key DEBUG=0 UHBPLAN_ENV_FILE=
 PG_URL ?= postgres://postgres@127.0.0.1:5432/uhbplan
+# `make run PORT=8001 DATABASE_URL=sqlite:////tmp/other.sqlite3`: a second demo beside the first.
+PORT ?= 8000
 
 .PHONY: install lock assets run test test-postgres test-scale test-browser lint format check-migrations bench loadtest scaleout-test ci clean
 
@@ -46,8 +48,8 @@ run: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_plan
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium not found: the browser tests will be SKIPPED (install it with: apt-get install -y chromium)."

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from objectives import extensions
+from objectives.measures.models import with_plan_starts
 from objectives.models import Measure, Objective, Plan
 
 
@@ -34,7 +35,8 @@ def objective_detail(request, pk):
     """An objective: its key indicators with their SPC charts, and the deliverables under it."""
     objective = get_object_or_404(Objective.objects.select_related("theme", "plan"), pk=pk)
     # By line: a measure continued into a later year is still this year's indicator's.
-    measures = {m.indicator.line: m for m in Measure.objects.with_values().for_objective(objective)}
+    found = with_plan_starts(Measure.objects.with_values().for_objective(objective))
+    measures = {m.indicator.line: m for m in found}
     indicators = [(k, measures.get(k.line)) for k in objective.key_indicators.all()]
     # Reverse relation: this app never imports the deliverables app (which builds on it).
     deliverables = objective.deliverables.order_by("number")

@@ -95,3 +95,16 @@ def test_readme_command_works_after_make_run(after_make_run, command):
     done = after_make_run(*args)
     assert done.returncode == 0, f"{command}\n{done.stderr[-2000:]}"
     assert "Traceback" not in done.stderr
+
+
+def test_the_readme_reminders_example_names_what_people_owe(after_make_run):
+    """Issue 27: the example once named a date in 2021, which the demo had left behind, and sent
+    nothing. It now works whenever the demo was made."""
+    (example,) = [c for c in readme_commands() if "--days-before-deadline 7" in c]
+    done = after_make_run(*_concrete(example))
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("Would send to ")]
+    assert any(line.startswith("Would send to cdo ") for line in lines)
+    assert all(re.search(r": \d+\.\d+(, \d+\.\d+)*$", line) for line in lines), lines
+    after = after_make_run("send_reminders", "--dry-run", "--days-before-deadline", "-1")
+    assert "Would send to admin " in after.stdout

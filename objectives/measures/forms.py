@@ -44,7 +44,7 @@ class MeasureValueForm(NhsukFormMixin, CleanTextMixin, forms.Form):
     note = forms.CharField(
         max_length=300,
         required=False,
-        label="Note (optional)",
+        label="Note",
         help_text="For example why the limits are recalculated, or why the value changed.",
     )
 

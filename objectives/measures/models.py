@@ -196,13 +196,17 @@ class Measure(models.Model):
         return cache[until]
 
     def year_starts(self, until=None) -> list[tuple[int, str]]:
-        """(index, "2022/23") for each value that begins a financial year after the first: where
-        the chart marks the year boundary."""
+        """(index, "2026/27") for each value that begins a plan year of its indicator's line,
+        after the first value: where the chart marks that a new year's plan took over (one
+        query)."""
+        if not hasattr(self, "_plan_starts"):
+            with_plan_starts([self])
+        starts = self._plan_starts
         values = self.values_until(until)
         return [
             (index, financial_year_label(value.period.year))
             for index, value in enumerate(values)
-            if index and value.period.month == 4
+            if index and value.period in starts
         ]
 
     def concerns(self, until=None) -> list[str]:
@@ -285,3 +289,20 @@ class MeasureValue(models.Model):
                 raise ValidationError(
                     {"period": "Give the first day of the month (or of the quarter)."}
                 )
+
+
+def with_plan_starts(measures) -> list:
+    """Give each measure the first days of the plan years its indicator's line runs through, for
+    its chart's year marks: one query for a page of charts, however many."""
+    measures = list(measures)
+    if not measures:
+        return measures
+    indicators = type(measures[0].indicator).objects
+    starts: dict = {}
+    for line, start in indicators.filter(line__in={m.indicator.line for m in measures}).values_list(
+        "line", "objective__plan__start_date"
+    ):
+        starts.setdefault(line, set()).add(start)
+    for measure in measures:
+        measure._plan_starts = starts.get(measure.indicator.line, set())
+    return measures

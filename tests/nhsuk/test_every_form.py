@@ -127,3 +127,15 @@ def test_the_plan_and_quarter_chooser(client, plan_2021):
     assert '<select name="plan" class="nhsuk-select" id="choose-plan">' in page
     assert '<option value="2" selected>Q2</option>' in page or 'value="2" selected' in page
     assert 'class="uhb-inline-form"' in page
+
+
+def test_no_label_says_optional_twice():
+    """The pack adds "(optional)" itself: a label that says it too said it twice (the measure
+    page's note did)."""
+    found = [
+        f"{cls.__name__}.{name}"
+        for cls in _our_form_classes()
+        for name, field in cls.base_fields.items()
+        if "optional" in str(field.label or "").lower()
+    ]
+    assert found == []

@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from objectives.models import Quarter
 from planning import reminders
 
 
@@ -16,9 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Print, send nothing.")
         parser.add_argument("--today", help="Act as if today were YYYY-MM-DD.")
+        parser.add_argument(
+            "--days-before-deadline",
+            type=int,
+            metavar="DAYS",
+            help="Act as if today were DAYS before the reporting quarter's deadline (negative: "
+            "after it), whenever that is: for trying it out on the demo.",
+        )
 
-    def handle(self, *args, dry_run=False, today=None, **options):
+    def handle(self, *args, dry_run=False, today=None, days_before_deadline=None, **options):
         day = self._day(today)
+        if days_before_deadline is not None:
+            day = self._before_deadline(days_before_deadline)
         messages = reminders.planned(day)
         sent = skipped = 0
         for message in messages:
@@ -45,6 +55,12 @@ class Command(BaseCommand):
         if skipped:
             summary += f", {skipped} skipped for want of an address"
         self.stdout.write(self.style.SUCCESS(summary + "."))
+
+    def _before_deadline(self, days):
+        quarter = Quarter.objects.current()
+        if quarter is None or quarter.deadline is None:
+            raise CommandError("No quarter is open with a deadline, so there is nothing to chase.")
+        return quarter.deadline - datetime.timedelta(days=days)
 
     def _day(self, value):
         if not value:
