@@ -105,11 +105,18 @@ class ImportConfirmForm(NhsukFormMixin, forms.Form):
     create_missing = forms.BooleanField(
         label="Create the new owners and assurance groups listed above", required=False
     )
+    change_updated = forms.BooleanField(
+        label="Change the deliverables marked “has updates”: their updates stay attached to "
+        "the new text",
+        required=False,
+    )
 
-    def __init__(self, *args, offer_create: bool = True, **kwargs):
+    def __init__(self, *args, offer_create: bool = True, offer_change: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not offer_create:
             del self.fields["create_missing"]
+        if not offer_change:
+            del self.fields["change_updated"]
         self.helper.form_action = reverse("planning:plan_import")
 
 

@@ -124,9 +124,14 @@ def plan_import(request):
             token = context["token"] = importing.preview_token(
                 reading, data["financial_year"], data["title"], data["file"].name
             )
+            found = context["changes"] = importing.changes(
+                reading, data["financial_year"], data["title"]
+            )
+            context["touched"] = importing.updated_changes(found)
             context["confirm"] = ImportConfirmForm(
                 initial={"preview": token},
                 offer_create=bool(reading.new_owners or reading.new_groups),
+                offer_change=bool(context["touched"]),
             )
         return render(request, "planning/plan_import_preview.html", context)
     return render(request, "planning/plan_import.html", {"form": form})
@@ -143,6 +148,7 @@ def _confirm_import(request):
             financial_year=year,
             title=title,
             create_missing=form.cleaned_data.get("create_missing", False),
+            change_updated=form.cleaned_data.get("change_updated", False),
             user=request.user,
             source=source,
         )

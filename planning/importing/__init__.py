@@ -11,10 +11,14 @@ objective number and by reference. `template` makes the blank XLSX people fill i
 
 from planning.importing.applying import Outcome, apply
 from planning.importing.checking import PlanFileError, Reading, Row
+from planning.importing.diff import Change, changes, updated_changes
 from planning.importing.reading import MAX_BYTES, TOO_LARGE, from_token, preview_token, read
 from planning.importing.template import template_xlsx
 
 __all__ = [
+    "Change",
+    "changes",
+    "updated_changes",
     "MAX_BYTES",
     "TOO_LARGE",
     "Outcome",

@@ -12,6 +12,7 @@ from deliverables.models import Deliverable, DeliverableOwner, Owner
 from objectives.models import KeyIndicator, Objective, Plan, Theme
 from planning import rollover as plans
 from planning.importing.checking import CODE_RE, Reading
+from planning.importing.diff import changes, updated_changes
 
 
 @dataclasses.dataclass
@@ -34,10 +35,20 @@ def apply(
     create_missing: bool,
     user,
     source: str = "",
+    change_updated: bool = False,
 ) -> Outcome:
-    """Write what `reading` holds into the plan for `financial_year`, all or nothing."""
+    """Write what `reading` holds into the plan for `financial_year`, all or nothing. Changing a
+    deliverable that already has updates needs `change_updated`: its updates would stay
+    attached to the new text."""
     if not reading.is_valid:
         raise ValidationError(reading.errors or ["The file has no deliverables."])
+    touched = updated_changes(changes(reading, financial_year, title))
+    if touched and not change_updated:
+        raise ValidationError(
+            f"These deliverables already have updates and the file changes them: "
+            f"{', '.join(touched)}. Their updates would stay attached to the new text. Confirm "
+            "that they should change (--change-updated), or correct the file."
+        )
     if (reading.new_owners or reading.new_groups) and not create_missing:
         raise ValidationError(
             "The file names owners or groups that do not exist yet: "

@@ -24,12 +24,19 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would be created; write nothing."
         )
         parser.add_argument(
+            "--change-updated",
+            action="store_true",
+            help="Change deliverables that already have updates (the dry run lists them).",
+        )
+        parser.add_argument(
             "--create-missing",
             action="store_true",
             help="Create the owners and assurance groups the file names that do not exist yet.",
         )
 
-    def handle(self, *args, file, plan, title, dry_run, create_missing, **options):
+    def handle(
+        self, *args, file, plan, title, dry_run, create_missing, change_updated=False, **options
+    ):
         try:
             parse_financial_year(plan)
         except ValidationError as error:
@@ -49,6 +56,7 @@ class Command(BaseCommand):
                 f"Nothing was imported: {len(reading.errors)} problem"
                 f"{'s' if len(reading.errors) != 1 else ''} above."
             )
+        self._changes(plan_import.changes(reading, plan, title))
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
             return
@@ -58,6 +66,7 @@ class Command(BaseCommand):
                 financial_year=plan,
                 title=title,
                 create_missing=create_missing,
+                change_updated=change_updated,
                 user=None,
                 source=path.name,
             )
@@ -75,6 +84,18 @@ class Command(BaseCommand):
                 + (f" Changed: {changed}." if changed else "")
             )
         )
+
+    def _changes(self, found):
+        """What the import would change in the plan that exists: the page's list, as text."""
+        changed = [c for c in found if not c.is_new]
+        for change in changed:
+            mark = " [has updates]" if change.has_updates else ""
+            self.stdout.write(
+                f"Change {change.what}, {change.field}{mark}: {change.old!r} -> {change.new!r}"
+            )
+        new = [c.what for c in found if c.is_new]
+        if new:
+            self.stdout.write(f"New: {', '.join(new)}")
 
     def _report(self, reading):
         counts = reading.counts()
