@@ -12,6 +12,9 @@ from deliverables.models import Owner
 from objectives.models import Objective, Theme
 from objectives.quarters import parse_delivery_window, parse_number
 
+# The template's example row says so in its description, so it is never imported by accident.
+EXAMPLE_MARK = "EXAMPLE, replace or delete this row:"
+
 REQUIRED = [c for c in PLAN_COLUMNS if c not in ("start_quarter", "end_quarter")]
 
 
@@ -110,6 +113,12 @@ def check(kind, lines) -> Reading:
         for column in ("theme_title", "objective_title", "description"):
             if not cell[column]:
                 problem(column, "is empty.")
+        if cell["description"].startswith(EXAMPLE_MARK):
+            problem(
+                "description",
+                "this is the template's example row: replace it with your plan's own rows, or "
+                "delete it.",
+            )
         for column, limit in _limits().items():
             if len(cell[column]) > limit:
                 problem(column, f"is {len(cell[column]):,} characters; at most {limit} fit.")

@@ -6,6 +6,7 @@ from assurance.models import AssuranceGroup
 from deliverables.exports import PLAN_COLUMNS, spreadsheet_safe
 from deliverables.models import Owner
 from objectives.quarters import DELIVERY_WINDOWS
+from planning.importing.checking import EXAMPLE_MARK
 
 COLUMN_HELP = {
     "theme_number": "The strategic theme's number: 1, 2, 3... The same on every row of a theme.",
@@ -49,7 +50,8 @@ def template_xlsx() -> bytes:
             1,
             "Continue to align corporate and clinical services across the trust",
             "1.1",
-            "Develop and implement a plan for informatics support for the divisions",
+            f"{EXAMPLE_MARK} Develop and implement a plan for informatics support for the "
+            "divisions",
             "Q1-4",
             "",
             "",

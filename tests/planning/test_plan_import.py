@@ -372,8 +372,17 @@ def test_the_template_has_the_columns_an_example_lists_and_help(admin_client, pl
     assert [r[0] for r in book["Columns"].iter_rows(min_row=2, max_row=12, values_only=True)] == (
         exports.PLAN_COLUMNS
     )
-    # The template, filled in as it comes, imports.
+    # Its example row is marked, so the template as it comes is never imported by accident
+    # (issue 27: it was, as deliverable 1.1); the row filled in with the plan's own text imports.
     reading = plan_import.read("template.xlsx", response.content)
+    assert reading.errors == [
+        "Row 2, description: this is the template's example row: replace it with your plan's "
+        "own rows, or delete it."
+    ]
+    sheet["F2"] = "Develop and implement a plan for informatics support for the divisions"
+    filled = io.BytesIO()
+    book.save(filled)
+    reading = plan_import.read("template.xlsx", filled.getvalue())
     assert reading.errors == [] and len(reading.rows) == 1
 
 
