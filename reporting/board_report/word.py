@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from assurance.models import action_lines
 from objectives.measures import charts
 from objectives.templatetags.plan_text import plan_lead, text_blocks
 
@@ -163,7 +164,9 @@ def _exception(document, item):
         paragraph.add_run(f"{review['group']}: {review['level_label']} assurance. ").bold = True
         paragraph.add_run(review["comments"])
         if review["actions_requested"]:
-            paragraph.add_run(f" Requested: {review['actions_requested']}").italic = True
+            paragraph.add_run(" Requested:").italic = True
+            for action in action_lines(review["actions_requested"]):
+                document.add_paragraph(action, style="List Bullet")
 
 
 def _register(document, items, data):

@@ -1,0 +1,39 @@
+"""A committee's requested actions read as a list everywhere (issue 28), one item per action as
+the actions are made, not one run-on sentence."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from reporting.board_report import word
+from reporting.board_report.reading import report_for
+from tests.assurance.test_actions import record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def asked(people, cdo_deliverable, q2, dhg):
+    return record(people, cdo_deliverable, q2, dhg, "- Bring a dated recovery plan\n- Name the SRO")
+
+
+def test_the_board_report_page_lists_them(client, people, asked):
+    client.force_login(people["viewer"])
+    page = client.get(reverse("reporting:board_report") + "?quarter=2").content.decode()
+    assert "<li>Bring a dated recovery plan</li><li>Name the SRO</li>" in page
+
+
+def test_the_review_summary_lists_them(client, people, asked, cdo_deliverable):
+    client.force_login(people["secretary"])
+    url = reverse("assurance:review_edit", args=[asked.assurance_group_id, cdo_deliverable.pk, 2])
+    # A conflicting save shows the other person's review through the summary.
+    page = client.post(url, {"level": "limited", "version": "0"}).content.decode()
+    assert "<li>Bring a dated recovery plan</li><li>Name the SRO</li>" in page
+
+
+def test_the_word_version_lists_them(asked, q2):
+    document = Document(io.BytesIO(word.board_report_docx(report_for(q2))))
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert "Bring a dated recovery plan" in bullets and "Name the SRO" in bullets
