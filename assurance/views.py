@@ -63,7 +63,19 @@ def review_edit(request, group_pk, pk, number):
     update = (
         deliverable.updates.submitted().filter(quarter=quarter).select_related("updated_by").first()
     )
+    # What the group said before, and still asks: its latest earlier review of this deliverable
+    # (or of the one it was carried over from), and its open actions on it.
+    earlier = AssuranceReview.objects.filter(
+        assurance_group=group,
+        deliverable_id__in=[deliverable.pk, deliverable.carried_from_id],
+    ).exclude(quarter=quarter)
     context = {
+        "last_review": earlier.select_related("quarter__plan")
+        .order_by("-quarter__plan__start_date", "-quarter__number")
+        .first(),
+        "open_actions": ReviewAction.objects.open()
+        .filter(deliverable=deliverable, review__assurance_group=group)
+        .select_related("review__quarter__plan"),
         "form": form,
         "group": group,
         "deliverable": deliverable,

@@ -37,3 +37,23 @@ def test_the_word_version_lists_them(asked, q2):
     document = Document(io.BytesIO(word.board_report_docx(report_for(q2))))
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert "Bring a dated recovery plan" in bullets and "Name the SRO" in bullets
+
+
+def test_the_review_form_shows_the_groups_last_review_and_open_actions(
+    client, people, asked, cdo_deliverable, q2, dhg
+):
+    """Issue 28: the secretary records this quarter's level with what the group said and asked
+    before in view."""
+    from objectives.models import Quarter
+
+    q2.state = Quarter.State.CLOSED
+    q2.save()
+    q3 = q2.plan.quarters.get(number=3)
+    q3.state = Quarter.State.OPEN
+    q3.save()
+    client.force_login(people["secretary"])
+    url = reverse("assurance:review_edit", args=[dhg.pk, cdo_deliverable.pk, 3])
+    page = client.get(url).content.decode()
+    assert "DHG's last review" in page and "Needs a plan." in page
+    assert "Limited</strong> Q2 2021/22" in page
+    assert "Bring a dated recovery plan <span" in page and "Name the SRO <span" in page
