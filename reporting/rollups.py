@@ -192,7 +192,8 @@ def by_owner(quarter) -> list[RollupRow]:
     grouped = _grouped(quarter, "owner")
     owners = Owner.objects.filter(pk__in=grouped).order_by("code")
     return [
-        _row(owner.code, owner.full_title, {"owner": owner.code}, grouped[owner.pk], quarter)
+        # Board-facing: the plan's own title, or nothing (admin says when the plan gave none).
+        _row(owner.code, owner.title, {"owner": owner.code}, grouped[owner.pk], quarter)
         for owner in owners
     ]
 
@@ -202,7 +203,11 @@ def by_assurance_group(quarter) -> list[RollupRow]:
     groups = sorted(AssuranceGroup.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
     return [
         _row(
-            group.label, group.full_name, {"assurance_group": group.pk}, grouped[group.pk], quarter
+            group.label,
+            group.name if group.name != group.label else "",
+            {"assurance_group": group.pk},
+            grouped[group.pk],
+            quarter,
         )
         for group in groups
     ]

@@ -120,3 +120,16 @@ def test_every_status_bar_takes_its_colour_from_one_table(client, people, hand_b
     css = (Path(settings.BASE_DIR) / "static" / "css" / "uhbplan.css").read_text()
     statuses = "|".join(rollups.BAR_FILLS)
     assert not re.search(rf"\.uhb-bar--({statuses}) \{{[^}}]*fill", css)
+
+
+@pytest.mark.django_db
+def test_board_facing_tables_show_names_never_admin_notes(client, plan_2021):
+    """Issue 28: "Full title not given in the plan" is for administrators; the dashboard and the
+    report show the plan's own words, or nothing."""
+    from accounts.roles import VIEWERS
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=VIEWERS))
+    for url in ("/dashboard/?plan=2021/22&quarter=1", "/board-report/?plan=2021/22&quarter=1"):
+        page = client.get(url).content.decode()
+        assert "not given in the plan" not in page, url
