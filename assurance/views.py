@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -53,9 +54,10 @@ def review_edit(request, group_pk, pk, number):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, f"Recorded {group.label}'s assurance on {deliverable.reference}."
-            )
+            recorded = f"Recorded {group.label}'s assurance on {deliverable.reference}."
+            if request.POST.get("then") == "next":
+                return _go_to_next(request, group, deliverable, quarter, back, recorded)
+            messages.success(request, recorded)
             return redirect(f"{back}#deliverable-{deliverable.pk}")
     if request.method == "POST" and not conflict:
         request.audit_event = "refused"
@@ -87,6 +89,38 @@ def review_edit(request, group_pk, pk, number):
         "came_from_list": bool(safe_next_url(request)),
     }
     return render(request, "assurance/review_form.html", context)
+
+
+def _go_to_next(request, group, deliverable, quarter, back, recorded):
+    """ "Record and go to the next": the group's next deliverable in the plan's order still
+    without its review this quarter (after this one, else from the start), else back to the
+    list, saying every one has its review."""
+    reviewed = AssuranceReview.objects.filter(quarter=quarter, assurance_group=group)
+    waiting = list(
+        Deliverable.objects.in_plan(quarter.plan)
+        .filter(group_links__assurance_group=group)
+        .exclude(pk__in=reviewed.values("deliverable_id"))
+        .natural_order()
+        .select_related("objective")
+    )
+    order = list(
+        Deliverable.objects.in_plan(quarter.plan)
+        .filter(group_links__assurance_group=group)
+        .natural_order()
+        .values_list("pk", flat=True)
+    )
+    place = order.index(deliverable.pk) if deliverable.pk in order else -1
+    following = next((d for d in waiting if order.index(d.pk) > place), None) or next(
+        iter(waiting), None
+    )
+    if following is None:
+        messages.success(request, f"{recorded} Every item of {group.label}'s now has its review.")
+        return redirect(f"{back}#deliverable-{deliverable.pk}")
+    messages.success(request, f"{recorded} Next: {following.reference}.")
+    url = reverse("assurance:review_edit", args=[group.pk, following.pk, quarter.number])
+    if safe_next_url(request):
+        url += "?" + urlencode({"next": back})
+    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])

@@ -92,3 +92,29 @@ class TestRecording:
         page = client.get(reverse("reporting:my_groups")).content.decode()
         assert "DHG: Reasonable assurance" in page
         assert review_url(dhg, cdo_deliverable) in page
+
+
+@pytest.mark.django_db
+class TestRecordAndGoToTheNext:
+    """Issue 28: the secretary goes through the group's items without going back to the list."""
+
+    def test_it_opens_the_next_item_still_without_its_review(
+        self, client, people, plan, cdo_deliverable, dhg, q2
+    ):
+        objective = cdo_deliverable.objective
+        second = DeliverableFactory(objective=objective, number=8, assurance_groups=[dhg])
+        third = DeliverableFactory(objective=objective, number=9, assurance_groups=[dhg])
+        AssuranceReview.objects.create(
+            deliverable=second, quarter=q2, assurance_group=dhg, level="limited"
+        )
+        client.force_login(people["secretary"])
+        back = reverse("reporting:my_groups")
+        response = client.post(
+            review_url(dhg, cdo_deliverable) + f"?next={back}", DATA | {"then": "next"}
+        )
+        # The second already has its review: on to the third, keeping the way back.
+        assert response["Location"] == review_url(dhg, third) + "?next=%2Fmy-groups%2F"
+        response = client.post(response["Location"], DATA | {"then": "next"}, follow=True)
+        assert "Every item of DHG&#x27;s now has its review." in response.content.decode()
+        assert response.redirect_chain[-1][0] == f"{back}#deliverable-{third.pk}"
+        assert AssuranceReview.objects.filter(quarter=q2, assurance_group=dhg).count() == 3
