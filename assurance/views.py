@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -95,24 +96,23 @@ def _go_to_next(request, group, deliverable, quarter, back, recorded):
     """ "Record and go to the next": the group's next deliverable in the plan's order still
     without its review this quarter (after this one, else from the start), else back to the
     list, saying every one has its review."""
-    reviewed = AssuranceReview.objects.filter(quarter=quarter, assurance_group=group)
-    waiting = list(
+    # One query: the group's items in the plan's order, each knowing whether it has its review.
+    items = list(
         Deliverable.objects.in_plan(quarter.plan)
         .filter(group_links__assurance_group=group)
-        .exclude(pk__in=reviewed.values("deliverable_id"))
+        .annotate(
+            reviewed=Exists(
+                AssuranceReview.objects.filter(
+                    quarter=quarter, assurance_group=group, deliverable=OuterRef("pk")
+                )
+            )
+        )
         .natural_order()
         .select_related("objective")
     )
-    order = list(
-        Deliverable.objects.in_plan(quarter.plan)
-        .filter(group_links__assurance_group=group)
-        .natural_order()
-        .values_list("pk", flat=True)
-    )
-    place = order.index(deliverable.pk) if deliverable.pk in order else -1
-    following = next((d for d in waiting if order.index(d.pk) > place), None) or next(
-        iter(waiting), None
-    )
+    place = next((i for i, d in enumerate(items) if d.pk == deliverable.pk), -1)
+    waiting = [d for d in items[place + 1 :] + items[: place + 1] if not d.reviewed]
+    following = waiting[0] if waiting else None
     if following is None:
         messages.success(request, f"{recorded} Every item of {group.label}'s now has its review.")
         return redirect(f"{back}#deliverable-{deliverable.pk}")

@@ -294,6 +294,11 @@ class Quarter(models.Model):
         return QUARTER_STATE_TAGS.get(self.state, "nhsuk-tag--white")
 
     @property
+    def has_report(self) -> bool:
+        """Opened at some time: a quarter never opened has no board report (issue 27)."""
+        return self.state != self.State.UPCOMING
+
+    @property
     def never_reported(self) -> bool:
         """Never opened, and never will be: its plan is archived."""
         return self.state == self.State.UPCOMING and self.plan.archived

@@ -189,7 +189,7 @@ def board_report(request):
     """The quarterly board report: fixed at close, a draft while the quarter is open."""
     filterset = PlanFilter(request.GET or None)
     quarter = _chosen_quarter(request, filterset)
-    if quarter.state == quarter.State.UPCOMING:
+    if not quarter.has_report:
         # Nothing was reported: no report of zeros, but why there is none.
         context = {"quarter": quarter, "filter": filterset}
         return render(request, "reporting/no_board_report.html", context)
@@ -279,7 +279,7 @@ def board_cover(request, pk):
 def _reported_quarter(request):
     """The chosen quarter, if it was ever opened: a quarter nobody reported has no report."""
     quarter = _chosen_quarter(request)
-    if quarter.state == quarter.State.UPCOMING:
+    if not quarter.has_report:
         raise Http404(f"{quarter.label} has not been reported, so it has no board report.")
     return quarter
 
