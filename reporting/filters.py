@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from assurance.models import AssuranceGroup, AssuranceReview
 from deliverables.filters import DeliverableFilter
 from deliverables.search import text_match
+from reporting import glance
 
 
 class PlanFilter(DeliverableFilter):
@@ -21,13 +22,30 @@ class PlanFilter(DeliverableFilter):
         empty_label="Any group",
     )
 
-    DESCRIBED = ("theme", "objective", "owner", "assurance_group", "status", "trend")
+    level = django_filters.ChoiceFilter(
+        choices=[(str(key), glance.LABELS[key]) for key in glance.COLUMNS],
+        method="filter_level",
+        label="Committee's assurance in the quarter",
+        empty_label="Any level",
+        help_text="With a group chosen, that group's level; otherwise the lowest any group gave.",
+    )
+
+    DESCRIBED = ("theme", "objective", "owner", "assurance_group", "level", "status", "trend")
 
     class Meta(DeliverableFilter.Meta):
         pass
 
     # The form shows the group after the owner, as before the split.
-    FIELD_ORDER = ["plan", "quarter", "q", "theme", "objective", "owner", "assurance_group"]
+    FIELD_ORDER = [
+        "plan",
+        "quarter",
+        "q",
+        "theme",
+        "objective",
+        "owner",
+        "assurance_group",
+        "level",
+    ]
 
     def filter_text(self, queryset, name, value):
         """The deliverables' own places, and what assurance groups wrote about them."""
@@ -36,6 +54,12 @@ class PlanFilter(DeliverableFilter):
         )
         also = [("reviews", "an assurance review", Exists(reviews))]
         return queryset.search(value, also=also)
+
+    def filter_level(self, queryset, name, value):
+        """The assurance at a glance's rule (reporting.glance): the chosen group's level, or
+        the lowest any group gave this quarter."""
+        group = self.form.cleaned_data.get("assurance_group")
+        return queryset.filter(glance.level_condition(self.quarter_obj, value, group))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -109,6 +109,12 @@ class RollupRow:
         return round(100 * self.numbers["completed"] / total) if total else 0
 
     @property
+    def completed_earlier(self) -> int:
+        """Complete in an earlier quarter: counted in "complete to date", but no longer due, so
+        not in the bar (whose Complete part is this quarter's)."""
+        return self.numbers["completed"] - self.numbers[f"status_{Status.COMPLETE}"]
+
+    @property
     def trend(self) -> str:
         improved, deteriorated = self.numbers["improved"], self.numbers["deteriorated"]
         if not (improved or deteriorated or self.numbers["sustained"]):
@@ -234,6 +240,11 @@ def _kept(quarter) -> _Kept:
     kept under the data revision (common.revision) for the other roll-ups of the page,
     so a save in between is never missed."""
     return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
+
+
+def rows_in(quarter) -> list[dict]:
+    """The quarter's kept rows (`_fetch_rows`), for other counts made by the same rules."""
+    return _kept(quarter).rows
 
 
 def _fetch_rows(quarter) -> list[dict]:

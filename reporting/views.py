@@ -13,17 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from assurance.models import AssuranceGroup, AssuranceReview, ReviewAction
+from assurance.models import AssuranceGroup, AssuranceReview, ChairReportItem, ReviewAction
 from common import revision
 from deliverables import exports
 from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 from objectives.quarters import parse_number
-from reporting import indicators, rollups
+from reporting import glance, indicators, rollups
 from reporting.board_report import pdf, word
 from reporting.board_report.reading import report_for
+from reporting.board_report.screens import pack_summary
 from reporting.board_report.xlsx import to_xlsx
 from reporting.filters import PlanFilter
 from reporting.forms import BoardPaperCoverForm
@@ -108,6 +110,7 @@ def _figures(quarter) -> dict:
         "themes": themes,
         "owners": rollups.by_owner(quarter),
         "groups": rollups.by_assurance_group(quarter),
+        "glance": glance.for_quarter(quarter),
         "legend": rollups.legend(),
         "statuses": rollups.ESSENTIAL_COLUMNS,
         "other_statuses": rollups.OTHER_COLUMNS,
@@ -152,6 +155,9 @@ def my_groups(request):
         "query": filterset.query_string(),
         "heading": f"{chosen.label}: items for review",
         "review_access": _review_access(request.user, chosen, filterset.quarter_obj),
+        "chair_points": ChairReportItem.objects.filter(
+            assurance_group=chosen, quarter=filterset.quarter_obj
+        ).count(),
     }
     return render(request, "reporting/my_groups.html", context)
 
@@ -159,28 +165,74 @@ def my_groups(request):
 @require_safe
 @permission_required("assurance.view_assurancereview", raise_exception=True)
 def group_pack(request, group_pk):
-    """A printable pack for a committee meeting: its deliverables, updates and reviews."""
+    """A printable pack for a committee meeting: a summary, the chair's report, its
+    deliverables with updates and reviews, and its open actions."""
+    context = _pack(request, group_pk)
+    page = Paginator(context["rows"], PACK_PAGE_SIZE).get_page(
+        parse_number(request.GET.get("page"))
+    )
+    context |= {"page": page, "rows": page.object_list}
+    return render(request, "reporting/group_pack.html", context)
+
+
+@require_safe
+@permission_required("assurance.view_assurancereview", raise_exception=True)
+def group_pack_pdf(request, group_pk):
+    """The pack as an A4 PDF, every deliverable in it (the page shows them a page at a time)."""
+    context = _pack(request, group_pk, reported=True)
+    try:
+        content = pdf.group_pack_pdf(context)
+    except pdf.PdfUnavailable:
+        log.exception("The pack PDF cannot be made: WeasyPrint's libraries are missing")
+        message = "The PDF cannot be made on this server just now. Use the page's Print command."
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    return _pack_download(context, content, "application/pdf", "pdf")
+
+
+@require_safe
+@permission_required("assurance.view_assurancereview", raise_exception=True)
+def group_pack_docx(request, group_pk):
+    context = _pack(request, group_pk, reported=True)
+    return _pack_download(context, word.group_pack_docx(context), DOCX_TYPE, "docx")
+
+
+def _pack(request, group_pk, reported=False) -> dict:
+    """Everything a committee's pack shows, from the quarter's report (frozen once closed)."""
     group = get_object_or_404(AssuranceGroup, pk=group_pk)
-    report = report_for(_chosen_quarter(request))
-    quarter = report.quarter
+    quarter = _reported_quarter(request) if reported else _chosen_quarter(request)
+    report = report_for(quarter)
     rows = report.kept.group_pack(group.pk)
-    page = Paginator(rows, PACK_PAGE_SIZE).get_page(parse_number(request.GET.get("page")))
-    context = {
+    return {
         "group": group,
         "named": report.kept.group(group.pk, live=group),
         "quarter": quarter,
         "report": report,
         "data": report.data,
-        "page": page,
-        "rows": page.object_list,
+        "rows": rows,
+        "total": len(rows),
+        "summary": pack_summary(rows),
+        "chair": [c for c in report.data["chair_reports"] if c["group_id"] == group.pk],
+        "can_write_chair": AssuranceGroup.objects.reviewable_by(request.user)
+        .filter(pk=group.pk)
+        .exists(),
         "query": urlencode({"plan": quarter.plan.financial_year, "quarter": quarter.number}),
         # Live, whatever the quarter: what the meeting has to follow up.
-        "open_actions": ReviewAction.objects.open()
-        .filter(review__assurance_group=group, deliverable__objective__plan=quarter.plan_id)
-        .select_related("deliverable__objective", "review__quarter", "responded_by")
-        .order_by("deliverable__objective__number", "deliverable__number", "id"),
+        "open_actions": list(
+            ReviewAction.objects.open()
+            .filter(review__assurance_group=group, deliverable__objective__plan=quarter.plan_id)
+            .select_related("deliverable__objective", "review__quarter", "responded_by")
+            .order_by("deliverable__objective__number", "deliverable__number", "id")
+        ),
     }
-    return render(request, "reporting/group_pack.html", context)
+
+
+def _pack_download(context, content, content_type, extension):
+    suffix = "" if context["report"].frozen else "-draft"
+    label = slugify(context["named"]["label"]) or "group"
+    name = exports.file_name(context["quarter"], f"{label}-pack{suffix}", extension)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_safe
@@ -203,6 +255,9 @@ def board_report(request):
         "filter": filterset,
         "page": page,
         "query": filterset.query_string(),
+        # The assurance figures lead to the list of today's data: the same, unless a closed
+        # quarter's review was corrected since.
+        "link_numbers": True,
     }
     return render(request, "reporting/board_report.html", context)
 

@@ -1,0 +1,250 @@
+"""Assurance at a glance (issue 28): what the committees said of the quarter's deliverables, beside
+what their owners reported.
+
+The scope is the deliverables due an update in the quarter (the dashboard's bars). Counted by
+committee, each deliverable counts once in each of its groups, at that group's level. Counted by
+theme, in the totals and in the matrix, each deliverable counts once, at its *lowest* level this
+quarter: where two committees differ, the Board is shown the less assured view. "Not yet
+reviewed" means no committee of the deliverable recorded a level this quarter. The filtered list
+applies the same rules (`level_condition`), so every number leads to exactly its deliverables.
+
+An assurance gap is a deliverable whose delivery status and assurance disagree: reported On track
+(Green) or Complete while a committee gives Limited or No assurance, or Off track (Red) while its
+committees give Substantial assurance.
+
+`glance(rows, ...)` works on plain rows, so the dashboard (from the database, `for_quarter`) and
+the board report (from its frozen data, `from_report`) count by the one rule.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Exists, OuterRef, Q
+
+from assurance.models import AssuranceGroup, AssuranceReview, DeliverableAssuranceGroup, Level
+from common import revision
+from deliverables.exports import links
+from deliverables.models import Deliverable
+from deliverables.positions import AWAITING
+from deliverables.status import Status
+
+UNREVIEWED = "unreviewed"
+COLUMNS = [Level.SUBSTANTIAL, Level.REASONABLE, Level.LIMITED, Level.NONE, UNREVIEWED]
+LABELS = {**{level.value: level.label for level in Level}, UNREVIEWED: "Not yet reviewed"}
+# Worst first: a deliverable's level is the first of these any of its committees gave.
+WORST_FIRST = [Level.NONE, Level.LIMITED, Level.REASONABLE, Level.SUBSTANTIAL]
+LOW = (Level.LIMITED, Level.NONE)
+ON_TRACK = (Status.GREEN, Status.COMPLETE)
+NO_UPDATE = "missing"
+# The matrix's rows, as the status bars order them; rows of a status nobody has are left out,
+# except the four a board always reads.
+MATRIX_ROWS = [
+    Status.COMPLETE,
+    Status.GREEN,
+    Status.AMBER,
+    Status.RED,
+    Status.NOT_STARTED,
+    Status.DEFERRED,
+    Status.CLOSED,
+    NO_UPDATE,
+]
+ALWAYS_SHOWN = (Status.COMPLETE, Status.GREEN, Status.AMBER, Status.RED)
+
+
+def lowest(levels) -> str:
+    """The least assured of `levels` (the committees' levels of one deliverable), or
+    UNREVIEWED when there are none."""
+    given = set(levels)
+    return next((level.value for level in WORST_FIRST if level in given), UNREVIEWED)
+
+
+def gap_kind(status: str, level: str) -> str:
+    """Why a status and a level disagree ("" when they do not)."""
+    if status in ON_TRACK and level in LOW:
+        return "not_assured"
+    if status == Status.RED and level == Level.SUBSTANTIAL:
+        return "assured_off_track"
+    return ""
+
+
+GAP_TEXT = {
+    "not_assured": "Reported on track, but the committee is not assured",
+    "assured_off_track": "Reported off track, yet the committee gives substantial assurance",
+}
+
+
+def _counts() -> dict:
+    return {str(key): 0 for key in COLUMNS}
+
+
+def glance(rows, groups, themes) -> dict:
+    """The counts and the gaps, JSON-ready. `rows`: one dict per deliverable of the plan with
+    `id`, `reference`, `description`, `owners`, `theme` (number), `due`, `status` ("" when it has
+    none), `position`, `groups` (ids, in the plan's order) and `levels` ({group id: level} this
+    quarter). `groups`: {id: label}; `themes`: [(id, number, title)] in the plan's order."""
+    totals, by_group, by_theme = _counts(), defaultdict(_counts), defaultdict(_counts)
+    matrix = {row: _counts() for row in MATRIX_ROWS}
+    gaps = []
+    for row in rows:
+        if not row["due"]:
+            continue
+        levels = row["levels"]
+        for group_id in row["groups"]:
+            by_group[group_id][levels.get(group_id, UNREVIEWED)] += 1
+        level = lowest(levels.values())
+        totals[level] += 1
+        by_theme[row["theme"]][level] += 1
+        status = NO_UPDATE if row["position"] in AWAITING or not row["status"] else row["status"]
+        matrix.setdefault(status, _counts())[level] += 1
+        kind = gap_kind(status, level)
+        if kind:
+            gaps.append(
+                {
+                    "id": row["id"],
+                    "reference": row["reference"],
+                    "description": row["description"],
+                    "owners": row["owners"],
+                    "status": status,
+                    "status_label": row_label(status),
+                    "level": level,
+                    "level_label": LABELS[level],
+                    "kind": kind,
+                    "why": GAP_TEXT[kind],
+                    "reviews": [
+                        {"group": groups.get(pk, ""), "level_label": LABELS[levels[pk]]}
+                        for pk in row["groups"]
+                        if pk in levels
+                    ],
+                }
+            )
+    return {
+        "columns": [{"key": str(key), "label": LABELS[key]} for key in COLUMNS],
+        "totals": totals,
+        "reviewed": sum(totals.values()) - totals[UNREVIEWED],
+        "by_group": [
+            {"id": pk, "label": label, "counts": by_group[pk]}
+            for pk, label in sorted(groups.items(), key=lambda item: item[1].lower())
+            if pk in by_group
+        ],
+        "by_theme": [
+            {"id": pk, "number": number, "title": title, "counts": by_theme[number]}
+            for pk, number, title in themes
+            if number in by_theme
+        ],
+        "matrix": [
+            {
+                "status": str(status),
+                "label": row_label(status),
+                "counts": matrix[status],
+                "gaps": {key: bool(gap_kind(status, key)) for key in matrix[status]},
+            }
+            for status in MATRIX_ROWS
+            if status in ALWAYS_SHOWN or any(matrix[status].values())
+        ],
+        "gaps": gaps,
+    }
+
+
+def row_label(status: str) -> str:
+    """A matrix row's name: the status's, or that no update came."""
+    return "No update yet" if status == NO_UPDATE else Status(status).label
+
+
+def for_quarter(quarter) -> dict:
+    """The glance for `quarter`, live from the database: the roll-ups' rows (one query, shared
+    with the dashboard's bars) and one query each for the groups, the levels and the gaps' names.
+    Kept under the data revision, like the roll-ups."""
+    return revision.remembered("assurance-glance", [quarter.pk], lambda: _live(quarter))
+
+
+def _live(quarter) -> dict:
+    from reporting import rollups
+
+    plan = quarter.plan
+    deliverables = Deliverable.objects.in_plan(plan)
+    groups_of, labels = defaultdict(list), {}
+    for deliverable_id, group_id, label in (
+        DeliverableAssuranceGroup.objects.filter(deliverable__objective__plan=plan)
+        .order_by("deliverable_id", "position")
+        .values_list(
+            "deliverable_id", "assurance_group_id", AssuranceGroup.label_sql("assurance_group__")
+        )
+    ):
+        groups_of[deliverable_id].append(group_id)
+        labels[group_id] = label
+    levels = defaultdict(dict)
+    for deliverable_id, group_id, level in AssuranceReview.objects.filter(
+        quarter=quarter
+    ).values_list("deliverable_id", "assurance_group_id", "level"):
+        levels[deliverable_id][group_id] = level
+    themes = list(plan.themes.order_by("number").values_list("pk", "number", "title"))
+    number_of = {pk: number for pk, number, _ in themes}
+    rows = [
+        {
+            "id": row["pk"],
+            "reference": "",
+            "description": "",
+            "owners": [],
+            "theme": number_of.get(row["objective__theme"]),
+            "due": bool(row["is_due"]),
+            "status": row["status_now"] or "",
+            "position": row["position"],
+            "groups": groups_of.get(row["pk"], []),
+            "levels": levels.get(row["pk"], {}),
+        }
+        for row in rollups.rows_in(quarter)
+    ]
+    result = glance(rows, labels, themes)
+    _name_gaps(result["gaps"], deliverables)
+    return result
+
+
+def _name_gaps(gaps, deliverables) -> None:
+    """The gaps' references, descriptions and owners (only theirs are read: a few rows)."""
+    ids = [gap["id"] for gap in gaps]
+    if not ids:
+        return
+    chosen = deliverables.filter(pk__in=ids)
+    found = {d.pk: d for d in chosen.select_related("objective")}
+    owners = links(chosen, "owner_links", "owner__code")
+    for gap in gaps:
+        d = found[gap["id"]]
+        gap |= {"reference": d.reference, "description": d.description, "owners": owners[d.pk]}
+    gaps.sort(key=lambda gap: [int(part) for part in gap["reference"].split(".")])
+
+
+def from_report(data: dict) -> dict:
+    """The glance from a board report's data (its deliverables, with their reviews), so a frozen
+    report counts what it holds."""
+    rows = [
+        {
+            "id": d["id"],
+            "reference": d["reference"],
+            "description": d["description"],
+            "owners": d["owners"],
+            "theme": d["theme"],
+            "due": d["due"],
+            "status": d["status"],
+            "position": d["position"],
+            "groups": [group["id"] for group in d["groups"]],
+            "levels": {review["group_id"]: review["level"] for review in d["reviews"]},
+        }
+        for d in data["deliverables"]
+    ]
+    labels = {group["id"]: group["label"] for group in data["groups"]}
+    themes = [(theme.get("id"), theme["number"], theme["title"]) for theme in data["themes"]]
+    return glance(rows, labels, themes)
+
+
+def level_condition(quarter, level: str, group=None) -> Q:
+    """Deliverables at `level` in `quarter`, as the glance counts them: by `group`'s own review
+    when a group is given, else by their lowest level (UNREVIEWED: no review at all)."""
+    reviews = AssuranceReview.objects.filter(deliverable=OuterRef("pk"), quarter=quarter)
+    if group is not None:
+        reviews = reviews.filter(assurance_group=group)
+    if level == UNREVIEWED:
+        return ~Exists(reviews)
+    worse = WORST_FIRST[: WORST_FIRST.index(level)]
+    condition = Exists(reviews.filter(level=level))
+    if worse and group is None:
+        condition &= ~Exists(reviews.filter(level__in=worse))
+    return condition

@@ -1,0 +1,118 @@
+"""Assurance at a glance (issue 28): one fixture, every reader. The counts by level, by
+committee and by theme, the matrix of status against level and the gaps it names are the same
+on the dashboard, in the board report's data, page, PDF and Word, and each number leads to a
+list of exactly that many deliverables."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from assurance.models import AssuranceReview
+from reporting import glance
+from reporting.board_report import pdf, word
+from reporting.board_report.data import report_data
+from reporting.board_report.reading import report_for
+from tests.assurance.factories import AssuranceGroupFactory
+from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_TOTALS = {"substantial": 1, "reasonable": 0, "limited": 2, "none": 1, "unreviewed": 1}
+
+
+@pytest.fixture
+def assured(plan, q2, dhg):
+    """Five deliverables due in Q2: two gaps (On track but Limited; Off track but Substantial),
+    one whose two committees differ, one not reviewed, and one without its update."""
+    other = AssuranceGroupFactory(code="CEAG")
+
+    def made(status, levels, groups=(dhg,)):
+        d = DeliverableFactory(objective__theme__plan=plan, assurance_groups=list(groups))
+        if status:
+            StatusUpdateFactory(deliverable=d, quarter=q2, status=status)
+        for group, level in zip(groups, levels, strict=False):
+            AssuranceReview.objects.create(
+                deliverable=d, quarter=q2, assurance_group=group, level=level
+            )
+        return d
+
+    return {
+        "green_limited": made("green", ["limited"]),
+        "red_substantial": made("red", ["substantial"]),
+        "amber_two": made("amber", ["reasonable", "limited"], groups=(dhg, other)),
+        "green_unreviewed": made("green", []),
+        "missing_none": made(None, ["none"]),
+        "other": other,
+    }
+
+
+def test_the_counts_the_matrix_and_the_gaps(assured, q2, dhg):
+    found = glance.for_quarter(q2)
+    assert found["totals"] == EXPECTED_TOTALS
+    assert found["reviewed"] == 4
+    matrix = {row["status"]: row["counts"] for row in found["matrix"]}
+    assert matrix["green"] == {**dict.fromkeys(EXPECTED_TOTALS, 0), "limited": 1, "unreviewed": 1}
+    assert matrix["red"]["substantial"] == 1 and matrix["amber"]["limited"] == 1
+    assert matrix["missing"]["none"] == 1
+    by_group = {row["label"]: row["counts"] for row in found["by_group"]}
+    assert by_group["DHG"] == {
+        "substantial": 1,
+        "reasonable": 1,
+        "limited": 1,
+        "none": 1,
+        "unreviewed": 1,
+    }
+    assert by_group["CEAG"]["limited"] == 1
+    gaps = {gap["reference"]: gap for gap in found["gaps"]}
+    assert set(gaps) == {assured["green_limited"].reference, assured["red_substantial"].reference}
+    gap = gaps[assured["green_limited"].reference]
+    assert gap["status_label"] == "On track (Green)" and gap["reviews"] == [
+        {"group": "DHG", "level_label": "Limited"}
+    ]
+    # The board report counts the same from its own data (and so does its frozen copy).
+    assert report_data(q2)["assurance"] == found | {"gaps": report_data(q2)["assurance"]["gaps"]}
+    assert [g["reference"] for g in report_data(q2)["assurance"]["gaps"]] == sorted(gaps)
+
+
+def test_each_number_lists_exactly_its_deliverables(client, people, assured, q2, dhg):
+    client.force_login(people["viewer"])
+    url = reverse("reporting:deliverable_list")
+    base = {"plan": q2.plan.financial_year, "quarter": 2, "due": 1}
+    for level, count in EXPECTED_TOTALS.items():
+        response = client.get(url, base | {"level": level})
+        assert response.context["page"].paginator.count == count, level
+    # By committee: that committee's own level.
+    response = client.get(url, base | {"level": "reasonable", "assurance_group": dhg.pk})
+    assert [d.pk for d in response.context["page"]] == [assured["amber_two"].pk]
+    # A gap cell of the matrix.
+    response = client.get(url, base | {"level": "limited", "status": "green"})
+    assert [d.pk for d in response.context["page"]] == [assured["green_limited"].pk]
+
+
+def test_every_reader_shows_them(client, people, assured, q2):
+    client.force_login(people["viewer"])
+    gap = assured["green_limited"].reference
+    dashboard = client.get(reverse("reporting:dashboard")).content.decode()
+    page = client.get(reverse("reporting:board_report")).content.decode()
+    for html in (dashboard, page):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+        assert "Assurance at a glance" in text and "Assurance gaps (2)" in text
+        assert "2 Limited" in text and "1 No assurance" in text and "1 Not yet reviewed" in text
+        assert "(assurance gap)" in text
+    assert "level=limited&amp;status=green" in dashboard
+    report = report_for(q2)
+    pdf_text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(pdf.board_report_pdf(report))).pages
+    )
+    pdf_text = re.sub(r"\s+", " ", pdf_text)
+    assert "Assurance at a glance" in pdf_text and "Assurance gaps (2)" in pdf_text
+    assert gap in pdf_text
+    document = Document(io.BytesIO(word.board_report_docx(report)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Assurance gaps (2)" in text and "2 Limited" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "1 (gap)" in cells
