@@ -20,6 +20,7 @@ class AssuranceConfig(AppConfig):
             models.AssuranceReview,
             models.ReviewAction,
             models.SentReminder,
+            models.ChairReportItem,
         )
 
         # Committee findings on the executive's pages, which the deliverables app owns.

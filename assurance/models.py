@@ -304,3 +304,64 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email} on {self.sent_on}"
+
+
+class ChairReportItemQuerySet(models.QuerySet):
+    def of(self, group, quarter):
+        """A group's chair's report for a quarter: its items, Alert first, in the order made."""
+        return self.filter(assurance_group=group, quarter=quarter).order_by("kind_order", "id")
+
+
+class ChairReportItem(models.Model):
+    """One point of an assurance group's chair's report to the Board for a quarter, on the NHS
+    Alert / Advise / Assure model: what the committee alerts the Board to, advises it of, and
+    assures it about. A point may cite the deliverables (and so the group's reviews of them)
+    and the key indicators it rests on. The quarter's board report holds the group's points as
+    they stand when the quarter closes (reporting.board_report.data)."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", "Alert"
+        ADVISE = "advise", "Advise"
+        ASSURE = "assure", "Assure"
+
+    KIND_ORDER = {Kind.ALERT: 1, Kind.ADVISE: 2, Kind.ASSURE: 3}
+    KIND_MEANINGS = {
+        Kind.ALERT: "Matters of concern, non-compliance or risk the Board needs to act on.",
+        Kind.ADVISE: "Matters the committee is keeping under review or has asked more about.",
+        Kind.ASSURE: "Matters where the committee is assured that controls and delivery work.",
+    }
+
+    assurance_group = models.ForeignKey(
+        AssuranceGroup, on_delete=models.PROTECT, related_name="chair_report_items"
+    )
+    quarter = models.ForeignKey(
+        "objectives.Quarter", on_delete=models.PROTECT, related_name="chair_report_items"
+    )
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    # Kept from `kind`, so the report's order (Alert, Advise, Assure) is one ORDER BY.
+    kind_order = models.PositiveSmallIntegerField(editable=False, default=1)
+    text = models.TextField("what the committee reports", validators=[MaxLengthValidator(2000)])
+    deliverables = models.ManyToManyField(
+        Deliverable, related_name="chair_report_items", blank=True
+    )
+    measures = models.ManyToManyField(
+        "objectives.Measure", related_name="chair_report_items", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[deliverables, measures])
+    objects = ChairReportItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quarter_id", "assurance_group_id", "kind_order", "id"]
+        verbose_name = "chair's report item"
+
+    def __str__(self):
+        return f"{self.assurance_group} {self.get_kind_display()}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.kind_order = self.KIND_ORDER.get(self.kind, 9)
+        super().save(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from assurance.models import (
     AssuranceGroup,
     AssuranceReview,
+    ChairReportItem,
     ReviewAction,
     action_lines,
 )
@@ -101,3 +102,50 @@ def _stored(review):
         quarter_id=review.quarter_id,
         assurance_group_id=review.assurance_group_id,
     )
+
+
+def _chair_access(item: ChairReportItem, user) -> None:
+    """The rule of a review, for a chair's report: the group's secretaries (or a plan
+    administrator), while the quarter is open (an administrator's correction after)."""
+    if not AssuranceGroup.objects.reviewable_by(user).filter(pk=item.assurance_group_id).exists():
+        raise PermissionDenied("Only this group's secretaries can write its chair's report.")
+    quarter = item.quarter = Quarter.objects.held_for_writing(item.quarter_id)
+    access = quarter.write_access(user, "assurance")
+    if not access.allowed:
+        raise QuarterStateError(access.reason)
+
+
+@retried
+@transaction.atomic
+def chair_item_save(*, item: ChairReportItem, user, deliverables=(), measures=()):
+    """Add or change one point of a group's chair's report, with what it cites (only the
+    group's own deliverables of the quarter's plan, and that plan's measures)."""
+    _chair_access(item, user)
+    plan_id = item.quarter.plan_id
+    deliverables = list(deliverables)
+    foreign = [
+        d.reference
+        for d in deliverables
+        if d.objective.plan_id != plan_id
+        or not d.group_links.filter(assurance_group_id=item.assurance_group_id).exists()
+    ]
+    if foreign:
+        raise ValidationError(
+            f"{item.assurance_group} does not give assurance on {', '.join(foreign)} in "
+            f"{item.quarter.plan.financial_year}."
+        )
+    item.recorded_by = user
+    item._history_user = user
+    item.full_clean()
+    item.save()
+    item.deliverables.set(deliverables)
+    item.measures.set([m for m in measures if m.objective.plan_id == plan_id])
+    return item
+
+
+@retried
+@transaction.atomic
+def chair_item_delete(*, item: ChairReportItem, user) -> None:
+    _chair_access(item, user)
+    item._history_user = user
+    item.delete()
