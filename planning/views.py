@@ -25,7 +25,7 @@ from planning.forms import (
     RolloverSourceForm,
 )
 from reporting import services
-from reporting.models import BoardPaperCover
+from reporting.models import BoardPaperCover, unconfirmed
 
 
 def _require_plan_admin(user):
@@ -197,7 +197,14 @@ def quarter_change(request, pk, action):
             return redirect("planning:quarters")
         missing = Deliverable.objects.awaiting_update_in(quarter).count()
         cover = BoardPaperCover.objects.filter(quarter=quarter).first()
-        context = {"quarter": quarter, "missing": missing, "cover": cover}
+        # The cover's blanks are named before closing fixes them (issue 28).
+        blanks = unconfirmed((cover or BoardPaperCover(quarter=quarter)).as_data())
+        context = {
+            "quarter": quarter,
+            "missing": missing,
+            "cover": cover,
+            "unconfirmed": blanks,
+        }
         return render(request, "planning/quarter_close_confirm.html", context)
     try:
         if action == "close":

@@ -20,10 +20,21 @@ class BoardPaperCoverForm(NhsukFormMixin, CleanTextMixin, forms.ModelForm):
 
     def layout(self):
         return [
-            Fieldset("The meeting", "meeting", "meeting_date", "agenda_item"),
-            Fieldset("The paper", "report_title", "executive_sponsor", "author", "purpose"),
+            Fieldset("The meeting", "meeting", "meeting_date", "agenda_item", "session"),
             Fieldset(
-                "What the Board is asked", "recommendation", "strategic_risks", "implications"
+                "The paper",
+                "report_title",
+                "executive_sponsor",
+                "author",
+                "purpose",
+                "previously_considered_by",
+            ),
+            Fieldset(
+                "What the Board is asked",
+                "key_messages",
+                "recommendation",
+                "strategic_risks",
+                "implications",
             ),
         ]
 
@@ -33,16 +44,21 @@ class BoardPaperCoverForm(NhsukFormMixin, CleanTextMixin, forms.ModelForm):
             "meeting",
             "meeting_date",
             "agenda_item",
+            "session",
             "report_title",
             "executive_sponsor",
             "author",
             "purpose",
+            "previously_considered_by",
+            "key_messages",
             "recommendation",
             "strategic_risks",
             "implications",
         ]
         widgets = {
             "purpose": forms.RadioSelect,
+            "session": forms.RadioSelect,
+            "key_messages": forms.Textarea(attrs={"rows": 8, "maxlength": 3000}),
             "recommendation": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "strategic_risks": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
             "implications": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),

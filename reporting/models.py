@@ -11,9 +11,16 @@ class BoardPaperCover(models.Model):
     enters for the meeting. Editable until the quarter closes; the closing snapshot keeps it."""
 
     class Purpose(models.TextChoices):
+        # The purposes NHS board papers declare on their covers.
         ASSURANCE = "assurance", "For assurance"
         APPROVAL = "approval", "For approval"
+        DECISION = "decision", "For decision"
+        DISCUSSION = "discussion", "For discussion"
         INFORMATION = "information", "For information"
+
+    class Session(models.TextChoices):
+        PUBLIC = "public", "Public session"
+        PRIVATE = "private", "Private session (not for publication)"
 
     quarter = models.OneToOneField(
         "objectives.Quarter", on_delete=models.CASCADE, related_name="board_cover"
@@ -29,6 +36,24 @@ class BoardPaperCover(models.Model):
     executive_sponsor = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
     purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.ASSURANCE)
+    session = models.CharField(
+        "public or private session",
+        max_length=8,
+        choices=Session.choices,
+        default=Session.PUBLIC,
+    )
+    key_messages = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(3000)],
+        help_text="What the Board should take from the report, from the executive sponsor: up "
+        "to three short paragraphs, with a blank line between them.",
+    )
+    previously_considered_by = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For example, Finance and Performance Committee, 21 October 2026. Left blank: "
+        "not considered elsewhere first.",
+    )
     recommendation = models.TextField(
         blank=True,
         validators=[MaxLengthValidator(2000)],
@@ -58,6 +83,10 @@ class BoardPaperCover(models.Model):
         quarter, plan = self.quarter, self.quarter.plan
         title = self.default_title(plan.title, quarter.short_label, plan.financial_year)
         return {
+            "trust": settings.TRUST_NAME,
+            "session": self.get_session_display(),
+            "key_messages": self.key_messages,
+            "previously_considered_by": self.previously_considered_by,
             "meeting": self.meeting,
             "meeting_date": self.meeting_date.isoformat() if self.meeting_date else "",
             "agenda_item": self.agenda_item,
@@ -69,6 +98,24 @@ class BoardPaperCover(models.Model):
             "strategic_risks": self.strategic_risks,
             "implications": self.implications,
         }
+
+
+# The cover's fields a paper cannot go to the Board without; the cover says "To be confirmed"
+# for each left blank, and closing the quarter names them first (issue 28).
+TO_BE_CONFIRMED = {
+    "meeting": "Meeting",
+    "meeting_date": "Meeting date",
+    "agenda_item": "Agenda item",
+    "executive_sponsor": "Executive sponsor",
+    "author": "Author",
+    "key_messages": "Key messages",
+}
+
+
+def unconfirmed(cover: dict) -> list[str]:
+    """The names of the cover's fields still "To be confirmed" (`cover`: as the report holds
+    it, `BoardPaperCover.as_data`)."""
+    return [label for name, label in TO_BE_CONFIRMED.items() if not cover.get(name)]
 
 
 DEFAULT_RECOMMENDATION = (

@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("my-groups/", views.my_groups, name="my_groups"),
     path("groups/<int:group_pk>/pack/", views.group_pack, name="group_pack"),
+    path("groups/<int:group_pk>/pack.pdf", views.group_pack_pdf, name="group_pack_pdf"),
+    path("groups/<int:group_pk>/pack.docx", views.group_pack_docx, name="group_pack_docx"),
     path("board-report/", views.board_report, name="board_report"),
     path("board-report.xlsx", views.board_report_xlsx, name="board_report_xlsx"),
     path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),

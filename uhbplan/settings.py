@@ -201,6 +201,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The trust whose plan this is: the board paper's cover names it (issue 28).
+TRUST_NAME = os.environ.get(
+    "TRUST_NAME", "University Hospitals Birmingham NHS Foundation Trust"
+).strip()
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

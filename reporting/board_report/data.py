@@ -15,6 +15,7 @@ from assurance.models import (
     LEVEL_MEANINGS,
     AssuranceGroup,
     AssuranceReview,
+    ChairReportItem,
     Level,
     ReviewAction,
 )
@@ -25,7 +26,7 @@ from deliverables.positions import AWAITING, Position
 from deliverables.presenters import PositionPresenter
 from deliverables.status import MEANINGS, RATING_BASIS, Status
 from objectives.models import KeyIndicator, Objective
-from reporting import indicators, rollups
+from reporting import glance, indicators, rollups
 from reporting.board_report import snapshots
 from reporting.models import BoardPaperCover
 
@@ -86,6 +87,8 @@ def _deliverable(d, found) -> dict:
         "description": d.description,
         "delivery": d.delivery,
         "owners": found.owners[d.pk],
+        # Who answers for it (issue 28): each owner with its executive's name, where known.
+        "accountable": found.accountable[d.pk],
         "groups": [{"id": pk, "label": label} for pk, label in found.groups[d.pk]],
         "start_quarter": d.start_quarter,
         "end_quarter": d.end_quarter,
@@ -129,6 +132,7 @@ class _Found:
     groups: dict
     reviews: dict
     histories: dict
+    accountable: dict
 
 
 def _found_for(deliverables, quarter) -> _Found:
@@ -160,7 +164,27 @@ def _found_for(deliverables, quarter) -> _Found:
         ),
         reviews=reviews,
         histories=_review_histories(quarter),
+        accountable=_accountable(deliverables),
     )
+
+
+def _accountable(deliverables) -> dict[int, list[str]]:
+    """Each deliverable's owners as "CDO (Dana Digital)": the executive who answers for it,
+    by name where the owner has one (one query)."""
+    found = links(
+        deliverables,
+        "owner_links",
+        "owner__code",
+        "owner__executive__first_name",
+        "owner__executive__last_name",
+        "owner__executive__username",
+    )
+    named = defaultdict(list)
+    for pk, rows in found.items():
+        for code, first, last, username in rows:
+            name = f"{first} {last}".strip() or username
+            named[pk].append(f"{code} ({name})" if name else code)
+    return named
 
 
 def report_data(quarter) -> dict:
@@ -196,6 +220,7 @@ def report_data(quarter) -> dict:
         row = numbers_by_theme.get(theme.pk)
         themes.append(
             {
+                "id": theme.pk,
                 "number": theme.number,
                 "title": theme.title,
                 "numbers": row.numbers if row else {},
@@ -222,7 +247,7 @@ def report_data(quarter) -> dict:
             }
         )
     cover = BoardPaperCover.objects.filter(quarter=quarter).first()
-    return {
+    data = {
         "schema": snapshots.SCHEMA_VERSION,
         "cover": (cover or BoardPaperCover(quarter=quarter)).as_data(),
         "moved": _moved(deliverables),
@@ -274,7 +299,80 @@ def report_data(quarter) -> dict:
             "statuses": [{"label": Status(s).label, "meaning": MEANINGS[s]} for s in Status],
             "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
         },
+        "chair_reports": chair_reports(quarter, measures),
     }
+    # Counted from the data itself, so the report and its frozen copy agree (reporting.glance).
+    data["assurance"] = glance.from_report(data)
+    return data
+
+
+def chair_reports(quarter, measures: list[dict]) -> list[dict]:
+    """Each group's chair's report for the quarter (Alert, Advise, Assure), with what each point
+    cites: the deliverable and the group's level of it this quarter, the measure and its SPC
+    reading. Groups in label order; groups with nothing to report are left out."""
+    items = (
+        ChairReportItem.objects.filter(quarter=quarter)
+        .select_related("assurance_group", "recorded_by")
+        .prefetch_related("deliverables__objective", "measures")
+        .order_by("kind_order", "id")
+    )
+    levels = {
+        (group_id, deliverable_id): label
+        for group_id, deliverable_id, label in _level_labels(quarter)
+    }
+    readings = {m["id"]: m for m in measures}
+    reports: dict[int, dict] = {}
+    for item in items:
+        group = item.assurance_group
+        report = reports.setdefault(
+            group.pk,
+            {
+                "group_id": group.pk,
+                "group": group.label,
+                "name": group.name if group.name != group.label else "",
+                "alert": [],
+                "advise": [],
+                "assure": [],
+                "recorded_by": "",
+                "recorded_at": "",
+            },
+        )
+        when = timezone.localtime(item.recorded_at).isoformat()
+        if when > report["recorded_at"]:
+            report["recorded_at"], report["recorded_by"] = when, _person(item.recorded_by)
+        report[item.kind].append(
+            {
+                "text": item.text,
+                "deliverables": [
+                    {
+                        "id": d.pk,
+                        "reference": d.reference,
+                        "description": d.description,
+                        "level_label": levels.get((group.pk, d.pk), ""),
+                    }
+                    for d in sorted(
+                        item.deliverables.all(), key=lambda d: (d.objective.number, d.number)
+                    )
+                ],
+                "measures": [
+                    {
+                        "id": m.pk,
+                        "name": m.name,
+                        "variation": readings.get(m.pk, {}).get("variation", ""),
+                        "assurance": readings.get(m.pk, {}).get("assurance", ""),
+                    }
+                    for m in item.measures.all()
+                ],
+            }
+        )
+    return sorted(reports.values(), key=lambda r: r["group"].lower())
+
+
+def _level_labels(quarter):
+    for review in AssuranceReview.objects.filter(quarter=quarter).only(
+        "assurance_group_id", "deliverable_id", "level"
+    ):
+        yield review.assurance_group_id, review.deliverable_id, review.get_level_display()
 
 
 def _moved(deliverables) -> dict:

@@ -18,22 +18,31 @@ class PdfUnavailable(Exception):
 
 
 def board_report_pdf(report) -> bytes:
+    produced = timezone.localtime()
+    context = {
+        "report": report,
+        "data": report.data,
+        "quarter": report.quarter,
+        "produced": produced,
+        "footer": _footer(report, produced),
+    }
+    return _pdf("reporting/board_report_pdf.html", context)
+
+
+def group_pack_pdf(context: dict) -> bytes:
+    """A committee's pack (reporting.views._pack), laid out like the board report."""
+    produced = timezone.localtime()
+    footer = f"{context['named']['label']} pack · " + _footer(context["report"], produced)
+    return _pdf("reporting/group_pack_pdf.html", context | {"footer": footer})
+
+
+def _pdf(template: str, context: dict) -> bytes:
     try:
         # Imported here: without Pango the rest of the site still runs (README: the PDF).
         from weasyprint import CSS, HTML
     except OSError as error:
         raise PdfUnavailable(str(error)) from error
-    produced = timezone.localtime()
-    html = render_to_string(
-        "reporting/board_report_pdf.html",
-        {
-            "report": report,
-            "data": report.data,
-            "quarter": report.quarter,
-            "produced": produced,
-            "footer": _footer(report, produced),
-        },
-    )
+    html = render_to_string(template, context | {"print": True})
     # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here.
     # PDF/UA: a tagged PDF with its language and title, so screen readers read its structure.
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(

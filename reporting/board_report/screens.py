@@ -54,3 +54,33 @@ def group_pack(data: dict, group_id: int) -> list[dict]:
         if any(g["id"] == group_id for g in d["groups"]):
             rows.append(d | {"reviews": [r for r in d["reviews"] if r["group_id"] == group_id]})
     return rows
+
+
+def pack_summary(rows: list[dict]) -> dict:
+    """What a committee's pack opens with (issue 28): its deliverables due this quarter by
+    status and by the group's own level, and those the meeting must discuss first, the Red and
+    those it gave Limited or No assurance. `rows`: `group_pack`'s, so its reviews are the
+    group's only."""
+    from reporting import glance
+
+    by_status: dict[str, int] = {}
+    by_level = dict.fromkeys([str(key) for key in glance.COLUMNS], 0)
+    red, low = [], []
+    for d in rows:
+        if not d["due"]:
+            continue
+        label = d["status_label"]
+        by_status[label] = by_status.get(label, 0) + 1
+        level = d["reviews"][0]["level"] if d["reviews"] else glance.UNREVIEWED
+        by_level[level] += 1
+        if d["status"] == "red":
+            red.append(d)
+        if level in glance.LOW:
+            low.append(d)
+    return {
+        "due": sum(by_status.values()),
+        "by_status": sorted(by_status.items(), key=lambda item: -item[1]),
+        "by_level": [(glance.LABELS[key], count) for key, count in by_level.items()],
+        "red": red,
+        "low": low,
+    }

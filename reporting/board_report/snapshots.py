@@ -14,6 +14,9 @@ The versions:
    count of open committee actions (`open_actions`).
 4. Key indicators (`measures`, each theme's `measures`) and `needs_a_look`.
 5. The groups as named when the quarter closed (`groups`), and `schema` itself.
+6. Assurance at a glance (`assurance`), the committees' chair's reports (`chair_reports`),
+   each theme's `id`, each deliverable's `accountable` owners, and the cover's `trust`,
+   `session`, `key_messages` and `previously_considered_by` (issue 28).
 """
 
 from django.core.exceptions import ValidationError
@@ -22,7 +25,7 @@ from deliverables.positions import FROM_STATUS, Position
 from deliverables.status import Status
 from objectives.quarters import parse_delivery_window
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def version_of(data: dict) -> int:
@@ -136,7 +139,29 @@ def _to_5(data):
     }
 
 
-_STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5}
+def _to_6(data):
+    """The glance counted from the deliverables the report holds (their reviews were kept);
+    no chair's reports then; the cover's new fields as not recorded (the pages show nothing
+    for them, not "To be confirmed", which would claim they were asked for)."""
+    from reporting import glance
+
+    lists = [
+        [d | {"accountable": d.get("accountable", d["owners"])} for d in rows]
+        for rows in _deliverable_lists(data)
+    ]
+    data = _replace_lists(data, lists)
+    themes = [{"id": None} | theme for theme in data["themes"]]
+    cover = {
+        "trust": "",
+        "session": "",
+        "key_messages": "",
+        "previously_considered_by": "",
+    } | data["cover"]
+    data = data | {"themes": themes, "cover": cover, "chair_reports": []}
+    return data | {"assurance": glance.from_report(data)}
+
+
+_STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5, 5: _to_6}
 
 
 def _replace_lists(data, lists):

@@ -14,21 +14,42 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from assurance.models import action_lines
 from objectives.measures import charts
 from objectives.templatetags.plan_text import plan_lead, text_blocks
+from reporting.board_report import chart
 
 
-def board_report_docx(report) -> bytes:
-    data = report.data
+def _new_document(report, data) -> Document:
+    """An A4 document (python-docx's template is US Letter) in the report's type."""
     document = Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(18)
+        section.top_margin, section.bottom_margin = Mm(16), Mm(18)
     document.styles["Normal"].font.name = "Arial"
     document.styles["Normal"].font.size = Pt(10)
     _header_and_footer(document, report, data)
+    return document
+
+
+def _save(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def board_report_docx(report) -> bytes:
+    """Headings run Title, 1, 2, 3 and never skip a level (issue 28)."""
+    data = report.data
+    document = _new_document(report, data)
     _cover(document, data)
     _summary(document, data)
+    if data.get("assurance"):
+        _glance(document, data)
+    _chair_reports(document, data.get("chair_reports", []), level=1)
     document.add_heading(f"Exceptions ({len(data['exceptions'])})", level=1)
     document.add_paragraph(
         "Off track (Red) first, then at risk (Amber), then any with Limited or No assurance."
@@ -46,12 +67,146 @@ def board_report_docx(report) -> bytes:
         for objective in theme["objectives"]:
             document.add_heading(f"Objective {objective['number']}: {objective['title']}", 2)
             for indicator in objective["indicators"]:
-                document.add_paragraph(f"{indicator['perspective']}: {indicator['text']}")
+                # Marked, as on the page: the plan's own text stops there (issue 28).
+                cut = " (cut off in the source)" if indicator.get("incomplete") else ""
+                document.add_paragraph(f"{indicator['perspective']}: {indicator['text']}{cut}")
             _register(document, objective["deliverables"], data)
     _definitions(document, data)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return _save(document)
+
+
+def group_pack_docx(context: dict) -> bytes:
+    """A committee's pack (reporting.views._pack) as Word: summary, chair's report, the
+    deliverables with their updates and the group's reviews, and the open actions."""
+    data, named, summary = context["data"], context["named"], context["summary"]
+    document = _new_document(context["report"], data)
+    document.add_heading(f"{named['label']} pack: {data['quarter']['label']}", level=0)
+    document.add_heading("Summary", level=1)
+    document.add_paragraph(
+        f"{context['total']} deliverables on which {named['label']} gives assurance, "
+        f"{summary['due']} due an update in {data['quarter']['short_label']}; "
+        f"{len(context['open_actions'])} open actions."
+    )
+    _pairs_table(document, [("Status", "Deliverables"), *summary["by_status"]])
+    _pairs_table(document, [("Level of assurance", "Deliverables"), *summary["by_level"]])
+    for title, items in (
+        ("Off track (Red)", summary["red"]),
+        (f"Limited or No assurance from {named['label']}", summary["low"]),
+    ):
+        document.add_heading(title, level=2)
+        for d in items:
+            document.add_paragraph(
+                f"{d['reference']} {', '.join(d['accountable'])}: {d['status_label']}",
+                style="List Bullet",
+            )
+        if not items:
+            document.add_paragraph("None.")
+    if context["chair"]:
+        _chair_reports(document, context["chair"], level=1)
+    else:
+        document.add_heading("Chair's report", level=1)
+        document.add_paragraph("No chair's report was written for this quarter.")
+    document.add_heading("The deliverables", level=1)
+    for item in context["rows"]:
+        _exception(document, item)
+    document.add_heading("Open actions", level=1)
+    for action in context["open_actions"]:
+        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph.add_run(f"{action.deliverable.reference}: ").bold = True
+        paragraph.add_run(action.text)
+        paragraph.add_run(f" Response: {action.response or 'none yet'}.")
+    if not context["open_actions"]:
+        document.add_paragraph("None.")
+    return _save(document)
+
+
+def _pairs_table(document, rows):
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for index, (label, value) in enumerate(rows):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), str(value)
+        if index == 0:
+            _repeat_as_header(table.rows[0])
+    document.add_paragraph()
+
+
+def _glance(document, data):
+    """Assurance at a glance (reporting.glance), as on the page: the counts, the matrix of
+    status against level, the gaps by name, and the counts by committee and theme."""
+    glance = data["assurance"]
+    columns = glance["columns"]
+    document.add_heading("Assurance at a glance", level=1)
+    document.add_paragraph(
+        f"What the committees said of the {data['totals']['due']} deliverables due an update, "
+        "beside what their owners reported. A deliverable with more than one committee counts "
+        f"at the lowest level any gave; {glance['reviewed']} have a level so far."
+    )
+    document.add_paragraph(
+        " · ".join(f"{glance['totals'][c['key']]} {c['label']}" for c in columns)
+    )
+
+    def counts_table(first, rows):
+        table = document.add_table(rows=1, cols=len(columns) + 1)
+        table.style = "Table Grid"
+        headings = [first] + [c["label"] for c in columns]
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
+            cell.text = text
+        _repeat_as_header(table.rows[0])
+        for label, counts, gaps in rows:
+            cells = table.add_row().cells
+            cells[0].text = label
+            for cell, column in zip(cells[1:], columns, strict=True):
+                gap = " (gap)" if gaps.get(column["key"]) and counts[column["key"]] else ""
+                cell.text = f"{counts[column['key']]}{gap}"
+
+    document.add_heading("Delivery status against committee assurance", level=2)
+    counts_table(
+        "Status reported", [(row["label"], row["counts"], row["gaps"]) for row in glance["matrix"]]
+    )
+    document.add_heading(f"Assurance gaps ({len(glance['gaps'])})", level=2)
+    for gap in glance["gaps"]:
+        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph.add_run(f"{gap['reference']} ").bold = True
+        reviews = "; ".join(f"{r['group']}: {r['level_label']}" for r in gap["reviews"])
+        paragraph.add_run(
+            f"{plan_lead(gap['description'])} {', '.join(gap['owners'])}. Reported "
+            f"{gap['status_label']}; {reviews}. {gap['why']}."
+        )
+    if not glance["gaps"]:
+        document.add_paragraph("None.")
+    document.add_heading("Assurance by committee and by theme", level=2)
+    counts_table("Committee", [(row["label"], row["counts"], {}) for row in glance["by_group"]])
+    document.add_paragraph()
+    counts_table(
+        "Theme",
+        [
+            (f"Theme {row['number']}: {row['title']}", row["counts"], {})
+            for row in glance["by_theme"]
+        ],
+    )
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _chair_reports(document, reports, level):
+    if not reports:
+        return
+    document.add_heading("Committee chairs' reports", level=level)
+    for report in reports:
+        name = f": {report['name']}" if report["name"] else ""
+        document.add_heading(f"{report['group']}{name}", level=level + 1)
+        for kind, label in (("alert", "Alert"), ("advise", "Advise"), ("assure", "Assure")):
+            document.add_heading(label, level=level + 2)
+            for item in report[kind]:
+                paragraph = document.add_paragraph(item["text"], style="List Bullet")
+                cited = [
+                    d["reference"] + (f" ({d['level_label']} assurance)" * bool(d["level_label"]))
+                    for d in item["deliverables"]
+                ] + [m["name"] for m in item["measures"]]
+                if cited:
+                    paragraph.add_run(f" Cites {'; '.join(cited)}.").italic = True
+            if not report[kind]:
+                document.add_paragraph(f"Nothing to {label.lower()}.")
 
 
 def _header_and_footer(document, report, data):
@@ -87,7 +242,14 @@ def _field(paragraph, code):
 
 def _cover(document, data):
     cover = data["cover"]
+    if cover.get("trust"):
+        document.add_paragraph().add_run(cover["trust"]).bold = True
     document.add_heading(cover["report_title"], level=0)
+    if cover.get("session"):
+        document.add_paragraph(f"{cover['session']} · {cover['purpose']}")
+        document.add_heading("Key messages", level=1)
+        for block in (cover["key_messages"] or "To be confirmed").split("\n\n"):
+            document.add_paragraph(block.strip())
     rows = [
         ("Meeting", cover["meeting"] or "To be confirmed"),
         ("Date", cover["meeting_date"] or "To be confirmed"),
@@ -96,6 +258,17 @@ def _cover(document, data):
         ("Executive sponsor", cover["executive_sponsor"] or "To be confirmed"),
         ("Author", cover["author"] or "To be confirmed"),
         ("Purpose", cover["purpose"]),
+        *(
+            [
+                ("Session", cover["session"]),
+                (
+                    "Previously considered by",
+                    cover["previously_considered_by"] or "Not considered elsewhere first",
+                ),
+            ]
+            if cover.get("session")
+            else []
+        ),
         ("Recommendation", cover["recommendation"]),
         ("Links to strategic risks", cover["strategic_risks"] or "None identified"),
         ("Implications", cover["implications"] or "None identified"),
@@ -119,6 +292,8 @@ def _summary(document, data):
         + ("" if actions is None else f" · {actions} open committee actions")
         + f" · {totals['percent_complete']}% complete to date"
     )
+    # The page's status chart, drawn as an image (Word shows no SVG); the table has its numbers.
+    document.add_picture(io.BytesIO(chart.status_chart_png(data)), width=Mm(150))
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Status", "Deliverables"
@@ -146,8 +321,14 @@ def _plan_text(document, text):
 
 
 def _exception(document, item):
-    document.add_heading(f"{item['reference']} · {item['status_label']}", level=3)
+    document.add_heading(f"{item['reference']} · {item['status_label']}", level=2)
     _plan_text(document, item["description"])
+    # Who answers for it first, then who wrote the words (issue 28).
+    accountable = document.add_paragraph()
+    accountable.add_run("Accountable: ").bold = True
+    accountable.add_run(", ".join(item.get("accountable") or item["owners"]))
+    if item.get("updated_by"):
+        accountable.add_run(f" · update written by {item['updated_by']}")
     for label, key in [
         ("Progress", "narrative"),
         ("Reason for change", "reason_for_change"),

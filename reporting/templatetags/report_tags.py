@@ -2,7 +2,7 @@ import datetime
 
 from django import template
 
-from assurance.models import LEVEL_TAGS
+from assurance.models import LEVEL_TAGS, ChairReportItem
 from reporting import rollups
 
 register = template.Library()
@@ -32,3 +32,14 @@ def level_tag(level):
 def bar_fill(status):
     """The status chart's colour: the dashboard's, from the one table (rollups.BAR_FILLS)."""
     return rollups.bar_fill(status)
+
+
+@register.simple_tag
+def chair_kinds():
+    """(kind, label) of a chair's report's three parts, in the order the Board reads them."""
+    return list(ChairReportItem.Kind.choices)
+
+
+@register.filter
+def chair_items(report, kind):
+    return report.get(kind, [])

@@ -11,6 +11,9 @@ from reporting.models import BoardPaperCover
 from reporting.services import quarter_close
 
 COVER = {
+    "session": "public",
+    "key_messages": "",
+    "previously_considered_by": "",
     "meeting": "Board of Directors (public)",
     "meeting_date_day": "28",
     "meeting_date_month": "10",
@@ -35,7 +38,9 @@ class TestTheCover:
         cover = BoardPaperCover.objects.get(quarter=q2)
         assert cover.meeting_date == datetime.date(2021, 10, 28)
         page = client.get(reverse("reporting:board_report") + "?quarter=2").content.decode()
-        assert page.index("Board of Directors (public)") < page.index("Executive summary")
+        assert page.index("Board of Directors (public)") < page.index(
+            'id="summary">Executive summary'
+        )
         for text in ("7.2", "Chief Executive", "Head of Strategy", "For assurance", "BAF 3"):
             assert text in page
         # Left blank: the plan's own title and the usual recommendation.
@@ -77,3 +82,22 @@ class TestTheCover:
         response = client.post(url, COVER | {"meeting_date_month": "13"})
         assert "Enter a real date" in response.content.decode()
         assert not BoardPaperCover.objects.exists()
+
+
+@pytest.mark.django_db
+def test_closing_names_the_cover_fields_still_to_be_confirmed(client, people, q2):
+    """Issue 28: closed reports said "To be confirmed" five times, fixed for ever."""
+    client.force_login(people["admin"])
+    close = reverse("planning:quarter_change", args=[q2.pk, "close"])
+    page = client.get(close).content.decode()
+    for name in ("Meeting", "Meeting date", "Agenda item", "Executive sponsor", "Author"):
+        assert f"<li>{name}</li>" in page
+    assert "Close anyway and fix its report" in page
+    complete = COVER | {"key_messages": "Delivery is on plan.\n\nTwo risks remain."}
+    client.post(reverse("reporting:board_cover", args=[q2.pk]), complete)
+    page = client.get(close).content.decode()
+    assert "cover-unconfirmed" not in page and "Close Q2 and fix its report" in page
+    # The cover's new fields reach the report: the trust, the session, the key messages.
+    report = client.get(reverse("reporting:board_report") + "?quarter=2").content.decode()
+    assert "University Hospitals Birmingham NHS Foundation Trust" in report
+    assert "<p>Delivery is on plan.</p>" in report and "Public session" in report

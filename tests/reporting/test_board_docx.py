@@ -34,7 +34,11 @@ def test_the_demo_q2_report_in_word(client, plan_2021):
         p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
     ]
     assert headings[0] == "UHB Strategy Implementation Plan: Q2 2021/22 progress"
-    assert headings[1].startswith("Executive summary") and headings[2].startswith("Exceptions")
+    # The cover's key messages, then the summary, the assurance view, and the exceptions
+    # (issue 28: the same sections as the page, in its order).
+    assert headings[1] == "Key messages" and headings[2].startswith("Executive summary")
+    order = [h for h in headings if h in ("Assurance at a glance",) or h.startswith("Exceptions")]
+    assert order[0] == "Assurance at a glance" and order[1].startswith("Exceptions")
     exceptions = report_for(q2).data["exceptions"]
     shown = [h.split(" · ")[0] for h in headings if " · " in h]
     assert shown == [d["reference"] for d in exceptions]
@@ -48,3 +52,31 @@ def test_the_demo_q2_report_in_word(client, plan_2021):
     assert "Download as Word (DOCX)" in page
     response = client.get(reverse("reporting:board_report_docx"))
     assert response["Content-Disposition"].endswith('-draft.docx"')
+
+
+def _heading_levels(document) -> list[int]:
+    levels = []
+    for paragraph in document.paragraphs:
+        name = paragraph.style.name
+        if name == "Title":
+            levels.append(0)
+        elif name.startswith("Heading "):
+            levels.append(int(name.split()[1]))
+    return levels
+
+
+@pytest.mark.django_db
+def test_a4_with_the_chart_as_an_image_and_no_skipped_heading_level(plan_2021):
+    """Issue 28: the Word version was US Letter, had no chart and jumped from heading 1 to 3."""
+    call_command("seed_demo", force=True, verbosity=0, today=IN_Q2_2021)
+    q2 = Quarter.objects.get(plan=plan_2021, number=2)
+    document = Document(io.BytesIO(word.board_report_docx(report_for(q2))))
+    for section in document.sections:
+        assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    images = [r for r in document.part.rels.values() if "image" in r.reltype]
+    assert len(images) == 1 and images[0].target_part.content_type == "image/png"
+    assert len(document.inline_shapes) == 1
+    levels = _heading_levels(document)
+    assert levels[0] == 0
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, (before, after)

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
-from assurance.models import AssuranceGroup, AssuranceReview, Level
-from assurance.services import review_save
+from assurance.models import AssuranceGroup, AssuranceReview, ChairReportItem, Level
+from assurance.services import chair_item_save, review_save
 from common import revision
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
@@ -18,6 +18,8 @@ from demo.measures import continue_demo_measures, create_demo_measures
 from objectives.models import Plan, Quarter
 from objectives.quarters import financial_year_label
 from planning import rollover as plans
+from reporting import rollups
+from reporting.models import BoardPaperCover
 from reporting.services import quarter_close, quarter_open
 
 # Known passwords: for a developer's machine only (the command refuses when DEBUG is off).
@@ -43,6 +45,32 @@ DHG_REVIEWS = [
     ),
     (Level.SUBSTANTIAL, "Delivered as planned.", ""),
 ]
+
+# What a committee says of its levels, and asks when it is not assured.
+LEVEL_COMMENTS = {
+    Level.SUBSTANTIAL: "Delivery evidenced against the milestones; controls working.",
+    Level.REASONABLE: "Progress is good; benefits tracking is not yet in place.",
+    Level.LIMITED: "The slipped milestones are not covered by a dated recovery plan.",
+    Level.NONE: "No evidence of delivery was presented and the risks are not managed.",
+}
+LEVEL_ACTIONS = {
+    Level.LIMITED: "Bring a dated recovery plan to the next meeting",
+    Level.NONE: (
+        "Bring a dated recovery plan to the next meeting\nName the senior responsible owner"
+    ),
+}
+# The committees whose chairs report to the Board in the demo, and what they say.
+CHAIR_REPORTING = ["DHG", "CEAG", "SRIG", "TWG"]
+CHAIR_TEXT = {
+    "alert": "The committee is not assured on the items cited: recovery plans are not yet "
+    "dated. It asks the Board to note the risk to delivery this year.",
+    "no_alert": "Nothing to alert the Board to this quarter.",
+    "advise": "The committee has asked for benefits tracking to be reported from next quarter "
+    "and will review progress at its next meeting.",
+    "assure": "The committee is assured that the items cited are delivering as planned, on the "
+    "evidence presented.",
+    "not_met": "The committee has not yet met this quarter; its review is scheduled.",
+}
 
 # The executives themselves; other people linked to an Owner are their delegates.
 EXECUTIVES = {"cdo", "cfo"}
@@ -148,6 +176,7 @@ class Command(BaseCommand):
                     q1_statuses[deliverable.pk] = self._q1_status(deliverable, index)
                     written += self._write(deliverable, q1, q1_statuses[deliverable.pk], None)
             self._reviews(q1)
+            self._cover(q1)
             quarter_close(quarter=q1, user=admin)
             quarter_open(quarter=q2, user=admin)
         else:
@@ -177,6 +206,10 @@ class Command(BaseCommand):
         admin = users["admin"]
         source.refresh_from_db()
         if source.open_quarter:
+            # Its committees met before it closed, as the current year's do.
+            self._year_reviews(source.open_quarter, users)
+            self._chair_reports(source.open_quarter, users)
+            self._cover(source.open_quarter)
             quarter_close(quarter=source.open_quarter, user=admin)
         plan = plans.start_plan(financial_year=year, title=source.title, user=admin)
         chosen = [c.deliverable.pk for c in plans.candidates(source, plan) if c.chosen_by_default]
@@ -206,8 +239,13 @@ class Command(BaseCommand):
                     status = Status.AMBER
                 self._write(deliverable, quarter, status, before)
                 previous[deliverable.pk] = status
+            self._year_reviews(quarter, users, still_open=quarter.number == current)
+            self._chair_reports(quarter, users)
             if quarter.number < current:
+                self._cover(quarter)
                 quarter_close(quarter=quarter, user=admin)
+            else:
+                self._cover(quarter, draft=True)
         return Plan.objects.prefetch_related("quarters").get(pk=plan.pk)
 
     def _reviews(self, quarter):
@@ -227,6 +265,112 @@ class Command(BaseCommand):
                 actions_requested=actions,
             )
             review_save(review=review, user=secretary, expected_version=0)
+
+    def _year_reviews(self, quarter, users, still_open=False):
+        """Every committee's levels on the quarter's updated deliverables, mostly agreeing with
+        the status reported, with a few assurance gaps on purpose (On track but Limited, Off
+        track but Substantial) so the Board's view has something to find. In the open quarter
+        about a third are still to review, DHG's all of them: its secretary has work."""
+        updates = dict(
+            StatusUpdate.objects.submitted()
+            .filter(quarter=quarter)
+            .values_list("deliverable_id", "status")
+        )
+        deliverables = (
+            Deliverable.objects.filter(pk__in=updates)
+            .prefetch_related("group_links__assurance_group")
+            .natural_order()
+        )
+        for index, deliverable in enumerate(deliverables):
+            status = updates[deliverable.pk]
+            for link in deliverable.group_links.all():
+                group = link.assurance_group
+                if still_open and (group.code == "DHG" or index % 3 == 0):
+                    continue
+                level = self._level(status, index + quarter.number)
+                user = users["dhg-secretary"] if group.code == "DHG" else users["admin"]
+                if AssuranceReview.objects.filter(
+                    deliverable=deliverable, quarter=quarter, assurance_group=group
+                ).exists():
+                    continue
+                review = AssuranceReview(
+                    deliverable=deliverable,
+                    quarter=quarter,
+                    assurance_group=group,
+                    level=level,
+                    comments=LEVEL_COMMENTS[level],
+                    actions_requested=LEVEL_ACTIONS.get(level, ""),
+                )
+                review_save(review=review, user=user, expected_version=0)
+
+    def _level(self, status, index):
+        if status == Status.GREEN and index % 9 == 4:
+            return Level.LIMITED  # a gap: reported on track, the committee not assured
+        if status == Status.RED and index % 5 == 1:
+            return Level.SUBSTANTIAL  # a gap: off track, yet assured (a plan it trusts)
+        return {
+            Status.COMPLETE: Level.SUBSTANTIAL,
+            Status.GREEN: Level.SUBSTANTIAL if index % 3 == 0 else Level.REASONABLE,
+            Status.AMBER: Level.LIMITED if index % 2 else Level.REASONABLE,
+            Status.RED: Level.LIMITED if index % 4 else Level.NONE,
+        }.get(status, Level.REASONABLE)
+
+    def _chair_reports(self, quarter, users):
+        """A chair's report from each of a few committees, built from their own reviews."""
+        for group in AssuranceGroup.objects.filter(code__in=CHAIR_REPORTING):
+            if ChairReportItem.objects.filter(assurance_group=group, quarter=quarter).exists():
+                continue
+            reviews = list(
+                AssuranceReview.objects.filter(assurance_group=group, quarter=quarter)
+                .select_related("deliverable__objective")
+                .order_by("deliverable__objective__number", "deliverable__number")
+            )
+            low = [r for r in reviews if r.level in (Level.LIMITED, Level.NONE)]
+            high = [r for r in reviews if r.level == Level.SUBSTANTIAL]
+            user = users["dhg-secretary"] if group.code == "DHG" else users["admin"]
+            points = [
+                (ChairReportItem.Kind.ALERT, CHAIR_TEXT["alert"], low[:2])
+                if low
+                else (ChairReportItem.Kind.ALERT, CHAIR_TEXT["no_alert"], []),
+                (ChairReportItem.Kind.ADVISE, CHAIR_TEXT["advise"], []),
+                (ChairReportItem.Kind.ASSURE, CHAIR_TEXT["assure"], high[:3]),
+            ]
+            if not reviews:
+                points = [(ChairReportItem.Kind.ADVISE, CHAIR_TEXT["not_met"], [])]
+            for kind, text, cited in points:
+                item = ChairReportItem(assurance_group=group, quarter=quarter, kind=kind, text=text)
+                chair_item_save(item=item, user=user, deliverables=[r.deliverable for r in cited])
+
+    def _cover(self, quarter, draft=False):
+        """The board paper's cover as a board secretary completes it before the quarter
+        closes; the open quarter's still lacks its meeting date and key messages."""
+        rows = rollups.by_theme(quarter)
+        totals = rollups.totals(rows, quarter).numbers
+        meeting = quarter.end + datetime.timedelta(days=45)
+        meeting += datetime.timedelta(days=(3 - meeting.weekday()) % 7)  # a Thursday
+        messages = (
+            f"Of the {totals['due']} deliverables due an update in {quarter.short_label}, "
+            f"{totals['status_complete']} were completed and {totals['status_green']} are on "
+            f"track; {totals['status_amber']} are at risk and {totals['status_red']} off track, "
+            "each with a recovery plan in the exceptions section.\n\n"
+            "The committees' levels of assurance are summarised in the assurance view. Where "
+            "delivery and assurance disagree the gaps are named, and the committees' chairs "
+            "report what they alert the Board to.\n\n"
+            "The Board is asked to note the position and to seek further assurance where the "
+            "committees are not assured."
+        )
+        cover, _ = BoardPaperCover.objects.get_or_create(quarter=quarter)
+        cover.meeting = "Board of Directors"
+        cover.meeting_date = None if draft else meeting
+        cover.agenda_item = f"{quarter.number + 6}.1"
+        cover.executive_sponsor = "Director of Strategy"
+        cover.author = "Head of Strategy and Planning"
+        cover.purpose = BoardPaperCover.Purpose.ASSURANCE
+        cover.previously_considered_by = "" if draft else "Executive Team"
+        cover.key_messages = "" if draft else messages
+        cover.strategic_risks = "BAF 1: delivery of the strategy; BAF 4: digital transformation"
+        cover.implications = "None beyond those set out in each deliverable's update."
+        cover.save()
 
     def _q1_status(self, deliverable, index):
         if deliverable.end_quarter == 1:
