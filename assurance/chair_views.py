@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assurance import services
 from assurance.forms import ChairReportItemForm
 from assurance.models import AssuranceGroup, ChairReportItem
+from nhsuk.navigation import safe_next_url
 from objectives.models import Quarter
 
 
@@ -33,7 +34,7 @@ def chair_report(request, group_pk, quarter_pk):
     form = ChairReportItemForm(request.POST or None, instance=item, group=group, quarter=quarter)
     if request.method == "POST" and _saved(request, form):
         messages.success(request, f"Added the point to {group.label}'s chair's report.")
-        return redirect(request.path + "#chair-report")
+        return redirect(request.get_full_path() + "#chair-report")
     return _page(request, "assurance/chair_report.html", form, group, quarter)
 
 
@@ -99,6 +100,9 @@ def _page(request, template, form, group, quarter, **extra):
         "parts": parts,
         "access": quarter.write_access(request.user, "assurance"),
         "report_url": _report_url(group, quarter),
+        # Back where the secretary came from (their group's items, a pack): those pages live
+        # in `reporting`, above this app, so they pass themselves as `next`.
+        "back": safe_next_url(request, default=reverse("home")),
         **extra,
     }
     return render(request, template, context)

@@ -20,9 +20,7 @@ from collections import defaultdict
 
 from django.db.models import Exists, OuterRef, Q
 
-from assurance.models import AssuranceGroup, AssuranceReview, DeliverableAssuranceGroup, Level
-from common import revision
-from deliverables.exports import links
+from assurance.models import AssuranceReview, Level
 from deliverables.models import Deliverable
 from deliverables.positions import AWAITING
 from deliverables.status import Status
@@ -150,48 +148,46 @@ def row_label(status: str) -> str:
 
 
 def for_quarter(quarter) -> dict:
-    """The glance for `quarter`, live from the database: the roll-ups' rows (one query, shared
-    with the dashboard's bars) and one query each for the groups, the levels and the gaps' names.
-    Kept under the data revision, like the roll-ups."""
-    return revision.remembered("assurance-glance", [quarter.pk], lambda: _live(quarter))
-
-
-def _live(quarter) -> dict:
+    """The glance for `quarter`, live from the database: the roll-ups' rows and group links
+    (kept with them under the data revision, shared with the dashboard's bars and tables), and
+    one query each for the levels and the gaps' names. The dashboard keeps the page it is on."""
     from reporting import rollups
 
     plan = quarter.plan
     deliverables = Deliverable.objects.in_plan(plan)
-    groups_of, labels = defaultdict(list), {}
-    for deliverable_id, group_id, label in (
-        DeliverableAssuranceGroup.objects.filter(deliverable__objective__plan=plan)
-        .order_by("deliverable_id", "position")
-        .values_list(
-            "deliverable_id", "assurance_group_id", AssuranceGroup.label_sql("assurance_group__")
-        )
-    ):
-        groups_of[deliverable_id].append(group_id)
-        labels[group_id] = label
+    kept = rollups.kept_rows(quarter)
+    groups_of, labels = rollups.links_of(quarter, "assurance_group", kept=kept)
     levels = defaultdict(dict)
     for deliverable_id, group_id, level in AssuranceReview.objects.filter(
         quarter=quarter
     ).values_list("deliverable_id", "assurance_group_id", "level"):
         levels[deliverable_id][group_id] = level
-    themes = list(plan.themes.order_by("number").values_list("pk", "number", "title"))
-    number_of = {pk: number for pk, number, _ in themes}
+    kept = kept.rows
+    themes = sorted(
+        {
+            (
+                row["objective__theme"],
+                row["objective__theme__number"],
+                row["objective__theme__title"],
+            )
+            for row in kept
+        },
+        key=lambda theme: theme[1],
+    )
     rows = [
         {
             "id": row["pk"],
             "reference": "",
             "description": "",
             "owners": [],
-            "theme": number_of.get(row["objective__theme"]),
+            "theme": row["objective__theme__number"],
             "due": bool(row["is_due"]),
             "status": row["status_now"] or "",
             "position": row["position"],
             "groups": groups_of.get(row["pk"], []),
             "levels": levels.get(row["pk"], {}),
         }
-        for row in rollups.rows_in(quarter)
+        for row in kept
     ]
     result = glance(rows, labels, themes)
     _name_gaps(result["gaps"], deliverables)
@@ -199,16 +195,23 @@ def _live(quarter) -> dict:
 
 
 def _name_gaps(gaps, deliverables) -> None:
-    """The gaps' references, descriptions and owners (only theirs are read: a few rows)."""
+    """The gaps' references, descriptions and owners: one query, for their rows only."""
     ids = [gap["id"] for gap in gaps]
     if not ids:
         return
-    chosen = deliverables.filter(pk__in=ids)
-    found = {d.pk: d for d in chosen.select_related("objective")}
-    owners = links(chosen, "owner_links", "owner__code")
+    found = {}
+    for pk, objective, number, description, owner in (
+        deliverables.filter(pk__in=ids)
+        .order_by("pk", "owner_links__position")
+        .values_list("pk", "objective__number", "number", "description", "owner_links__owner__code")
+    ):
+        named = found.setdefault(
+            pk, {"reference": f"{objective}.{number}", "description": description, "owners": []}
+        )
+        if owner:
+            named["owners"].append(owner)
     for gap in gaps:
-        d = found[gap["id"]]
-        gap |= {"reference": d.reference, "description": d.description, "owners": owners[d.pk]}
+        gap |= found[gap["id"]]
     gaps.sort(key=lambda gap: [int(part) for part in gap["reference"].split(".")])
 
 

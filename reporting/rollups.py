@@ -184,8 +184,9 @@ def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
     return row
 
 
-def by_theme(quarter) -> list[RollupRow]:
-    themes = {theme.pk: theme for theme in quarter.plan.themes.all()}
+def by_theme(quarter, themes=None) -> list[RollupRow]:
+    """Each theme's row (`themes`: the plan's, if the caller has them already)."""
+    themes = {theme.pk: theme for theme in (themes or quarter.plan.themes.all())}
     grouped = _grouped(quarter, "theme")
     return [
         _row(f"Theme {theme.number}", theme.title, {"theme": theme.pk}, grouped[pk], quarter)
@@ -233,6 +234,7 @@ class _Kept:
     def __init__(self, rows: list[dict]):
         self.rows = rows
         self.grouped: dict[str, dict] = {}
+        self.links: dict[str, tuple] = {}
 
 
 def _kept(quarter) -> _Kept:
@@ -242,9 +244,10 @@ def _kept(quarter) -> _Kept:
     return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
 
 
-def rows_in(quarter) -> list[dict]:
-    """The quarter's kept rows (`_fetch_rows`), for other counts made by the same rules."""
-    return _kept(quarter).rows
+def kept_rows(quarter) -> _Kept:
+    """The quarter's kept rows (`_fetch_rows`) and links, for other counts made by the same
+    rules: read once by a caller that needs both (each reading checks the data revision)."""
+    return _kept(quarter)
 
 
 def _fetch_rows(quarter) -> list[dict]:
@@ -255,6 +258,10 @@ def _fetch_rows(quarter) -> list[dict]:
         .values(
             "pk",
             "objective__theme",
+            # For the assurance at a glance's by-theme counts (reporting.glance), without a
+            # query of its own for the themes.
+            "objective__theme__number",
+            "objective__theme__title",
             "position",
             "status_now",
             "is_due",
@@ -278,16 +285,32 @@ def _grouped(quarter, by: str) -> dict:
     return kept.grouped[by]
 
 
+def links_of(quarter, by: str, kept: _Kept | None = None) -> tuple[dict, dict]:
+    """Each deliverable's owners or groups ({deliverable id: [key, ...]}, in the plan's order)
+    and each key's label: one query, kept with the quarter's rows (`kept`, if the caller has
+    them) for every reader of the page (the roll-ups, and the assurance at a glance)."""
+    kept = kept or _kept(quarter)
+    if by not in kept.links:
+        model = DeliverableOwner if by == "owner" else DeliverableAssuranceGroup
+        key = "owner" if by == "owner" else "assurance_group"
+        label = "owner__code" if by == "owner" else AssuranceGroup.label_sql("assurance_group__")
+        keys_of, labels = defaultdict(list), {}
+        for deliverable_id, pk, text in (
+            model.objects.filter(deliverable__objective__plan=quarter.plan_id)
+            .order_by("deliverable_id", "position")
+            .values_list("deliverable_id", f"{key}_id", label)
+        ):
+            keys_of[deliverable_id].append(pk)
+            labels[pk] = text
+        kept.links[by] = (keys_of, labels)
+    return kept.links[by]
+
+
 def _add_up(rows, quarter, by: str) -> dict:
     if by == "theme":
         keys_of = {row["pk"]: [row["objective__theme"]] for row in rows}
     else:
-        links = DeliverableOwner if by == "owner" else DeliverableAssuranceGroup
-        keys_of = defaultdict(list)
-        for deliverable_id, key in links.objects.filter(
-            deliverable__objective__plan=quarter.plan_id
-        ).values_list("deliverable_id", f"{by if by == 'owner' else 'assurance_group'}_id"):
-            keys_of[deliverable_id].append(key)
+        keys_of = links_of(quarter, by, kept=_kept(quarter))[0]
     grouped = {}
     for row in rows:
         for key in keys_of.get(row["pk"], ()):
@@ -356,8 +379,9 @@ def quarter_by_quarter(plan) -> dict:
     """The status mix of every quarter that has opened: the plan's (`quarters`: quarter and its
     totals row) and each theme's (`themes`: label, title and its row in each quarter)."""
     quarters, themes = [], {}
+    plan_themes = list(plan.themes.all())  # read once for every quarter
     for quarter in plan.quarters.exclude(state="upcoming").order_by("number"):
-        rows = by_theme(quarter)
+        rows = by_theme(quarter, plan_themes)
         quarters.append({"quarter": quarter, "total": totals(rows, quarter)})
         for row in rows:
             theme = themes.setdefault(

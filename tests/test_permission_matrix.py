@@ -30,6 +30,21 @@ def reader_page(get_extra=None):
     }
 
 
+SECRETARY_WRITES = {
+    "get": {
+        "anonymous": 302,
+        **dict.fromkeys(["nobody", "viewer", "cfo", "cdo"], 403),
+        "secretary": 200,
+        "admin": 200,
+    },
+    "post": {
+        "anonymous": 302,
+        **dict.fromkeys(["nobody", "viewer", "cfo", "cdo"], 403),
+        "secretary": 302,
+        "admin": 302,
+    },
+}
+
 # name: (arguments, {"get": {role: status}, "post": {role: status}})
 MATRIX = {
     # Signed-in people are sent on from the login page, whatever they post.
@@ -107,6 +122,18 @@ MATRIX = {
     "reporting:board_report_pdf": ([], reader_page()),
     "reporting:board_report_docx": ([], reader_page()),
     "reporting:group_pack": (["group"], reader_page()),
+    "reporting:group_pack_pdf": (["group"], reader_page()),
+    "reporting:group_pack_docx": (["group"], reader_page()),
+    # A chair's report: the group's secretaries and plan administrators only (issue 28).
+    "assurance:chair_report": (["group", "quarter"], SECRETARY_WRITES),
+    "assurance:chair_item_edit": (["group", "quarter", "chair_item"], SECRETARY_WRITES),
+    "assurance:chair_item_delete": (
+        ["group", "quarter", "chair_item"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:], 405)},
+            "post": SECRETARY_WRITES["post"],
+        },
+    ),
     "reporting:my_groups": ([], reader_page()),
     "deliverables:my_updates": (
         [],
@@ -364,7 +391,13 @@ POST_DATA = {
     "assurance:review_edit": {"level": "reasonable"},
     "assurance:action_respond": {"response": "Done in August."},
     "assurance:action_close": {"closed": "1"},
-    "reporting:board_cover": {"meeting": "Board of Directors", "purpose": "assurance"},
+    "assurance:chair_report": {"kind": "alert", "text": "Not assured on the recovery plan."},
+    "assurance:chair_item_edit": {"kind": "advise", "text": "Kept under review."},
+    "reporting:board_cover": {
+        "meeting": "Board of Directors",
+        "purpose": "assurance",
+        "session": "public",
+    },
     "objectives:measure_value": {"period": "2021-04", "value": "91.5"},
     "api_tokens": {"name": "Power BI"},
     "person_add": {"first_name": "Nia", "last_name": "New", "email": "nia.new@nhs.net"},
@@ -405,6 +438,11 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
         indicator__objective=cdo_deliverable.objective, data_owner=people["cdo"], values=[90, 92]
     )
     from accounts.models import ApiToken
+    from assurance.models import ChairReportItem
+
+    chair_item = ChairReportItem.objects.create(
+        assurance_group=dhg, quarter=q2, kind="advise", text="Kept under review."
+    )
 
     # A submitted update for the API to read (cdo_deliverable's Q2 is update_edit's to write).
     submitted = StatusUpdateFactory(quarter=q1, status="green")
@@ -423,6 +461,7 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
         "group": dhg.pk,
         "quarter": q2.pk,
         "action": action.pk,
+        "chair_item": chair_item.pk,
     }
 
 
