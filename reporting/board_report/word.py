@@ -290,7 +290,9 @@ def _summary(document, data):
         f"{headline['red']} off track (Red) · {headline['amber']} at risk (Amber)"
         f" · {totals['missing']} updates missing"
         + ("" if actions is None else f" · {actions} open committee actions")
-        + f" · {totals['percent_complete']}% complete to date"
+        + f" · {totals['percent_complete']}% of the plan complete to date"
+        + f" ({totals['status_complete']} this quarter, the chart's Complete;"
+        + f" {totals['completed'] - totals['status_complete']} in earlier quarters)"
     )
     # The page's status chart, drawn as an image (Word shows no SVG); the table has its numbers.
     document.add_picture(io.BytesIO(chart.status_chart_png(data)), width=Mm(150))

@@ -44,6 +44,7 @@ def to_xlsx(data: dict) -> bytes:
         "next_steps",
         "expected_date",
         "owners",
+        "accountable",
         "assurance",
         "assurance_comments",
         "actions_requested",
@@ -60,6 +61,7 @@ def to_xlsx(data: dict) -> bytes:
         "Next steps",
         "Expected date",
         "Owners",
+        "Accountable",
         "Assurance",
         "Assurance comments",
         "Actions requested",
@@ -74,6 +76,7 @@ def to_xlsx(data: dict) -> bytes:
             reviews = item["reviews"]
             values = item | {
                 "owners": "; ".join(item["owners"]),
+                "accountable": "; ".join(item.get("accountable") or item["owners"]),
                 "assurance": "; ".join(f"{r['group']}: {r['level_label']}" for r in reviews),
                 "assurance_comments": "\n".join(
                     f"{r['group']}: {r['comments']}" for r in reviews if r["comments"]
@@ -90,6 +93,10 @@ def to_xlsx(data: dict) -> bytes:
     rows(workbook.create_sheet("Deliverables"), data["deliverables"])
     rows(workbook.create_sheet("Exceptions"), data["exceptions"])
     rows(workbook.create_sheet("Updates missing"), data["missing"])
+    if data.get("assurance"):
+        _glance_sheet(workbook.create_sheet("Assurance"), data["assurance"])
+    if data.get("chair_reports"):
+        _chairs_sheet(workbook.create_sheet("Chairs' reports"), data["chair_reports"])
     if data["measures"]:
         _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
     buffer = io.BytesIO()
@@ -137,4 +144,57 @@ def _measures_sheet(sheet, measures):
                 m["description"],
             ],
         )
+    sheet.freeze_panes = "A2"
+
+
+def _bold_row(sheet, values):
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _glance_sheet(sheet, glance):
+    """Assurance at a glance (reporting.glance): the matrix, the gaps, by committee and theme."""
+    columns = glance["columns"]
+    labels = [c["label"] for c in columns]
+
+    def counts(first, rows):
+        _bold_row(sheet, [first, *labels])
+        for label, values in rows:
+            append_safe_row(sheet, [label, *[values[c["key"]] for c in columns]])
+        sheet.append([])
+
+    counts("Status reported", [(row["label"], row["counts"]) for row in glance["matrix"]])
+    _bold_row(sheet, ["Assurance gap", "Deliverable", "Owners", "Status", "Committees", "Why"])
+    for gap in glance["gaps"]:
+        reviews = "; ".join(f"{r['group']}: {r['level_label']}" for r in gap["reviews"])
+        append_safe_row(
+            sheet,
+            [
+                gap["reference"],
+                gap["description"],
+                ", ".join(gap["owners"]),
+                gap["status_label"],
+                reviews,
+                gap["why"],
+            ],
+        )
+    sheet.append([])
+    counts("Committee", [(row["label"], row["counts"]) for row in glance["by_group"]])
+    counts(
+        "Theme",
+        [(f"Theme {row['number']}: {row['title']}", row["counts"]) for row in glance["by_theme"]],
+    )
+
+
+def _chairs_sheet(sheet, reports):
+    _bold_row(sheet, ["Committee", "Part", "What the committee reports", "Cites"])
+    for report in reports:
+        for kind, label in (("alert", "Alert"), ("advise", "Advise"), ("assure", "Assure")):
+            for item in report[kind]:
+                cited = [
+                    d["reference"] + (f" ({d['level_label']})" if d["level_label"] else "")
+                    for d in item["deliverables"]
+                ] + [m["name"] for m in item["measures"]]
+                append_safe_row(sheet, [report["group"], label, item["text"], "; ".join(cited)])
     sheet.freeze_panes = "A2"

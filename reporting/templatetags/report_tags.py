@@ -43,3 +43,12 @@ def chair_kinds():
 @register.filter
 def chair_items(report, kind):
     return report.get(kind, [])
+
+
+@register.filter
+def subtract(value, other):
+    """`value` less `other` (numbers from report data)."""
+    try:
+        return int(value) - int(other)
+    except (TypeError, ValueError):
+        return ""

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 from docx import Document
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assurance.models import AssuranceReview
@@ -16,6 +17,7 @@ from reporting import glance
 from reporting.board_report import pdf, word
 from reporting.board_report.data import report_data
 from reporting.board_report.reading import report_for
+from reporting.board_report.xlsx import to_xlsx
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
 
@@ -116,3 +118,7 @@ def test_every_reader_shows_them(client, people, assured, q2):
     assert "Assurance gaps (2)" in text and "2 Limited" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "1 (gap)" in cells
+    book = load_workbook(io.BytesIO(to_xlsx(report.data)))
+    sheet = [row for row in book["Assurance"].iter_rows(values_only=True)]
+    assert ("On track (Green)", 0, 0, 1, 0, 1) in sheet
+    assert any(row[0] == gap and row[3] == "On track (Green)" for row in sheet)

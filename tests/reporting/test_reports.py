@@ -69,14 +69,27 @@ class TestReportSections:
         response = client.get(reverse("reporting:board_report_xlsx") + "?quarter=2")
         assert response["Content-Disposition"].endswith('_Q2_board-report-draft.xlsx"')
         book = load_workbook(io.BytesIO(response.content))
-        assert book.sheetnames == ["Summary", "Deliverables", "Exceptions", "Updates missing"]
+        assert book.sheetnames == [
+            "Summary",
+            "Deliverables",
+            "Exceptions",
+            "Updates missing",
+            "Assurance",  # assurance at a glance (issue 28)
+        ]
         assert [row[0] for row in book["Exceptions"].iter_rows(min_row=2, values_only=True)] == [
             "1.1"
         ]
-        # Every sheet of deliverables carries their full text and the committees' findings.
-        for name in book.sheetnames[1:]:
+        # Every sheet of deliverables carries their full text, who answers for each and the
+        # committees' findings.
+        for name in book.sheetnames[1:4]:
             headings = [cell.value for cell in book[name][1]]
-            for column in ("Deliverable", "Delivery window", "Assurance", "Actions requested"):
+            for column in (
+                "Deliverable",
+                "Delivery window",
+                "Accountable",
+                "Assurance",
+                "Actions requested",
+            ):
                 assert column in headings, (name, column)
         exception = dict(
             zip(
