@@ -65,9 +65,16 @@ def test_the_assurance_view_and_the_committee_loop(site, new_page):
     item = ChairReportItem.objects.get()
     assert item.kind == "alert" and list(item.deliverables.all()) == [on_track]
     check_page(page)
+    page.get_by_role("link", name="Change this alert point").click()
+    page.get_by_label("What the committee reports").fill("Not assured: no dated recovery plan.")
+    check_page(page, reload=False)
+    page.get_by_role("button", name="Save the point").click()
+    page.get_by_text("Saved the point of DHG's chair's report.").wait_for()
+    page.get_by_role("link", name="Back").click()
+    assert page.url.split("?")[0].endswith("/my-groups/")
     page.goto(f"{base}/groups/{dhg.pk}/pack/?plan=2021%2F22&quarter=2")
     assert (
-        "Not assured on the recovery plan."
+        "Not assured: no dated recovery plan."
         in page.locator("#chair-reports").locator("..").inner_text()
     )
     check_page(page)
