@@ -10,8 +10,9 @@ audience and expiry (the library skips the audience), with PKCE on. A refusal is
 what went wrong, never a 500 or a bare 400.
 """
 
-import functools
 import logging
+import threading
+import time
 import urllib.parse
 
 import jwt
@@ -42,16 +43,73 @@ def enabled() -> bool:
     return bool(getattr(settings, "OIDC_ISSUER", ""))
 
 
-@functools.lru_cache(maxsize=4)
-def _discovery(issuer: str) -> dict:
-    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-    response = requests.get(url, timeout=10)
-    response.raise_for_status()
-    return response.json()
+class Unavailable(Exception):
+    """The provider's discovery document could not be had: it is down, slow or answers nonsense.
+    Only single sign-on is affected (issue 29: an outage took every page and the API down)."""
+
+
+class _DiscoveryCache:
+    """The provider's discovery document, fetched when first needed (never at start-up or to
+    check a permission), with a short timeout, kept for an hour; a failure is kept for half a
+    minute, so an outage costs one short wait every thirty seconds, not one per request."""
+
+    KEEP_SECONDS = 3600
+    FAILURE_SECONDS = 30
+
+    def __init__(self):
+        self._found: dict[str, tuple[float, dict | Exception]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, issuer: str) -> dict:
+        now = time.monotonic()
+        with self._lock:
+            kept = self._found.get(issuer)
+        if kept is None or kept[0] < now:
+            try:
+                value, keep = self._fetch(issuer), self.KEEP_SECONDS
+            except (requests.RequestException, ValueError, KeyError) as error:
+                log.warning("sso: the provider's discovery document could not be had: %s", error)
+                value, keep = Unavailable(str(error)), self.FAILURE_SECONDS
+            kept = (now + keep, value)
+            with self._lock:
+                self._found[issuer] = kept
+        if isinstance(kept[1], Exception):
+            raise Unavailable(str(kept[1]))
+        return kept[1]
+
+    @staticmethod
+    def _fetch(issuer: str) -> dict:
+        url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+        response = requests.get(url, timeout=settings.OIDC_DISCOVERY_TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+        for key in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not isinstance(document.get(key), str):
+                raise KeyError(f"the discovery document has no {key}")
+        return document
+
+    def cache_clear(self):
+        with self._lock:
+            self._found.clear()
+
+
+_discovery = _DiscoveryCache()
 
 
 def discovery() -> dict:
+    """The provider's discovery document; `Unavailable` if it cannot be had just now."""
     return _discovery(settings.OIDC_ISSUER)
+
+
+def available() -> bool:
+    """Whether single sign-on can start now: set up, and its provider answering."""
+    if not enabled():
+        return False
+    try:
+        discovery()
+    except Unavailable:
+        return False
+    return True
 
 
 def _settings(attr, *default):
@@ -79,9 +137,15 @@ class Backend(OIDCAuthenticationBackend):
     get_settings = staticmethod(_settings)
 
     def __init__(self, *args, **kwargs):
+        # Nothing is read from the provider here: Django builds every backend for every
+        # permission check, so the library's eager reading of the endpoints made each page and
+        # API call depend on the provider (issue 29). They are read when a sign-in needs them.
         self.UserModel = auth.get_user_model()
-        if enabled():
-            super().__init__(*args, **kwargs)
+
+    def __getattr__(self, name):
+        if name.startswith("OIDC_"):
+            return _settings(name, None)
+        raise AttributeError(name)
 
     def get_user(self, user_id):
         """The signed-in person on each request: nobody once deactivated, as Django's own
@@ -142,6 +206,10 @@ class Backend(OIDCAuthenticationBackend):
 class AuthenticationRequest(OIDCAuthenticationRequestView):
     get_settings = staticmethod(_settings)
 
+    def __init__(self, *args, **kwargs):
+        # The library reads the endpoints here too: after `available()` said yes.
+        super().__init__(*args, **kwargs)
+
 
 class Callback(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(_settings)
@@ -158,24 +226,32 @@ class Callback(OIDCAuthenticationCallbackView):
                 "The sign-in did not match the one this browser started: it may have been "
                 "changed, or used twice.",
             )
-        except requests.RequestException:
+        except (requests.RequestException, Unavailable):
             log.exception("sso: the provider could not be reached")
-            return _refused(request, "The sign-in provider could not be reached just now.")
+            return _refused(request, UNREACHABLE)
 
     @property
     def failure_url(self):
         return reverse("sign_in_failed")
 
 
-def _refused(request, reason):
+def _refused(request, reason, status=403):
     auth.logout(request)
     request.audit_event, request.audit_outcome = "login_failed", f"sso: {reason}"
-    return render(request, "registration/sign_in_failed.html", {"reason": reason}, status=403)
+    return render(request, "registration/sign_in_failed.html", {"reason": reason}, status=status)
+
+
+UNREACHABLE = (
+    "The sign-in provider could not be reached just now. Try again in a minute, or sign in with "
+    "a password if the plan administrator gave you one."
+)
 
 
 def authentication_request(request):
     if not enabled():
         raise Http404("Single sign-on is not set up.")
+    if not available():
+        return _refused(request, UNREACHABLE, status=503)
     return AuthenticationRequest.as_view()(request)
 
 
@@ -190,7 +266,10 @@ def provider_logout_url(request, id_token: str | None) -> str | None:
     (RP-initiated logout), or None when the provider does not support it."""
     if not enabled() or not id_token:
         return None
-    end = discovery().get("end_session_endpoint")
+    try:
+        end = discovery().get("end_session_endpoint")
+    except Unavailable:
+        return None  # signed out here; the provider's own session ends with its timeout
     if not end:
         return None
     query = urllib.parse.urlencode(

@@ -1,12 +1,20 @@
 from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from accounts import oidc
 
 
 def session_timeout(request):
     """What the page's script needs for the timeout warning (signed-in pages only); on the
     sign-in page, whether single sign-on is offered."""
     if not request.user.is_authenticated:
-        return {"sso": bool(settings.OIDC_ISSUER), "local_sign_in": settings.LOCAL_SIGN_IN}
+        return {
+            "sso": bool(settings.OIDC_ISSUER),
+            # Asked only where the button is drawn (a lazy value): the sign-in page.
+            "sso_available": SimpleLazyObject(oidc.available),
+            "local_sign_in": settings.LOCAL_SIGN_IN,
+        }
     return {
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "session_warning_seconds": min(

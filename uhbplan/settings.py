@@ -384,6 +384,9 @@ OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
 OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
 OIDC_TIMEOUT = 10
+# How long to wait for the provider's discovery document (accounts/oidc.py): short, since the
+# sign-in page asks for it.
+OIDC_DISCOVERY_TIMEOUT = float(os.environ.get("OIDC_DISCOVERY_TIMEOUT", "3"))
 # Someone the provider vouches for but uhbplan does not know: created with no role (they see
 # "ask a plan administrator"), unless this is off (then refused until a person is added).
 OIDC_CREATE_USER = os.environ.get("OIDC_CREATE_USER", "1") == "1"

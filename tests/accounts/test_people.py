@@ -122,10 +122,22 @@ def test_local_passwords_can_be_kept_for_break_glass_accounts_only(client, setti
     assert allowed.status_code == 302
 
 
-def test_the_login_page_offers_single_sign_on_only_when_set_up(client, settings):
+def test_the_login_page_offers_single_sign_on_only_when_set_up(client, settings, monkeypatch):
+    from accounts import oidc
+
     assert "Sign in with your NHS account" not in client.get(reverse("login")).content.decode()
     settings.OIDC_ISSUER = "https://login.example.nhs.uk"
+    # A provider that answers (tests/accounts/test_sso_outage.py: one that does not).
+    document = {
+        "issuer": settings.OIDC_ISSUER,
+        "authorization_endpoint": f"{settings.OIDC_ISSUER}/authorize",
+        "token_endpoint": f"{settings.OIDC_ISSUER}/token",
+        "jwks_uri": f"{settings.OIDC_ISSUER}/jwks",
+    }
+    monkeypatch.setattr(oidc._DiscoveryCache, "_fetch", staticmethod(lambda issuer: document))
+    oidc._discovery.cache_clear()
     assert "Sign in with your NHS account" in client.get(reverse("login")).content.decode()
+    oidc._discovery.cache_clear()
 
 
 def test_a_plan_administrator_cannot_remove_their_own_role(client, admin):
