@@ -119,6 +119,6 @@ def test_every_reader_shows_them(client, people, assured, q2):
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "1 (gap)" in cells
     book = load_workbook(io.BytesIO(to_xlsx(report.data)))
-    sheet = [row for row in book["Assurance"].iter_rows(values_only=True)]
+    sheet = list(book["Assurance"].iter_rows(values_only=True))
     assert ("On track (Green)", 0, 0, 1, 0, 1) in sheet
     assert any(row[0] == gap and row[3] == "On track (Green)" for row in sheet)
