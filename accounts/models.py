@@ -1,5 +1,6 @@
 """Personal API tokens: how reporting tools (Power BI) read the plan as a person may."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -15,9 +16,26 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def default_expiry():
+    """When a token made now stops working: `API_TOKEN_DAYS` from now (a year by default)."""
+    return timezone.now() + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
+# A token's holder is reminded this many days before it stops working.
+REMIND_DAYS_BEFORE = 14
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        """Tokens that work now: not revoked, not expired, their holder still active."""
+        return self.filter(
+            revoked_at__isnull=True, user__is_active=True, expires_at__gt=timezone.now()
+        )
+
+    def expiring(self, within_days: int = REMIND_DAYS_BEFORE):
+        """Working tokens that stop within `within_days`, whose holder has not been told."""
+        soon = timezone.now() + datetime.timedelta(days=within_days)
+        return self.active().filter(expires_at__lte=soon, reminded_at__isnull=True)
 
     def for_token(self, token: str):
         """The active token with this text, or None. Only its digest is stored."""
@@ -39,6 +57,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Every token ends (issue 29: they never did); its holder is e-mailed before it does.
+    expires_at = models.DateTimeField(default=default_expiry, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ApiTokenQuerySet.as_manager()
@@ -65,7 +86,19 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def days_left(self) -> int:
+        return max(0, (self.expires_at - timezone.now()).days)
+
+    @property
+    def ends_soon(self) -> bool:
+        return self.is_active and self.days_left <= REMIND_DAYS_BEFORE
 
 
 class PersonChange(models.Model):

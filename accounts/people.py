@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import PersonChange
+from accounts.models import ApiToken, PersonChange
 from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
 from assurance.models import AssuranceGroup
 from common.text import field_limit, shortened
@@ -131,7 +132,35 @@ def change_role(person, role: str, *, give: bool, by) -> str:
 
 @transaction.atomic
 def set_active(person, active: bool, *, by) -> str:
+    """Deactivate (a leaver) or reactivate. Deactivating ends the person's sessions and revokes
+    their API tokens for good: reactivating gives back the sign-in, not what was ended (issue
+    29: old tokens came back)."""
     _check(by, person)
     person.is_active = active
     person.save(update_fields=["is_active"])
-    return _record(person, by, "Reactivated" if active else "Deactivated: cannot sign in")
+    if active:
+        return _record(person, by, "Reactivated")
+    revoked = 0
+    for token in ApiToken.objects.filter(user=person, revoked_at__isnull=True):
+        token._change_reason = "holder deactivated"
+        token.revoke(by=by)
+        revoked += 1
+    ended = end_sessions(person)
+    return _record(
+        person,
+        by,
+        f"Deactivated: cannot sign in; {ended} session{'s' * (ended != 1)} ended, "
+        f"{revoked} API token{'s' * (revoked != 1)} revoked",
+    )
+
+
+def end_sessions(person) -> int:
+    """Delete every stored session signed in as `person` (database sessions, the default)."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -47,8 +47,14 @@ def api_tokens(request):
         _token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
         request.audit_event, request.audit_outcome = "api_token", "issued"
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
-    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    tokens = list(ApiToken.objects.filter(user=request.user))
+    context = {
+        "form": form,
+        "tokens": tokens,
+        "new_token": new_token,
+        "token_days": settings.API_TOKEN_DAYS,
+        "ending": [token for token in tokens if token.ends_soon],
+    }
     return render(request, "accounts/api_tokens.html", context)
 
 

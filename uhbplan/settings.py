@@ -384,6 +384,8 @@ OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too
 OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
 OIDC_TIMEOUT = 10
+# How long a personal API token works (accounts.models.ApiToken); its holder is reminded first.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))
 # How long to wait for the provider's discovery document (accounts/oidc.py): short, since the
 # sign-in page asks for it.
 OIDC_DISCOVERY_TIMEOUT = float(os.environ.get("OIDC_DISCOVERY_TIMEOUT", "3"))
