@@ -204,10 +204,15 @@ def test_administrator(site, new_page):
     page.get_by_role("button", name="Save the cover").click()
     assert "Saved the board paper cover" in page.locator(".nhsuk-notification-banner").inner_text()
     page.get_by_role("link", name=re.compile("Close Q2")).click()
-    # Closing asks first, saying how many updates are still missing.
-    assert "updates still missing" in page.locator(".nhsuk-warning-callout").inner_text()
+    # Closing asks first, saying how many updates are still missing, and which of the cover's
+    # fields would print as "To be confirmed" (issue 28).
+    assert "updates still missing" in page.locator(".nhsuk-warning-callout").first.inner_text()
+    blanks = page.locator("#cover-unconfirmed").inner_text()
+    assert (
+        "Meeting date" in blanks and "Executive sponsor" in blanks and "Agenda item" not in blanks
+    )
     check_page(page)
-    page.get_by_role("button", name=re.compile("Close Q2")).click()
+    page.get_by_role("button", name="Close anyway and fix its report").click()
     banner = page.locator(".nhsuk-notification-banner").inner_text()
     assert "is closed and its board report is fixed" in banner
     check_page(page)
@@ -236,7 +241,9 @@ def test_viewer(site, new_page):
     check_page(page)  # the login page with its error summary
     log_in(page, base, "viewer")
     assert page.url.endswith("/dashboard/")
-    # At 1,280 px the roll-up tables show their essential columns without scrolling sideways.
+    # At 1,280 px the roll-up tables show their essential columns without scrolling sideways,
+    # once opened: they are folded so the first screen answers the Board first (issue 28).
+    page.get_by_text("The figures behind the bars").click()
     edges = page.evaluate(
         "[...document.querySelectorAll('.uhb-rollup-table')]"
         ".filter((t) => t.offsetParent).map((t) => t.getBoundingClientRect().right)"
@@ -456,6 +463,7 @@ def test_key_indicators_from_upload_to_the_board(site, new_page):
     reader = new_page()
     log_in(reader, base, "viewer")
     reader.goto(f"{base}/dashboard/?plan=2021/22&quarter=2")
+    reader.get_by_text("Each key indicator").click()  # folded until asked for (issue 28)
     table = reader.get_by_role("table", name="Key indicators by theme")
     assert table.get_by_role("img", name="Special cause variation: concern, higher values").count()
     check_page(reader)

@@ -36,9 +36,10 @@ class TestClosing:
         # Only the open quarter can be closed; the others wait for it.
         assert "Close Q2 first to open Q3." in page and "Close Q2 first to reopen Q1." in page
         page = client.get(confirm).content.decode()
-        assert "2 updates still missing" in page and "Close Q2 and fix its report" in page
+        assert "2 updates still missing" in page and "Close anyway and fix its report" in page
         assert reverse("reporting:board_cover", args=[q2.pk]) in page  # the cover, first
-        assert "none has been entered" in page
+        # None has been entered: its blanks are named (issue 28).
+        assert "The board paper's cover is not complete" in page
         q2.refresh_from_db()
         assert q2.is_open  # asking changed nothing
 
