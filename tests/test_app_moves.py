@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from accounts.models import ApiToken, PersonChange
 from common.models import DataRevision
@@ -88,6 +89,9 @@ def test_the_moved_models_keep_their_rows():
     assert BoardPaperCover.history.count() == 0  # none were made by the raw rows above
     kept = ApiToken.objects.get()
     assert (kept.pk, kept.digest, kept.user_id) == (token.pk, "d" * 64, admin.pk)
+    # Tokens made before they expired keep working at least 30 days (issue 29).
+    assert kept.expires_at > timezone.now() + datetime.timedelta(days=29)
+    assert ApiToken.objects.active().filter(pk=token.pk).exists()
     assert ApiToken.history.get().name == "Power BI"
     assert PersonChange.objects.get().change == "Given Viewers"
     # The next rows get new ids after the copied ones (PostgreSQL's sequences were reset).

@@ -28,6 +28,9 @@ def copy_rows(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The rows are copied before accounts adds columns the old tables lack (token expiry,
+    # issue 29), so its migration fills them in for the copied tokens too.
+    run_before = [("accounts", "0002_token_expiry")]
 
     dependencies = [
         ('accounts', '0001_initial'),
