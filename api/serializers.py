@@ -177,3 +177,39 @@ class MeasureValueSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeasureValue
         fields = ["id", "measure", "period", "value", "starts_segment", "note"]
+
+
+class CommitteeActionSerializer(serializers.Serializer):
+    """An action a committee asked of a deliverable's owner, with the owner's response."""
+
+    id = serializers.IntegerField()
+    plan = serializers.CharField(source="deliverable.objective.plan.financial_year")
+    reference = serializers.CharField(source="deliverable.reference")
+    deliverable = serializers.IntegerField(source="deliverable_id")
+    assurance_group = serializers.CharField(source="review.assurance_group.label")
+    asked_in_plan = serializers.CharField(source="review.quarter.plan.financial_year")
+    asked_in_quarter = serializers.IntegerField(source="review.quarter.number")
+    text = serializers.CharField()
+    response = serializers.CharField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    open = serializers.BooleanField(source="is_open")
+    closed_at = serializers.DateTimeField(allow_null=True)
+
+
+class NeedsALookMeasureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    concerns = serializers.ListField(child=serializers.CharField())
+    latest_period = serializers.CharField(allow_blank=True)
+
+
+class NeedsALookSerializer(serializers.Serializer):
+    """A deliverable reported On track (Green) while a key indicator of its objective shows
+    special-cause concern or will consistently miss its target."""
+
+    deliverable = serializers.IntegerField(source="id")
+    reference = serializers.CharField()
+    description = serializers.CharField()
+    objective = serializers.IntegerField()
+    status = serializers.CharField()
+    measures = NeedsALookMeasureSerializer(many=True)

@@ -21,10 +21,12 @@ router.register("status-updates", views.StatusUpdateViewSet, basename="statusupd
 router.register("assurance-reviews", views.AssuranceReviewViewSet, basename="assurancereview")
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("measure-values", views.MeasureValueViewSet, basename="measurevalue")
+router.register("committee-actions", views.CommitteeActionViewSet, basename="committeeaction")
 
 # Tokens, not the site's sign-in page: the API answers 401 itself (REST_FRAMEWORK settings).
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("needs-a-look/", login_not_required(views.NeedsALookView.as_view()), name="needs_a_look"),
 ]
 for pattern in router.urls:
     pattern.callback = login_not_required(pattern.callback)

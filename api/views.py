@@ -2,18 +2,53 @@
 filterable like the deliverables list, and limited to what the token's person may read."""
 
 from django.shortcuts import get_object_or_404
-from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 
 from api import filters, serializers
-from assurance.models import AssuranceReview
+from api.queries import (
+    DELIVERABLE_PARAMETERS,
+    PLAN_PARAMETER,
+    QUARTER_PARAMETER,
+    DeliverableQuery,
+    QuarterQuery,
+)
+from assurance.models import AssuranceReview, ReviewAction
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Measure, MeasureValue, Objective, Plan, Theme
+from reporting import indicators
 from reporting.filters import PlanFilter
 
 
-class ReadOnly(viewsets.ReadOnlyModelViewSet):
+class LimitedFirst:
+    """DRF authenticates, then checks permissions, then throttles: a request with no token or
+    a wrong one was refused (401) before any limit applied, so guessing tokens was unlimited.
+    Here the limits come first: by address for requests without a valid token (even as they
+    fail), then by person."""
+
+    def initial(self, request, *args, **kwargs):
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
+            request
+        )
+        request.version, request.versioning_scheme = self.determine_version(
+            request, *args, **kwargs
+        )
+        try:
+            self.perform_authentication(request)
+        except AuthenticationFailed:
+            self.check_throttles(request)  # the refused are counted by address too
+            raise
+        self.check_throttles(request)
+        self.check_permissions(request)
+
+
+class ReadOnly(LimitedFirst, viewsets.ReadOnlyModelViewSet):
     required_permissions: list[str] = []
+    # An id is digits that fit a database row's id: anything else is not found (404), never
+    # a failed query (issue 29: /deliverables/abc/ answered 500).
+    lookup_value_regex = r"[0-9]{1,18}"
 
 
 class PlanViewSet(ReadOnly):
@@ -44,6 +79,7 @@ class ObjectiveViewSet(ReadOnly):
     filterset_class = filters.ObjectiveFilter
 
 
+@extend_schema_view(list=extend_schema(parameters=DELIVERABLE_PARAMETERS))
 class DeliverableViewSet(ReadOnly):
     """Deliverables with their owners and groups, and where each stands in a quarter. Filtered
     exactly like the deliverables list: `plan` (2021/22, default the current plan), `quarter`
@@ -56,7 +92,10 @@ class DeliverableViewSet(ReadOnly):
     filter_backends = []  # the deliverables list's own FilterSet does it
 
     def get_queryset(self, data=None):
-        filterset = PlanFilter(data if data is not None else self.request.GET or None)
+        query = DeliverableQuery(data if data is not None else self.request.GET)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        filterset = PlanFilter(query.filter_data() or None)
         if filterset.is_bound and not filterset.is_valid():
             raise ValidationError(filterset.errors)
         self.quarter = filterset.quarter_obj
@@ -69,6 +108,8 @@ class DeliverableViewSet(ReadOnly):
         )
         data = self.request.GET.copy()
         data["plan"] = found.objective.plan.financial_year
+        for narrower in ("theme", "objective"):  # the plan is its own; these are moot
+            data.pop(narrower, None)
         return get_object_or_404(self.get_queryset(data), pk=found.pk)
 
     def get_serializer_context(self):
@@ -116,3 +157,38 @@ class MeasureValueViewSet(ReadOnly):
     serializer_class = serializers.MeasureValueSerializer
     queryset = MeasureValue.objects.order_by("measure_id", "period")
     filterset_class = filters.MeasureValueFilter
+
+
+class CommitteeActionViewSet(ReadOnly):
+    """Actions committees asked of owners (`open`: true or false), with the owners' responses,
+    wherever they were asked: an action carried over with its deliverable is in its new plan."""
+
+    required_permissions = ["assurance.view_assurancereview"]  # as the packs show them
+    serializer_class = serializers.CommitteeActionSerializer
+    queryset = ReviewAction.objects.select_related(
+        "deliverable__objective__plan", "review__assurance_group", "review__quarter__plan"
+    ).order_by("deliverable__objective__plan__start_date", "deliverable_id", "id")
+    filterset_class = filters.CommitteeActionFilter
+
+
+class NeedsALookView(LimitedFirst, generics.ListAPIView):
+    """ "Needs a look" for a quarter (`plan`, `quarter`; default the current plan's open one):
+    deliverables reported On track (Green) while a key indicator of their objective shows
+    special-cause concern or will consistently miss its target, with those measures."""
+
+    required_permissions = ["deliverables.view_deliverable", "objectives.view_measure"]
+    serializer_class = serializers.NeedsALookSerializer
+    filter_backends = []
+
+    @extend_schema(parameters=[PLAN_PARAMETER, QUARTER_PARAMETER])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = QuarterQuery(self.request.GET)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        quarter = query.chosen_quarter()
+        if quarter is None:
+            return []
+        return indicators.dashboard_needs_a_look(quarter, indicators.measure_summaries(quarter))

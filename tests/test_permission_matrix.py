@@ -313,9 +313,11 @@ MATRIX = {
             ("assurancereview", "review"),
             ("measure", "measure"),
             ("measurevalue", "value"),
+            ("committeeaction", "action"),
         ]
         for kind, args in [("list", []), ("detail", [detail])]
     },
+    "api:needs_a_look": ([], {"get": API_READERS, "post": API_POST}),
     # Each person's own tokens (making one shows it; someone else's cannot be revoked).
     "api_tokens": (
         [],

@@ -337,6 +337,8 @@ REMINDER_DAYS_BEFORE = [
 # The read API (/api/v1/): personal Bearer tokens (or the site's session, for a person trying it
 # in the browser), read-only, paginated, rate-limited per person (and per address when signed
 # out). Rates count in the shared cache, across every app server: see docs/adr/0013 and 0015.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+API_ANON_RATE_LIMIT = os.environ.get("API_ANON_RATE_LIMIT", "30/minute")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.BearerTokenAuthentication",
@@ -347,14 +349,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Counted atomically in the database, shared by every app server; requests without a valid
+    # token are limited by address before they are refused (api/throttling.py, issue 29).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "api.throttling.PersonThrottle",
+        "api.throttling.AddressThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "user": os.environ.get("API_RATE_LIMIT", "600/minute"),
-        "anon": os.environ.get("API_ANON_RATE_LIMIT", "30/minute"),
-    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -368,6 +368,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["api.auth.CanRead"],  # signed in (a token), like the API
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
 }
 
 
