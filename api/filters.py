@@ -10,7 +10,7 @@ from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from api.queries import MAX_ID
+from api.queries import MAX_ID, StrictBoolean
 from assurance.models import AssuranceGroup, AssuranceReview, Level, ReviewAction
 from deliverables.models import Owner, StatusUpdate
 from deliverables.status import Status
@@ -89,6 +89,11 @@ class ReferenceFilter(django_filters.Filter):
         return qs.filter(deliverable__objective__number=objective, deliverable__number=number)
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false", "1", "0"]})
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBoolean
+
+
 class ByPlan(django_filters.FilterSet):
     plan = plan_filter("plan")
 
@@ -159,9 +164,7 @@ class MeasureValueFilter(django_filters.FilterSet):
 
 class CommitteeActionFilter(django_filters.FilterSet):
     plan = plan_filter("deliverable__objective__plan")
-    open = django_filters.BooleanFilter(
-        method="filter_open", label="true: still open; false: closed"
-    )
+    open = StrictBooleanFilter(method="filter_open", label="true: still open; false: closed")
     assurance_group = GroupFilter(field_name="review__assurance_group", label="Group code or name")
     reference = ReferenceFilter(label="Deliverable, by its reference (6.4)")
     owner = django_filters.ModelChoiceFilter(
@@ -177,4 +180,4 @@ class CommitteeActionFilter(django_filters.FilterSet):
         fields = []
 
     def filter_open(self, queryset, name, value):
-        return queryset.filter(closed_at__isnull=value)
+        return queryset if value is None else queryset.filter(closed_at__isnull=value)

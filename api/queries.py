@@ -19,17 +19,20 @@ from deliverables.status import Status
 from objectives.models import Objective, Plan, Theme
 from reporting import glance
 
-BOOLEAN_WORDS = {"true": "1", "1": "1", "yes": "1", "false": "", "0": "", "no": ""}
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 FLAGS = ("due", "missing", "overdue", "completed")
 # The largest id a database row can have (a 64-bit signed integer).
 MAX_ID = 2**63 - 1
 
 
 class StrictBoolean(forms.CharField):
+    """true or false (1 or 0, yes or no); None when not given; anything else is an error
+    (a tick box's rules made "0" mean true)."""
+
     def clean(self, value):
         value = super().clean(value)
         if value in ("", None):
-            return ""
+            return None
         word = value.strip().lower()
         if word not in BOOLEAN_WORDS:
             raise forms.ValidationError("Give true or false (or 1 or 0).")
@@ -124,7 +127,7 @@ class DeliverableQuery(forms.Form):
             "trend": data.get("trend"),
             "level": data.get("level"),
             "q": data.get("q"),
-            **{flag: data.get(flag) for flag in FLAGS},
+            **{flag: "1" if data.get(flag) else None for flag in FLAGS},
         }
         return {name: str(value) for name, value in found.items() if value not in (None, "")}
 
