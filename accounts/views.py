@@ -54,6 +54,7 @@ def api_tokens(request):
         "new_token": new_token,
         "token_days": settings.API_TOKEN_DAYS,
         "ending": [token for token in tokens if token.ends_soon],
+        **power_query(request),
     }
     return render(request, "accounts/api_tokens.html", context)
 
@@ -65,6 +66,56 @@ def api_token_revoke(request, pk):
     request.audit_event, request.audit_outcome = "api_token", "revoked"
     messages.success(request, f"Revoked “{token.name}”: it no longer works.")
     return redirect("api_tokens")
+
+
+POWER_QUERY = """let
+    // uhbplan's read API: every deliverable of {plan} {quarter_label}, in pages of 1,000.
+    Base = "{base}",
+    Token = "<your token>",
+    PageSize = 1000,
+    GetPage = (page as number) =>
+        Json.Document(
+            Web.Contents(
+                Base,
+                [
+                    RelativePath = "deliverables/",
+                    Query = [
+                        plan = "{plan}",
+                        quarter = "{quarter}",
+                        page_size = Text.From(PageSize),
+                        page = Text.From(page)
+                    ],
+                    Headers = [Authorization = "Bearer " & Token]
+                ]
+            )
+        ),
+    First = GetPage(1),
+    PageCount = Number.RoundUp(First[count] / PageSize),
+    Rest = List.Transform({{2..PageCount}}, each GetPage(_)[results]),
+    Rows = List.Combine({{First[results]}} & Rest),
+    Deliverables = Table.FromRecords(Rows)
+in
+    Deliverables"""
+
+
+def power_query(request) -> dict:
+    """The Power Query M code for the tokens page, filled in for this site and the current plan
+    and quarter: paged by the count the first page gives (pages 2 to N), with a fixed base
+    address, so the Power BI service can refresh it (issue 29: `Web.Contents(next)` is a dynamic
+    source it refuses)."""
+    from objectives.models import Plan
+
+    plan = Plan.objects.current()
+    quarter = (plan.open_quarter or plan.quarters.first()) if plan else None
+    plan_year = plan.financial_year if plan else "2021/22"
+    number = quarter.number if quarter else 1
+    code = POWER_QUERY.format(
+        base=request.build_absolute_uri("/api/v1/"),
+        plan=plan_year,
+        quarter=number,
+        quarter_label=f"Q{number}",
+    )
+    return {"m_code": code, "plan_year": plan_year, "quarter_label": f"Q{number}"}
 
 
 def _require_people_admin(user):
