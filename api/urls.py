@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -31,3 +32,13 @@ urlpatterns = [
 for pattern in router.urls:
     pattern.callback = login_not_required(pattern.callback)
     urlpatterns.append(pattern)
+
+
+@login_not_required
+def not_found(request, rest=""):
+    """Anything under the API that is not one of its addresses (an id that is not digits, a
+    mistyped endpoint): a JSON 404 like the API's own, not the site's HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found, name="not_found"))

@@ -318,6 +318,11 @@ MATRIX = {
         for kind, args in [("list", []), ("detail", [detail])]
     },
     "api:needs_a_look": ([], {"get": API_READERS, "post": API_POST}),
+    # Anything else under the API: its own JSON 404, for anyone.
+    "api:not_found": (
+        ["nowhere/"],
+        {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)},
+    ),
     # Each person's own tokens (making one shows it; someone else's cannot be revoked).
     "api_tokens": (
         [],

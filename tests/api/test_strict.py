@@ -35,7 +35,8 @@ def api(client):
     ],
 )
 def test_ids_out_of_shape_are_not_found(api, plan, path):
-    assert api(path).status_code == 404
+    response = api(path)
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
 
 
 @pytest.mark.parametrize(
