@@ -115,3 +115,19 @@ class RoleForm(NhsukFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [("", "Choose a role")] + role_choices()
+
+
+class IdentityForm(NhsukFormMixin, forms.Form):
+    """Link a person to their identity at the single sign-on provider, by its subject (as the
+    provider's admin centre shows it: Entra "tenant id:object id", CIS2 the UUID)."""
+
+    subject = forms.CharField(
+        label="Their identity at the sign-in provider",
+        max_length=300,
+        help_text="Entra ID: the tenant id and object id, as tenant:object. NHS CIS2: the "
+        "user's UUID. Anyone else: the provider's subject (sub).",
+        error_messages={"required": "Enter the identity to link."},
+    )
+
+    def clean_subject(self):
+        return self.cleaned_data["subject"].strip()

@@ -119,3 +119,30 @@ class PersonChange(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.change}"
+
+
+class Identity(models.Model):
+    """A person's identity at a single sign-on provider: the provider's stable subject for them
+    (`sub`; Entra's tenant and object ids; CIS2's UUID), which never changes when their e-mail
+    does (issue 29: people were matched by e-mail at every sign-in, so a changed address made a
+    new account and a reused one inherited its previous holder's roles). Made at a person's
+    first sign-in, when they are matched by e-mail or username; a plan administrator can link or
+    unlink one on People."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities"
+    )
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "subject"]
+        verbose_name_plural = "identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_person_per_identity")
+        ]
+
+    def __str__(self):
+        return f"{self.subject} at {self.issuer}"

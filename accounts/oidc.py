@@ -11,6 +11,7 @@ what went wrong, never a 500 or a bare 400.
 """
 
 import logging
+import secrets
 import threading
 import time
 import urllib.parse
@@ -28,6 +29,8 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
     OIDCAuthenticationRequestView,
 )
+
+from accounts import sso
 
 log = logging.getLogger("uhbplan")
 
@@ -114,10 +117,16 @@ def available() -> bool:
 
 def _settings(attr, *default):
     """The library's settings, with the provider's endpoints from its discovery document."""
-    if attr in _ENDPOINTS and enabled():
-        return discovery()[_ENDPOINTS[attr]]
     if attr == "OIDC_RP_CLIENT_ID":
         return settings.OIDC_RP_CLIENT_ID
+    if attr == "OIDC_RP_SCOPES":
+        return sso.scopes()
+    if attr == "OIDC_OP_USER_ENDPOINT" and enabled():
+        return discovery().get("userinfo_endpoint")  # Entra and CIS2 may have none in use
+    if attr in _ENDPOINTS and enabled():
+        return discovery()[_ENDPOINTS[attr]]
+    if attr == "OIDC_TOKEN_USE_BASIC_AUTH":
+        return settings.OIDC_CLIENT_AUTH == "client_secret_basic"
     if hasattr(settings, attr):
         return getattr(settings, attr)
     if default:
@@ -130,9 +139,10 @@ class Refused(SuspiciousOperation):
 
 
 class Backend(OIDCAuthenticationBackend):
-    """People are matched by e-mail (case-insensitive) to existing accounts. Someone new is
-    created with no role when `OIDC_CREATE_USER` is on: they see the "ask a plan administrator"
-    page until one gives them a role."""
+    """People are matched by the provider's stable subject once linked, by e-mail or username
+    at a first sign-in (accounts.sso). Someone new is created with no role when
+    `OIDC_CREATE_USER` is on: they see the "ask a plan administrator" page until one gives them
+    a role (or the provider's groups do, `OIDC_ROLE_MAP`)."""
 
     get_settings = staticmethod(_settings)
 
@@ -184,27 +194,119 @@ class Backend(OIDCAuthenticationBackend):
         except jwt.InvalidTokenError:
             raise Refused("The sign-in could not be verified.") from None
 
-    def filter_users_by_claims(self, claims):
-        email = (claims.get("email") or "").strip()
-        if not email:
-            return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email__iexact=email)
+    def get_token(self, payload):
+        """The token request, authenticated as the provider asks: by the client secret, or
+        (CIS2) by a JWT signed with our private key (`private_key_jwt`, RFC 7523), which the
+        library cannot make."""
+        if settings.OIDC_CLIENT_AUTH != "private_key_jwt":
+            return super().get_token(payload)
+        endpoint = self.OIDC_OP_TOKEN_ENDPOINT
+        payload = dict(payload)
+        payload.pop("client_secret", None)
+        payload["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        payload["client_assertion"] = client_assertion(endpoint)
+        response = requests.post(endpoint, data=payload, timeout=settings.OIDC_TIMEOUT)
+        self.raise_token_response_error(response)
+        return response.json()
+
+    def get_userinfo(self, access_token, id_token, payload):
+        """The ID token's claims (its `acr`, Entra's `oid` and `tid`) with the userinfo
+        endpoint's over them, where the provider has one that answers."""
+        claims = dict(payload or {})
+        if self.OIDC_OP_USER_ENDPOINT:
+            try:
+                claims |= super().get_userinfo(access_token, id_token, payload) or {}
+            except requests.RequestException:
+                log.warning("sso: the userinfo endpoint did not answer; the ID token's claims used")
+        return claims
 
     def verify_claims(self, claims):
-        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
+        if not sso.subject_of(claims):
+            raise Refused("The provider did not say who you are (no subject in the sign-in).")
+        required = [a.strip() for a in settings.OIDC_REQUIRED_ACR.split(",") if a.strip()]
+        if required and claims.get("acr") not in required:
+            raise Refused(
+                "The sign-in's level of assurance is too low for uhbplan: sign in with your "
+                "smartcard or another method your provider trusts at that level."
+            )
+        if claims.get("email") and claims.get("email_verified", True) is False:
+            raise Refused("The provider has not verified your e-mail address.")
+        return True
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        """The person by their linked subject; at a first sign-in, by e-mail or username, then
+        linked; else a new account with a readable username (accounts.sso). Refusals say why:
+        the library turns any into a bare failure, so the reason is kept on the request for the
+        callback's page and the audit log."""
+        try:
+            return self._person(access_token, id_token, payload)
+        except Refused as error:
+            self.request.sso_refusal = str(error)
+            raise
+
+    def _person(self, access_token, id_token, payload):
+        claims = self.get_userinfo(access_token, id_token, payload)
+        self.verify_claims(claims)
+        issuer = discovery()["issuer"]
+        user = sso.find(claims, issuer)
+        if user is None:
+            if not settings.OIDC_CREATE_USER:
+                raise Refused(
+                    "uhbplan does not know you yet. Ask a plan administrator to add you on "
+                    "People, then sign in again."
+                )
+            user = self.create_user(claims)
+        elif not user.is_active:
+            raise Refused("Your uhbplan account has been deactivated.")
+        sso.link(user, claims, issuer)
+        given = sso.give_roles(user, claims)
+        if given:
+            log.info("sso: %s given %s by their provider's groups", user.get_username(), given)
+        return user
 
     def create_user(self, claims):
-        user = super().create_user(claims)
-        user.first_name = claims.get("given_name", "")[:150]
-        user.last_name = claims.get("family_name", "")[:150]
+        user = self.UserModel(
+            username=sso.readable_username(claims),
+            email=sso.email_of(claims),
+            first_name=str(claims.get("given_name") or "")[:150],
+            last_name=str(claims.get("family_name") or "")[:150],
+        )
         user.set_unusable_password()
         user.save()
         log.info("sso: created %s with no role", user.get_username())
         return user
 
 
+def client_assertion(audience: str) -> str:
+    """A client assertion for `private_key_jwt`: signed with the key in `OIDC_PRIVATE_KEY`
+    (PEM) or the file `OIDC_PRIVATE_KEY_FILE`, by `OIDC_PRIVATE_KEY_ALG` (RS512, as CIS2 asks),
+    naming the key by `OIDC_PRIVATE_KEY_ID`, valid five minutes, used once."""
+    key = settings.OIDC_PRIVATE_KEY
+    if not key and settings.OIDC_PRIVATE_KEY_FILE:
+        with open(settings.OIDC_PRIVATE_KEY_FILE, encoding="utf-8") as file:
+            key = file.read()
+    if not key:
+        raise Refused("Single sign-on is set up for private_key_jwt but has no private key.")
+    now = int(time.time())
+    claims = {
+        "iss": settings.OIDC_RP_CLIENT_ID,
+        "sub": settings.OIDC_RP_CLIENT_ID,
+        "aud": audience,
+        "jti": secrets.token_urlsafe(24),
+        "iat": now,
+        "exp": now + 300,
+    }
+    headers = {"kid": settings.OIDC_PRIVATE_KEY_ID} if settings.OIDC_PRIVATE_KEY_ID else None
+    return jwt.encode(claims, key, algorithm=settings.OIDC_PRIVATE_KEY_ALG, headers=headers)
+
+
 class AuthenticationRequest(OIDCAuthenticationRequestView):
     get_settings = staticmethod(_settings)
+
+    def get_extra_params(self, request):
+        """The assurance level asked of the provider (CIS2: `acr_values`)."""
+        wanted = sso.acr_values()
+        return {"acr_values": wanted} if wanted else {}
 
     def __init__(self, *args, **kwargs):
         # The library reads the endpoints here too: after `available()` said yes.
@@ -233,6 +335,12 @@ class Callback(OIDCAuthenticationCallbackView):
     @property
     def failure_url(self):
         return reverse("sign_in_failed")
+
+    def login_failure(self):
+        reason = getattr(self.request, "sso_refusal", "")
+        if reason:
+            return _refused(self.request, reason)
+        return super().login_failure()
 
 
 def _refused(request, reason, status=403):

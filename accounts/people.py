@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, PersonChange
+from accounts.models import ApiToken, Identity, PersonChange
 from accounts.roles import PLAN_ADMINISTRATORS, VIEWERS
 from assurance.models import AssuranceGroup
 from common.text import field_limit, shortened
@@ -99,8 +99,10 @@ def add_person(*, first_name, last_name, email, by):
 
 @transaction.atomic
 def change_role(person, role: str, *, give: bool, by) -> str:
-    """Give or take away one role ("admin", "viewer", "owner:CDO", "group:<id>")."""
-    _check(by, person)
+    """Give or take away one role ("admin", "viewer", "owner:CDO", "group:<id>"). `by` is None
+    when the single sign-on provider's groups give it (accounts.sso.give_roles)."""
+    if by is not None:
+        _check(by, person)
     verb = "Given" if give else "Removed"
     if role in ("admin", "viewer"):
         name = PLAN_ADMINISTRATORS if role == "admin" else VIEWERS
@@ -164,3 +166,34 @@ def end_sessions(person) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+@transaction.atomic
+def link_identity(person, subject: str, *, by) -> str:
+    """Link `person` to their identity at the configured provider (a plan administrator's
+    choice: the next sign-in with that subject is them, whatever its e-mail)."""
+    from django.conf import settings
+
+    from accounts import oidc
+
+    _check(by, person)
+    issuer = oidc.discovery()["issuer"] if oidc.available() else settings.OIDC_ISSUER
+    taken = Identity.objects.filter(issuer=issuer, subject=subject).exclude(user=person).first()
+    if taken is not None:
+        raise ValueError(f"That identity is already linked to {taken.user.get_username()}.")
+    Identity.objects.get_or_create(issuer=issuer, subject=subject, defaults={"user": person})
+    return _record(person, by, f"Linked to the sign-in identity {subject}")
+
+
+@transaction.atomic
+def unlink_identity(person, identity_pk, *, by) -> str | None:
+    """Unlink an identity: their next single sign-on matches by e-mail or username again, as a
+    first sign-in does (for a mistaken link, or a mailbox given to someone else)."""
+    _check(by, person)
+    identity = (
+        person.identities.filter(pk=identity_pk).first() if str(identity_pk).isdigit() else None
+    )
+    if identity is None:
+        return None
+    identity.delete()
+    return _record(person, by, f"Unlinked from the sign-in identity {identity.subject}")

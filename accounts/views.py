@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import people as people_service
-from accounts.forms import ApiTokenForm, PersonForm, RoleForm
+from accounts.forms import ApiTokenForm, IdentityForm, PersonForm, RoleForm
 from accounts.models import ApiToken
 from common import text
 from objectives.roles import is_plan_admin
@@ -153,8 +153,9 @@ def person_detail(request, pk):
     _require_people_admin(request.user)
     person = get_object_or_404(get_user_model(), pk=pk)
     form = RoleForm(request.POST if "give" in request.POST else None)
+    identity_form = IdentityForm(request.POST if "link" in request.POST else None)
     if request.method == "POST":
-        change = _person_change(request, person, form)
+        change = _person_change(request, person, form, identity_form)
         if change:
             request.audit_event, request.audit_outcome = "people", f"{person.username}: {change}"
             messages.success(request, f"{text.person(person)}: {change}.")
@@ -164,13 +165,16 @@ def person_detail(request, pk):
         "roles": people_service.roles_of(person),
         "form": form,
         "changes": person.changes.select_related("changed_by")[:50],
+        "identities": person.identities.all(),
+        "identity_form": identity_form,
+        "sso": bool(settings.OIDC_ISSUER),
         "may_change": people_service.may_change(request.user, person),
         "superusers_only": people_service.SUPERUSERS_ONLY,
     }
     return render(request, "accounts/person_detail.html", context)
 
 
-def _person_change(request, person, form):
+def _person_change(request, person, form, identity_form):
     if not people_service.may_change(request.user, person):
         messages.error(request, people_service.SUPERUSERS_ONLY)
         return None
@@ -188,6 +192,18 @@ def _person_change(request, person, form):
                 person, request.POST["remove"], give=False, by=request.user
             )
         return None
+    if "unlink" in request.POST:
+        return people_service.unlink_identity(person, request.POST["unlink"], by=request.user)
+    if "link" in request.POST:
+        if not identity_form.is_valid():
+            return None
+        try:
+            return people_service.link_identity(
+                person, identity_form.cleaned_data["subject"], by=request.user
+            )
+        except ValueError as error:
+            identity_form.add_error("subject", str(error))
+            return None
     if "active" in request.POST:
         if person == request.user:
             messages.error(request, "You cannot deactivate yourself.")

@@ -382,7 +382,25 @@ OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
 OIDC_AUDIENCE = os.environ.get("OIDC_AUDIENCE", "")  # the ID token's audience, if not the id
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = "openid email profile"
+# Which provider this is (accounts/sso.py): "generic", "entra" or "cis2". It sets the scopes,
+# where the stable subject is (Entra: tid+oid; CIS2: uid), which claims can match a person at
+# a first sign-in (Entra: preferred_username and upn too) and, for CIS2, the acr asked for.
+OIDC_PROFILE = os.environ.get("OIDC_PROFILE", "generic").strip().lower()
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "")  # empty: the profile's
+OIDC_ACR_VALUES = os.environ.get("OIDC_ACR_VALUES", "")  # empty: the profile's (CIS2: AAL3_ANY)
+# The assurance levels accepted in the ID token's `acr` (comma-separated); empty: any.
+OIDC_REQUIRED_ACR = os.environ.get("OIDC_REQUIRED_ACR", "")
+# How uhbplan proves itself at the token endpoint: client_secret_post, client_secret_basic, or
+# private_key_jwt (CIS2) with the key below (PEM text, or a file), its key id and algorithm.
+OIDC_CLIENT_AUTH = os.environ.get("OIDC_CLIENT_AUTH", "client_secret_post").strip()
+OIDC_PRIVATE_KEY = os.environ.get("OIDC_PRIVATE_KEY", "")
+OIDC_PRIVATE_KEY_FILE = os.environ.get("OIDC_PRIVATE_KEY_FILE", "")
+OIDC_PRIVATE_KEY_ID = os.environ.get("OIDC_PRIVATE_KEY_ID", "")
+OIDC_PRIVATE_KEY_ALG = os.environ.get("OIDC_PRIVATE_KEY_ALG", "RS512")
+# Roles from the provider's groups or roles: the claim that lists them, and which give what
+# ("Board members=viewer,Plan office=admin,DHG secretaries=group:DHG"). Given, never removed.
+OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "")
+OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
 OIDC_USE_PKCE = True
 OIDC_USE_NONCE = True
 OIDC_STORE_ID_TOKEN = True  # for signing out at the provider too

@@ -3,6 +3,8 @@ certified npm package oidc-provider, run by tools/oidc_provider.mjs. Discovery, 
 code flow with PKCE, state and nonce, token checks; sign-in, a first sign-in without a role,
 signing out at the provider too, and the refusals."""
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -31,8 +33,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def provider(site, settings):
+def start_provider(site, env=None):
+    """The test provider on a free port (tools/oidc_provider.mjs); (process, issuer)."""
     if not shutil.which("node") or not (ROOT / "node_modules" / "oidc-provider").exists():
         pytest.skip("node and the oidc-provider package (npm ci) are needed")
     base, _ = site
@@ -43,6 +45,7 @@ def provider(site, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=os.environ | (env or {}),
     )
     issuer = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
@@ -55,6 +58,12 @@ def provider(site, settings):
                 process.kill()
                 raise RuntimeError(f"the provider did not start: {process.stdout.read()}") from None
             time.sleep(0.2)
+    return process, issuer
+
+
+@pytest.fixture
+def provider(site, settings):
+    process, issuer = start_provider(site)
     settings.OIDC_ISSUER = issuer
     settings.OIDC_RP_CLIENT_ID = "uhbplan"
     settings.OIDC_RP_CLIENT_SECRET = "uhbplan-test-secret"
@@ -159,3 +168,111 @@ def test_a_token_for_another_service_is_refused(site, provider, new_page, settin
     page = new_page()
     sign_in_at_provider(page, base, "ann.board")
     assert "meant for another service" in refused(page)
+
+
+def private_key_and_jwks():
+    """A fresh RSA key, as a trust would make for CIS2: the PEM for uhbplan, the public key
+    set for the provider's registration."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from jwt.algorithms import RSAAlgorithm
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = json.loads(RSAAlgorithm.to_jwk(key.public_key())) | {
+        "kid": "uhbplan-1",
+        "use": "sig",
+        "alg": "RS512",
+    }
+    return pem, {"keys": [public]}
+
+
+@pytest.fixture
+def cis2_provider(site, settings):
+    """The provider configured as NHS CIS2 would be: private_key_jwt client authentication,
+    an acr on every sign-in, people named by their CIS2 uid."""
+    pem, jwks = private_key_and_jwks()
+    process, issuer = start_provider(
+        site, {"PROFILE": "cis2", "CLIENT_JWKS": json.dumps(jwks), "ACR": "AAL3_ANY"}
+    )
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = issuer, "uhbplan"
+    settings.OIDC_RP_CLIENT_SECRET, settings.OIDC_AUDIENCE = "", ""
+    settings.OIDC_PROFILE, settings.OIDC_CLIENT_AUTH = "cis2", "private_key_jwt"
+    settings.OIDC_PRIVATE_KEY, settings.OIDC_PRIVATE_KEY_ID = pem, "uhbplan-1"
+    settings.OIDC_REQUIRED_ACR = "AAL3_ANY"
+    oidc._discovery.cache_clear()
+    yield issuer
+    process.terminate()
+    process.wait(timeout=10)
+    oidc._discovery.cache_clear()
+
+
+@pytest.fixture
+def entra_provider(site, settings):
+    """The provider as Entra ID is: no e-mail claim, people by tenant and object id, and a
+    `groups` claim the role map reads."""
+    process, issuer = start_provider(site, {"PROFILE": "entra", "GROUPS": "board-members"})
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = issuer, "uhbplan"
+    settings.OIDC_RP_CLIENT_SECRET, settings.OIDC_AUDIENCE = "uhbplan-test-secret", ""
+    settings.OIDC_PROFILE = "entra"
+    settings.OIDC_ROLE_CLAIM, settings.OIDC_ROLE_MAP = "groups", "board-members=viewer"
+    oidc._discovery.cache_clear()
+    yield issuer
+    process.terminate()
+    process.wait(timeout=10)
+    oidc._discovery.cache_clear()
+
+
+def test_cis2_private_key_jwt_and_assurance_level(site, cis2_provider, new_page, settings):
+    from accounts.models import Identity
+
+    base, _ = site
+    ann = UserFactory(username="ann", email="ann.board@nhs.net", role=VIEWERS)
+    page = new_page()
+    sign_in_at_provider(page, base, "ann.board")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    identity = Identity.objects.get(user=ann)
+    assert identity.subject.startswith("55")  # her CIS2 uid, not the e-mail
+    # Her e-mail changes at the provider's end: the uid still finds her account.
+    get_user_model().objects.filter(pk=ann.pk).update(email="ann.changed@nhs.net")
+    page.get_by_role("button", name="Log out").first.click()
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.console_errors.clear()
+    settings.OIDC_REQUIRED_ACR = "AAL3_ANY"
+    other = new_page()
+    sign_in_at_provider(other, base, "ann.board")
+    other.get_by_role("heading", name="Dashboard").wait_for()
+    assert get_user_model().objects.count() == len(site[1]) + 1  # no second account
+
+
+def test_cis2_refuses_a_lower_assurance_level(site, cis2_provider, new_page, settings):
+    settings.OIDC_REQUIRED_ACR = "AAL3_ANY_BUT_HIGHER"
+    base, _ = site
+    page = new_page()
+    sign_in_at_provider(page, base, "ann.board")
+    assert "level of assurance is too low" in refused(page)
+
+
+def test_entra_without_an_email_claim(site, entra_provider, new_page):
+    """Entra ID sends preferred_username, not email: the person an administrator added is
+    matched by it at first, then by tenant and object id; the provider's group gives a role."""
+    from accounts.models import Identity
+
+    base, _ = site
+    nia = UserFactory(username="nia", email="nia.new@uhb.nhs.uk")
+    page = new_page()
+    sign_in_at_provider(page, base, "nia.new")
+    page.get_by_role("heading", name="Dashboard").wait_for()
+    identity = Identity.objects.get(user=nia)
+    assert identity.subject.startswith("tenant-uhb:id-")
+    nia.refresh_from_db()
+    assert nia.groups.filter(name=VIEWERS).exists()  # from the groups claim
+    # Someone new gets a readable username, not a hash.
+    other = new_page()
+    sign_in_at_provider(other, base, "sam.stranger")
+    other.get_by_role("heading", name="Dashboard").wait_for()
+    assert get_user_model().objects.filter(username="sam.stranger").exists()
