@@ -10,6 +10,7 @@ audience and expiry (the library skips the audience), with PKCE on. A refusal is
 what went wrong, never a 500 or a bare 400.
 """
 
+import json
 import logging
 import secrets
 import threading
@@ -21,7 +22,7 @@ import requests
 from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -277,14 +278,40 @@ class Backend(OIDCAuthenticationBackend):
         return user
 
 
-def client_assertion(audience: str) -> str:
-    """A client assertion for `private_key_jwt`: signed with the key in `OIDC_PRIVATE_KEY`
-    (PEM) or the file `OIDC_PRIVATE_KEY_FILE`, by `OIDC_PRIVATE_KEY_ALG` (RS512, as CIS2 asks),
-    naming the key by `OIDC_PRIVATE_KEY_ID`, valid five minutes, used once."""
+def _private_key() -> str:
     key = settings.OIDC_PRIVATE_KEY
     if not key and settings.OIDC_PRIVATE_KEY_FILE:
         with open(settings.OIDC_PRIVATE_KEY_FILE, encoding="utf-8") as file:
             key = file.read()
+    return key
+
+
+def public_jwks() -> dict:
+    """The public half of the client key as a JSON Web Key Set, for a provider that reads
+    the client's keys from a URL rather than from a registration form."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from jwt.algorithms import RSAAlgorithm
+
+    key = load_pem_private_key(_private_key().encode(), password=None)
+    public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+    public |= {"use": "sig", "alg": settings.OIDC_PRIVATE_KEY_ALG}
+    if settings.OIDC_PRIVATE_KEY_ID:
+        public["kid"] = settings.OIDC_PRIVATE_KEY_ID
+    return {"keys": [public]}
+
+
+def jwks(request):
+    """`/oidc/jwks.json`: uhbplan's public client key, where `private_key_jwt` is in use."""
+    if not enabled() or settings.OIDC_CLIENT_AUTH != "private_key_jwt" or not _private_key():
+        raise Http404("No client key is published.")
+    return JsonResponse(public_jwks())
+
+
+def client_assertion(audience: str) -> str:
+    """A client assertion for `private_key_jwt`: signed with the key in `OIDC_PRIVATE_KEY`
+    (PEM) or the file `OIDC_PRIVATE_KEY_FILE`, by `OIDC_PRIVATE_KEY_ALG` (RS512, as CIS2 asks),
+    naming the key by `OIDC_PRIVATE_KEY_ID`, valid five minutes, used once."""
+    key = _private_key()
     if not key:
         raise Refused("Single sign-on is set up for private_key_jwt but has no private key.")
     now = int(time.time())

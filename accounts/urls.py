@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", require_POST(oidc.logout), name="logout"),
     path("oidc/authenticate/", login_not_required(oidc.authentication_request), name="oidc_login"),
     path("oidc/callback/", login_not_required(oidc.callback), name="oidc_callback"),
+    path("oidc/jwks.json", login_not_required(oidc.jwks), name="oidc_jwks"),
     path("sign-in-failed/", views.sign_in_failed, name="sign_in_failed"),
     path("session/", views.session_status, name="session"),
     path("logged-in/", views.logged_in_again, name="logged_in_again"),

@@ -292,6 +292,8 @@ MATRIX = {
     # signs in through them against a real provider); its refusal page is for anyone.
     "oidc_login": ([], {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)}),
     "oidc_callback": ([], {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)}),
+    # The client's public key, published only where private_key_jwt is set up.
+    "oidc_jwks": ([], {"get": dict.fromkeys(ROLES, 404), "post": dict.fromkeys(ROLES, 404)}),
     "sign_in_failed": ([], {"get": dict.fromkeys(ROLES, 200), "post": dict.fromkeys(ROLES, 405)}),
     # The read API: a 401 (not a redirect) when signed out; readers read; it never writes.
     "api:api-root": (

@@ -90,3 +90,32 @@ def test_an_administrator_links_and_unlinks_an_identity_on_people(client, settin
     client.post(url, {"unlink": str(identity.pk)})
     assert not ann.identities.exists()
     assert "Unlinked from the sign-in identity t-1:o-9" in client.get(url).content.decode()
+
+
+def test_the_client_key_is_published_and_signs_the_assertion(client, settings):
+    """private_key_jwt: the assertion uhbplan sends verifies against the key set it publishes."""
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from django.urls import reverse
+
+    from accounts import oidc
+
+    assert client.get(reverse("oidc_jwks")).status_code == 404  # not set up
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = ISSUER, "uhbplan"
+    settings.OIDC_CLIENT_AUTH, settings.OIDC_PRIVATE_KEY_ID = "private_key_jwt", "k1"
+    settings.OIDC_PRIVATE_KEY = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    published = client.get(reverse("oidc_jwks")).json()["keys"][0]
+    assert published["kid"] == "k1" and "d" not in published  # the public half only
+    assertion = oidc.client_assertion("https://login.example.nhs.uk/token")
+    public = jwt.PyJWK(published).key
+    claims = jwt.decode(
+        assertion, public, algorithms=["RS512"], audience="https://login.example.nhs.uk/token"
+    )
+    assert claims["iss"] == claims["sub"] == "uhbplan" and claims["exp"] - claims["iat"] == 300
+    assert jwt.get_unverified_header(assertion)["kid"] == "k1"
