@@ -4,6 +4,7 @@ code flow with PKCE, state and nonce, token checks; sign-in, a first sign-in wit
 signing out at the provider too, and the refusals."""
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -249,12 +250,16 @@ def test_cis2_private_key_jwt_and_assurance_level(site, cis2_provider, new_page,
     assert get_user_model().objects.count() == len(site[1]) + 1  # no second account
 
 
-def test_cis2_refuses_a_lower_assurance_level(site, cis2_provider, new_page, settings):
+def test_cis2_refuses_a_lower_assurance_level(site, cis2_provider, new_page, settings, caplog):
     settings.OIDC_REQUIRED_ACR = "AAL3_ANY_BUT_HIGHER"
     base, _ = site
     page = new_page()
-    sign_in_at_provider(page, base, "ann.board")
-    assert "level of assurance is too low" in refused(page)
+    with caplog.at_level(logging.INFO, logger="uhbplan.audit"):
+        sign_in_at_provider(page, base, "ann.board")
+        assert "level of assurance is too low" in refused(page)
+    # The audit log says why, not "wrong username or password" (issue 29).
+    outcomes = [getattr(r, "outcome", "") for r in caplog.records if r.msg == "login_failed"]
+    assert outcomes and all(o.startswith("sso: The sign-in's level of assurance") for o in outcomes)
 
 
 def test_entra_without_an_email_claim(site, entra_provider, new_page):
