@@ -69,7 +69,7 @@ def api_token_revoke(request, pk):
 
 
 POWER_QUERY = """let
-    // uhbplan's read API: every deliverable of {plan} {quarter_label}, in pages of 1,000.
+    // Every deliverable of {plan} {quarter_label}, 1,000 a page.
     Base = "{base}",
     Token = "<your token>",
     PageSize = 1000,
