@@ -28,6 +28,11 @@ router.register("committee-actions", views.CommitteeActionViewSet, basename="com
 urlpatterns = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("needs-a-look/", login_not_required(views.NeedsALookView.as_view()), name="needs_a_look"),
+    path(
+        "assurance-glance/",
+        login_not_required(views.AssuranceGlanceView.as_view()),
+        name="assurance_glance",
+    ),
 ]
 for pattern in router.urls:
     pattern.callback = login_not_required(pattern.callback)

@@ -2,9 +2,11 @@
 filterable like the deliverables list, and limited to what the token's person may read."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, viewsets
-from rest_framework.exceptions import AuthenticationFailed, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.response import Response
 
 from api import filters, serializers
 from api.queries import (
@@ -17,7 +19,7 @@ from api.queries import (
 from assurance.models import AssuranceReview, ReviewAction
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Measure, MeasureValue, Objective, Plan, Theme
-from reporting import indicators
+from reporting import glance, indicators
 from reporting.filters import PlanFilter
 
 
@@ -192,3 +194,27 @@ class NeedsALookView(LimitedFirst, generics.ListAPIView):
         if quarter is None:
             return []
         return indicators.dashboard_needs_a_look(quarter, indicators.measure_summaries(quarter))
+
+
+class AssuranceGlanceView(LimitedFirst, generics.GenericAPIView):
+    """Assurance at a glance for a quarter, as the dashboard and board report show it
+    (reporting.glance): counts by level, by committee and by theme, the status × level matrix
+    and the assurance gaps by name."""
+
+    required_permissions = ["deliverables.view_deliverable", "assurance.view_assurancereview"]
+    filter_backends = []
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[PLAN_PARAMETER, QUARTER_PARAMETER], responses={200: OpenApiTypes.OBJECT}
+    )
+    def get(self, request, *args, **kwargs):
+        query = QuarterQuery(request.GET)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        quarter = query.chosen_quarter()
+        if quarter is None:
+            raise NotFound("No plan has been loaded yet.")
+        found = glance.for_quarter(quarter)
+        body = {"plan": quarter.plan.financial_year, "quarter": quarter.number} | found
+        return Response(body)

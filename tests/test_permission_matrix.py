@@ -320,6 +320,7 @@ MATRIX = {
         for kind, args in [("list", []), ("detail", [detail])]
     },
     "api:needs_a_look": ([], {"get": API_READERS, "post": API_POST}),
+    "api:assurance_glance": ([], {"get": API_READERS, "post": API_POST}),
     # Anything else under the API: its own JSON 404, for anyone.
     "api:not_found": (
         ["nowhere/"],

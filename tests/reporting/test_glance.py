@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from accounts.models import ApiToken
 from assurance.models import AssuranceReview
 from reporting import glance
 from reporting.board_report import pdf, word
@@ -118,6 +119,13 @@ def test_every_reader_shows_them(client, people, assured, q2):
     assert "Assurance gaps (2)" in text and "2 Limited" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "1 (gap)" in cells
+    # And the API, for a reporting tool's own view.
+    text = ApiToken.issue(people["viewer"], "Power BI")[1]
+    client.logout()
+    api = client.get("/api/v1/assurance-glance/", HTTP_AUTHORIZATION=f"Bearer {text}").json()
+    assert api["totals"] == EXPECTED_TOTALS and [g["reference"] for g in api["gaps"]] == sorted(
+        [assured["green_limited"].reference, assured["red_substantial"].reference]
+    )
     book = load_workbook(io.BytesIO(to_xlsx(report.data)))
     sheet = list(book["Assurance"].iter_rows(values_only=True))
     assert ("On track (Green)", 0, 0, 1, 0, 1) in sheet
