@@ -125,7 +125,7 @@ PUBLIC = {"login", "accessibility", "healthz", "readyz", "sign_in_failed"}
 # on rather than the login page.
 FOR_SCRIPTS = {"session", "api:schema", "api:api-root"}
 # Single sign-on's own steps: open to anyone, and not there at all while it is not set up.
-SIGN_IN = {"oidc_login", "oidc_callback"}
+SIGN_IN = {"oidc_login", "oidc_callback", "oidc_jwks"}
 
 
 def _project_urls(resolver, prefix="", namespace=""):
