@@ -180,13 +180,9 @@ def group_pack(request, group_pk):
 def group_pack_pdf(request, group_pk):
     """The pack as an A4 PDF, every deliverable in it (the page shows them a page at a time)."""
     context = _pack(request, group_pk, reported=True)
-    try:
-        content = pdf.group_pack_pdf(context)
-    except pdf.PdfUnavailable:
-        log.exception("The pack PDF cannot be made: WeasyPrint's libraries are missing")
-        message = "The PDF cannot be made on this server just now. Use the page's Print command."
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    return _pack_download(context, content, "application/pdf", "pdf")
+    return _pdf_download(
+        "pack", lambda: pdf.group_pack_pdf(context), lambda *file: _pack_download(context, *file)
+    )
 
 
 @require_safe
@@ -267,13 +263,23 @@ def board_report(request):
 def board_report_pdf(request):
     """The board report as an A4 PDF for the board papers (reporting/board_report/pdf.py)."""
     report = report_for(_reported_quarter(request))
+    return _pdf_download(
+        "board report",
+        lambda: pdf.board_report_pdf(report),
+        lambda *file: _report_download(report, *file),
+    )
+
+
+def _pdf_download(what, make, download):
+    """`make()`'s PDF as `download(content, type, extension)`; a clear 503 where WeasyPrint's
+    system libraries are missing (the page's Print command still works)."""
     try:
-        content = pdf.board_report_pdf(report)
+        content = make()
     except pdf.PdfUnavailable:
-        log.exception("The board report PDF cannot be made: WeasyPrint's libraries are missing")
+        log.exception("The %s PDF cannot be made: WeasyPrint's libraries are missing", what)
         message = "The PDF cannot be made on this server just now. Use the page's Print command."
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    return _report_download(report, content, "application/pdf", "pdf")
+    return download(content, "application/pdf", "pdf")
 
 
 @require_safe
