@@ -8,6 +8,10 @@ class CommonConfig(AppConfig):
     verbose_name = "Shared"
 
     def ready(self):
-        from common import history
+        from django.core.signals import request_finished, request_started
+
+        from common import history, revision
 
         history.connect()
+        request_started.connect(revision.request_started, dispatch_uid="revision.request")
+        request_finished.connect(revision.request_finished, dispatch_uid="revision.request")

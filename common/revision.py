@@ -69,10 +69,28 @@ def forget() -> None:
         _kept.clear()
 
 
+# Within one request the revision is read once: a page reads it for every figure it keeps (the
+# dashboard did eight times), and a request is one moment of the data. A write in the request
+# (`changed()`) forgets it, so what the request reads after its own write is read again.
+_request = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _request.active, _request.value = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request.active, _request.value = False, None
+
+
 def current() -> int:
-    """The revision now: one indexed read."""
-    value = DataRevision.objects.filter(pk=1).values_list("value", flat=True).first()
-    return value or 0
+    """The revision now: one indexed read (once a request)."""
+    if getattr(_request, "active", False) and _request.value is not None:
+        return _request.value
+    value = DataRevision.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    if getattr(_request, "active", False):
+        _request.value = value
+    return value
 
 
 def bump() -> None:
@@ -100,6 +118,7 @@ _pending = threading.local()
 def changed() -> None:
     """The plan's data changed (or will, when the current transaction commits)."""
     forget()
+    _request.value = None
     batch = getattr(_pending, "batch", None)
     if batch is None or batch.done:
         batch = _pending.batch = _Batch()
