@@ -39,6 +39,7 @@ READ = [
     "deliverables.view_statusupdate",
     "assurance.view_assurancegroup",
     "assurance.view_assurancereview",
+    "assurance.view_principalrisk",
     "reporting.view_boardreport",
 ]
 ROLE_PERMISSIONS = {
@@ -49,8 +50,22 @@ ROLE_PERMISSIONS = {
         "reporting.*",
         "auth.view_user",
     ],
-    EXECUTIVE_OWNERS: [*READ, "deliverables.add_statusupdate", "deliverables.change_statusupdate"],
-    SECRETARIES: [*READ, "assurance.add_assurancereview", "assurance.change_assurancereview"],
+    EXECUTIVE_OWNERS: [
+        *READ,
+        "deliverables.add_statusupdate",
+        "deliverables.change_statusupdate",
+        # Their own risks' quarterly scores (PrincipalRisk.objects.owned_by).
+        "assurance.add_riskscore",
+        "assurance.change_riskscore",
+    ],
+    SECRETARIES: [
+        *READ,
+        "assurance.add_assurancereview",
+        "assurance.change_assurancereview",
+        # Their committee's view of the risks it leads on (PrincipalRisk.objects.viewed_by).
+        "assurance.add_riskcommitteeview",
+        "assurance.change_riskcommitteeview",
+    ],
     VIEWERS: READ,
 }
 # The links that put a person in a group: (the link rows, which have a `user`, and the group).

@@ -213,3 +213,91 @@ class NeedsALookSerializer(serializers.Serializer):
     objective = serializers.IntegerField()
     status = serializers.CharField()
     measures = NeedsALookMeasureSerializer(many=True)
+
+
+# The Board Assurance Framework (issue 30): each risk as the BAF pages show it in a quarter,
+# from assurance.baf.register.as_data.
+
+
+class RiskObjectiveSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class RiskScoreSerializer(serializers.Serializer):
+    likelihood = serializers.IntegerField(min_value=1, max_value=5)
+    consequence = serializers.IntegerField(min_value=1, max_value=5)
+    score = serializers.IntegerField(min_value=1, max_value=25)
+    rating = serializers.CharField(help_text="low, moderate, high or extreme (NHS 5×5 bands)")
+
+
+class RiskCurrentScoreSerializer(RiskScoreSerializer):
+    rationale = serializers.CharField(allow_blank=True)
+    quarter = serializers.CharField(
+        allow_blank=True, help_text="Where it was recorded (Q2); empty: the initial score."
+    )
+
+
+class RiskViewSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    level = serializers.CharField()
+    comments = serializers.CharField(allow_blank=True)
+
+
+class RiskControlSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    deliverable = serializers.IntegerField(source="deliverable_id", allow_null=True)
+    reference = serializers.CharField(allow_blank=True)
+    position = serializers.CharField(source="position_label", allow_blank=True)
+    effectiveness = serializers.CharField()
+    gap = serializers.BooleanField()
+
+
+class RiskReadingSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    positive = serializers.BooleanField(allow_null=True)
+
+
+class RiskAssuranceSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="review, measure, audit or external")
+    line = serializers.IntegerField(min_value=1, max_value=3)
+    label = serializers.CharField()
+    positive = serializers.BooleanField(allow_null=True)
+    readings = RiskReadingSerializer(many=True)
+
+
+class RiskGapSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="control or assurance")
+    key = serializers.CharField()
+    source = serializers.CharField(help_text="The evidence that raised it.")
+    open = serializers.BooleanField()
+    status = serializers.CharField(source="status_label")
+    action = serializers.CharField(allow_blank=True)
+
+
+class PrincipalRiskSerializer(serializers.Serializer):
+    """A principal risk in a quarter: its objectives, scores, controls, assurances and gaps."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    cause = serializers.CharField(allow_blank=True)
+    event = serializers.CharField(allow_blank=True)
+    effect = serializers.CharField(allow_blank=True)
+    illustrative = serializers.BooleanField()
+    objectives = RiskObjectiveSerializer(many=True)
+    owner = serializers.CharField()
+    lead_committee = serializers.CharField()
+    appetite_level = serializers.CharField()
+    appetite_category = serializers.CharField()
+    initial = RiskScoreSerializer()
+    current = RiskCurrentScoreSerializer()
+    target = RiskScoreSerializer()
+    tolerance = RiskScoreSerializer()
+    scored_this_quarter = serializers.BooleanField()
+    trend = serializers.CharField(help_text="up, down or same")
+    above_appetite = serializers.BooleanField()
+    committee_view = RiskViewSerializer(source="view", allow_null=True)
+    controls = RiskControlSerializer(many=True)
+    assurances = RiskAssuranceSerializer(many=True)
+    gaps = RiskGapSerializer(many=True)

@@ -23,6 +23,7 @@ router.register("assurance-reviews", views.AssuranceReviewViewSet, basename="ass
 router.register("measures", views.MeasureViewSet, basename="measure")
 router.register("measure-values", views.MeasureValueViewSet, basename="measurevalue")
 router.register("committee-actions", views.CommitteeActionViewSet, basename="committeeaction")
+router.register("principal-risks", views.PrincipalRiskViewSet, basename="principalrisk")
 
 # Tokens, not the site's sign-in page: the API answers 401 itself (REST_FRAMEWORK settings).
 urlpatterns = [

@@ -16,6 +16,8 @@ from api.queries import (
     DeliverableQuery,
     QuarterQuery,
 )
+from assurance.baf import register as baf
+from assurance.baf.models import PrincipalRisk
 from assurance.models import AssuranceReview, ReviewAction
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Measure, MeasureValue, Objective, Plan, Theme
@@ -171,6 +173,52 @@ class CommitteeActionViewSet(ReadOnly):
         "deliverable__objective__plan", "review__assurance_group", "review__quarter__plan"
     ).order_by("deliverable__objective__plan__start_date", "deliverable_id", "id")
     filterset_class = filters.CommitteeActionFilter
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PLAN_PARAMETER, QUARTER_PARAMETER]),
+    retrieve=extend_schema(parameters=[QUARTER_PARAMETER]),
+)
+class PrincipalRiskViewSet(ReadOnly):
+    """The Board Assurance Framework's principal risks as they stand in a quarter (`plan`,
+    `quarter`; default the current plan's open one), each with its objectives, scores, controls,
+    assurances and gaps (each gap's kind, its source and whether it is open), as the BAF pages
+    show them."""
+
+    required_permissions = ["assurance.view_principalrisk"]
+    serializer_class = serializers.PrincipalRiskSerializer
+    filter_backends = []
+
+    def _quarter(self, risk=None):
+        query = QuarterQuery(self.request.GET)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        if risk is not None:  # a risk's own plan
+            number = query.cleaned_data.get("quarter")
+            quarters = list(risk.plan.quarters.order_by("number"))
+            found = next((q for q in quarters if q.number == number), None)
+            return found or next((q for q in quarters if q.is_open), quarters[0])
+        return query.chosen_quarter()
+
+    def get_queryset(self):
+        return PrincipalRisk.objects.select_related("plan").order_by("plan_id", "number")
+
+    def list(self, request, *args, **kwargs):
+        quarter = self._quarter()
+        if quarter is None:
+            raise NotFound("No plan has been loaded yet.")
+        page = self.paginate_queryset(self.get_queryset().filter(plan=quarter.plan))
+        risks = PrincipalRisk.objects.filter(pk__in=[risk.pk for risk in page])
+        data = baf.as_data(baf.register(quarter, risks), quarter)["risks"]
+        return self.get_paginated_response(self.get_serializer(data, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        risk = self.get_object()
+        quarter = self._quarter(risk)
+        [data] = baf.as_data(
+            baf.register(quarter, PrincipalRisk.objects.filter(pk=risk.pk)), quarter
+        )["risks"]
+        return Response(self.get_serializer(data).data)
 
 
 class NeedsALookView(LimitedFirst, generics.ListAPIView):

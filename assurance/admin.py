@@ -64,3 +64,66 @@ DeliverableAdmin.list_filter = [
     "assurance_groups",
     DeliverableAdmin.list_filter[-1],
 ]
+
+
+# The Board Assurance Framework: plan administrators keep the register here (issue 30); the
+# quarterly scores and committee views are written on the BAF's own pages, by their people.
+from assurance.baf.models import PrincipalRisk, RiskAssurance, RiskControl  # noqa: E402
+
+
+class RiskControlInline(admin.StackedInline):
+    model = RiskControl
+    fields = ["position", "deliverable", "name", "owner", "effectiveness"]
+    autocomplete_fields = ["deliverable"]
+    extra = 0
+    verbose_name_plural = "Controls: a deliverable of the plan, or a named policy or process"
+
+
+class RiskAssuranceInline(admin.StackedInline):
+    model = RiskAssurance
+    fields = [
+        "position",
+        "kind",
+        "line",
+        "deliverable",
+        "assurance_group",
+        "measure",
+        "title",
+        "body",
+        "date",
+        "opinion",
+    ]
+    autocomplete_fields = ["deliverable"]
+    extra = 0
+    verbose_name_plural = "Assurances: committee reviews, key indicators, audits, external reviews"
+
+
+@admin.register(PrincipalRisk)
+class PrincipalRiskAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "plan", "owner", "lead_committee", "illustrative"]
+    list_filter = ["plan", "lead_committee", "owner", "illustrative"]
+    list_select_related = ["plan", "owner", "lead_committee"]
+    search_fields = ["title", "cause", "event", "effect"]
+    filter_horizontal = ["objectives"]
+    inlines = [RiskControlInline, RiskAssuranceInline]
+    fieldsets = [
+        (None, {"fields": ["plan", "number", "title", "illustrative"]}),
+        ("The risk", {"fields": ["cause", "event", "effect", "objectives"]}),
+        ("Who", {"fields": ["owner", "lead_committee"]}),
+        ("Appetite", {"fields": ["appetite_category", "appetite_level"]}),
+        (
+            "Scores (likelihood × consequence, 1 to 5 each)",
+            {
+                "fields": [
+                    ("initial_likelihood", "initial_consequence"),
+                    ("target_likelihood", "target_consequence"),
+                    ("tolerance_likelihood", "tolerance_consequence"),
+                    "rationale",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="Ref", ordering="number")
+    def reference(self, risk):
+        return risk.reference

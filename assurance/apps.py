@@ -8,6 +8,11 @@ class AssuranceConfig(AppConfig):
     def ready(self):
         from django.db.models import Prefetch
 
+        from common.history import expose_history_models
+
+        # The BAF's history models are made in assurance.baf.models (see expose_history_models).
+        expose_history_models(self)
+
         from assurance import models
         from assurance.findings import FindingsExtension
         from common import revision
@@ -21,6 +26,12 @@ class AssuranceConfig(AppConfig):
             models.ReviewAction,
             models.SentReminder,
             models.ChairReportItem,
+            models.PrincipalRisk,
+            models.RiskControl,
+            models.RiskAssurance,
+            models.RiskScore,
+            models.RiskCommitteeView,
+            models.GapNote,
         )
 
         # Committee findings on the executive's pages, which the deliverables app owns.
@@ -34,6 +45,10 @@ class AssuranceConfig(AppConfig):
                 deliverables, "group_links", models.AssuranceGroup.label_sql("assurance_group__")
             ),
         )
+        # My updates lists the risk owner's quarterly BAF scores with their deliverables.
+        from assurance.baf.register import scores_owed
+
+        extensions.register_owed("baf_scores", scores_owed)
         # Every list of deliverables shows their groups, in the plan's order.
         extensions.register_list_prefetch(
             "assurance_groups",

@@ -23,6 +23,13 @@ class AssuranceGroupQuerySet(models.QuerySet):
             return self.none()
         return self.secretary_of(user)
 
+    def may_review(self, user, group) -> bool:
+        """Whether `user` may record `group`'s assurance: a plan administrator may for every
+        group, without asking the database which."""
+        from objectives.roles import is_plan_admin
+
+        return is_plan_admin(user) or self.reviewable_by(user).filter(pk=group.pk).exists()
+
 
 class AssuranceGroup(models.Model):
     """A committee that scrutinises deliverables. Some have a code (DHG); some only a name."""
@@ -365,3 +372,15 @@ class ChairReportItem(models.Model):
     def save(self, *args, **kwargs):
         self.kind_order = self.KIND_ORDER.get(self.kind, 9)
         super().save(*args, **kwargs)
+
+
+# The Board Assurance Framework's models live in their own module (assurance/baf); importing
+# them here is what registers them with this app.
+from assurance.baf.models import (  # noqa: E402, F401
+    GapNote,
+    PrincipalRisk,
+    RiskAssurance,
+    RiskCommitteeView,
+    RiskControl,
+    RiskScore,
+)

@@ -43,8 +43,10 @@ def navigation(request):
         ("deliverables:rag_grid", "RAG grid"),
         ("reporting:deliverable_list", "Deliverables"),
         ("reporting:board_report", "Board report"),
-        ("objectives:plan_overview", "The plan"),
     ]
+    if user.has_perm("assurance.view_principalrisk"):
+        items.append(("baf:register", "BAF"))
+    items += [("objectives:plan_overview", "The plan")]
     if user.has_perm("objectives.administer_plan"):
         items.append(("planning:quarters", "Reporting cycle"))
         items.append(("people", "People"))

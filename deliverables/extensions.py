@@ -73,3 +73,17 @@ def register_export_column(name: str, fetch) -> None:
 def export_column(name: str, deliverables) -> dict:
     fetch = _export_columns.get(name)
     return fetch(deliverables) if fetch else {}
+
+
+_owed: dict = {}
+
+
+def register_owed(name: str, fetch) -> None:
+    """`fetch(user, quarter)` gives what else `user` owes in `quarter`, as a list of
+    (text, url, done): My updates lists it after the deliverables, so an executive's landing
+    page holds everything they owe (the BAF: their risks' quarterly scores)."""
+    _owed[name] = fetch
+
+
+def owed_for(user, quarter) -> list[tuple]:
+    return [item for fetch in _owed.values() for item in fetch(user, quarter)] if quarter else []

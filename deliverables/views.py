@@ -66,6 +66,7 @@ def my_updates(request):
         "counts": counts,
         "total": page.paginator.count,
         "my_measures": Measure.objects.kept_by(request.user),
+        "also_owed": extensions.owed_for(request.user, quarter),
     }
     return render(request, "deliverables/my_updates.html", context)
 

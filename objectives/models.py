@@ -175,6 +175,7 @@ _WRITTEN = {
     "updates": "updates can only be made",
     "assurance": "assurance can only be recorded",
     "cover": "the board paper's cover can only be changed",
+    "scores": "risk scores can only be recorded",
 }
 
 

@@ -11,6 +11,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from assurance.baf.models import PrincipalRisk, RiskAssurance, RiskControl
 from assurance.models import DeliverableAssuranceGroup, ReviewAction
 from common.history import recorded_save
 from deliverables.models import Deliverable, DeliverableOwner, Standing, StatusUpdate
@@ -124,7 +125,7 @@ def roll_over(
     year is `windows[pk]`, the whole year unless chosen (the old window would be over before
     the year began). Its theme and objective are found in `target` by number, or copied (with
     the objective's key indicators) when `target` has none yet. Anything already rolled over is
-    left as it is."""
+    left as it is. The BAF's principal risks follow (`carry_risks`)."""
     windows = windows or {}
     if source.pk == target.pk:
         raise ValidationError("Choose a different plan to roll over into.")
@@ -177,6 +178,8 @@ def roll_over(
             action.deliverable = new
             recorded_save(action, user, f"Carried over to {target.financial_year} {new.reference}")
         carried.append(Carried(origin, new, number != origin.number))
+    # The BAF's principal risks come with the work that controls them.
+    carry_risks(source=source, target=target, user=user)
     return carried
 
 
@@ -222,3 +225,136 @@ def _objective_in(target: Plan, objective: Objective, user) -> Objective:
             measure.indicator = continued
             recorded_save(measure, user, f"Continued in {target.financial_year}")
     return copy
+
+
+@transaction.atomic
+def carry_risks(*, source: Plan, target: Plan, user) -> int:
+    """Carry `source`'s principal risks (the BAF) into `target` with the deliverables rolled
+    over so far: each risk once (a later roll-over adds the links its newly carried
+    deliverables make), its number kept unless `target` has a risk of that number already;
+    the objectives found by number; a control or a committee-review assurance follows its
+    deliverable to the copy carried from it (one not carried stays behind, finished);
+    policies, key indicators, audits and external reviews go with it as they are; its initial
+    score is where it stood at the end of `source` (its latest quarterly score); the actions
+    on its gaps follow their controls. Returns how many risks were new in `target`."""
+    carried_to = {
+        d.carried_from_id: d
+        for d in Deliverable.objects.in_plan(target).filter(carried_from__isnull=False)
+    }
+    objectives = {o.number: o for o in Objective.objects.filter(plan=target)}
+    reason = f"Carried over from {source.financial_year}"
+    made = 0
+    for origin in PrincipalRisk.objects.in_plan(source).order_by("number"):
+        risk = PrincipalRisk.objects.filter(plan=target, carried_from=origin).first()
+        if risk is None:
+            risk = _risk_copy(origin, target, user, reason)
+            risk.objectives.set(
+                [objectives[o.number] for o in origin.objectives.all() if o.number in objectives]
+            )
+            made += 1
+        _carry_links(origin, risk, carried_to, user, reason)
+    return made
+
+
+def _risk_copy(origin, target, user, reason):
+    taken = set(PrincipalRisk.objects.filter(plan=target).values_list("number", flat=True))
+    latest = origin.scores.order_by("-quarter__number").first()
+    copy = PrincipalRisk(
+        plan=target,
+        number=origin.number if origin.number not in taken else max(taken) + 1,
+        carried_from=origin,
+        initial_likelihood=latest.likelihood if latest else origin.initial_likelihood,
+        initial_consequence=latest.consequence if latest else origin.initial_consequence,
+    )
+    for name in (
+        "title",
+        "cause",
+        "event",
+        "effect",
+        "owner",
+        "lead_committee",
+        "appetite_category",
+        "appetite_level",
+        "target_likelihood",
+        "target_consequence",
+        "tolerance_likelihood",
+        "tolerance_consequence",
+        "rationale",
+        "illustrative",
+    ):
+        setattr(copy, name, getattr(origin, name))
+    if copy.target_score > copy.initial_score:  # it ended the year below its target
+        copy.initial_likelihood, copy.initial_consequence = (
+            copy.target_likelihood,
+            copy.target_consequence,
+        )
+    return recorded_save(copy, user, reason)
+
+
+def _carry_links(origin, risk, carried_to, user, reason):
+    """The links of `origin` that `risk` does not have yet, where they can follow."""
+    have = {(c.deliverable_id, c.name) for c in risk.controls.all()}
+    for control in origin.controls.all():
+        new = carried_to.get(control.deliverable_id) if control.deliverable_id else None
+        if control.deliverable_id and new is None:
+            continue  # finished last year: it stays behind
+        key = (new.pk if new else None, control.name)
+        if key not in have:
+            have.add(key)
+            recorded_save(
+                RiskControl(
+                    risk=risk,
+                    deliverable=new,
+                    name=control.name,
+                    owner=control.owner,
+                    effectiveness=control.effectiveness,
+                    position=control.position,
+                ),
+                user,
+                reason,
+            )
+    have = {_assurance_key(a) for a in risk.assurances.all()}
+    for assurance in origin.assurances.all():
+        copy = RiskAssurance(
+            risk=risk,
+            kind=assurance.kind,
+            line=assurance.line,
+            deliverable=None,
+            assurance_group=assurance.assurance_group,
+            measure=assurance.measure,
+            title=assurance.title,
+            body=assurance.body,
+            date=assurance.date,
+            opinion=assurance.opinion,
+            position=assurance.position,
+        )
+        if assurance.deliverable_id:
+            copy.deliverable = carried_to.get(assurance.deliverable_id)
+            if copy.deliverable is None:
+                continue
+        if _assurance_key(copy) not in have:
+            have.add(_assurance_key(copy))
+            recorded_save(copy, user, reason)
+    _carry_notes(origin, risk, carried_to, user, reason)
+
+
+def _assurance_key(a) -> tuple:
+    return (a.kind, a.deliverable_id, a.assurance_group_id, a.measure_id, a.title, a.date)
+
+
+def _carry_notes(origin, risk, carried_to, user, reason):
+    """Gap actions follow their sources: a control's or review's key names its deliverable,
+    which is a new row in the new year."""
+    moved = {f"d{old}": f"d{new.pk}" for old, new in carried_to.items()}
+    moved |= {f"r{old}": f"r{new.pk}" for old, new in carried_to.items()}
+    have = set(risk.gap_notes.values_list("key", flat=True))
+    for note in origin.gap_notes.all():
+        parts = note.key.split(":")
+        if len(parts) > 1 and parts[1][:1] in "dr" and parts[1] not in moved:
+            continue  # its deliverable stayed behind
+        parts[1:2] = [moved.get(parts[1], parts[1])] if len(parts) > 1 else []
+        key = ":".join(parts)
+        if key in have:
+            continue
+        note.pk, note.id, note.risk, note.key = None, None, risk, key
+        recorded_save(note, user, reason)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from assurance.baf.models import PrincipalRisk
 from deliverables.exports import XLSX_TYPE
 from deliverables.models import Deliverable
 from objectives.models import Plan, Quarter
@@ -89,7 +90,11 @@ def plan_rollover(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Rolled {len(carried)} deliverables over into {target}.")
+            risks = PrincipalRisk.objects.in_plan(target).filter(carried_from__plan=source).count()
+            carried_risks = f", with the BAF's {risks} principal risks" if risks else ""
+            messages.success(
+                request, f"Rolled {len(carried)} deliverables over into {target}{carried_risks}."
+            )
             return redirect("objectives:plan_detail", pk=target.pk)
     context = {
         "target": target,
@@ -99,6 +104,7 @@ def plan_rollover(request, pk):
         "entries": [(c, forms.get(c.deliverable.pk)) for c in candidates],
         "every": every,
         "dated": [c for c in candidates if c.dated_before and c.carried is None],
+        "source_risks": PrincipalRisk.objects.in_plan(source).count(),
     }
     return render(request, "planning/plan_rollover.html", context)
 

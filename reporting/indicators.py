@@ -12,10 +12,16 @@ from deliverables.status import Status
 from objectives.models import Measure
 
 
-def measure_summaries(quarter) -> list[dict]:
-    """Every measure in the quarter's plan as it stood at the quarter's end, in plan order.
-    Three queries, however many values there are."""
-    measures = Measure.objects.in_plan(quarter.plan).with_values()
+def plan_measures(quarter) -> list:
+    """Every measure in the quarter's plan with its values, in plan order: two queries, however
+    many values there are (the summaries and the BAF's readings share them)."""
+    return list(Measure.objects.in_plan(quarter.plan).with_values())
+
+
+def measure_summaries(quarter, measures=None) -> list[dict]:
+    """Every measure in the quarter's plan (`measures`, from `plan_measures`, where the caller
+    has them) as it stood at the quarter's end, in plan order."""
+    measures = plan_measures(quarter) if measures is None else measures
     return [m.summary(until=quarter.end) for m in measures]
 
 

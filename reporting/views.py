@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from assurance.baf import register as baf
 from assurance.models import AssuranceGroup, AssuranceReview, ChairReportItem, ReviewAction
 from common import revision
 from deliverables import exports
@@ -103,7 +104,8 @@ def dashboard(request):
 
 def _figures(quarter) -> dict:
     themes = rollups.by_theme(quarter)
-    measures = indicators.measure_summaries(quarter)
+    kept = indicators.plan_measures(quarter)
+    measures = indicators.measure_summaries(quarter, kept)
     return {
         "quarter": quarter,
         "totals": rollups.totals(themes, quarter),
@@ -119,6 +121,8 @@ def _figures(quarter) -> dict:
         "over_time": rollups.quarter_by_quarter(quarter.plan),
         "measure_themes": indicators.by_theme(measures).values(),
         "needs_a_look": indicators.dashboard_needs_a_look(quarter, measures),
+        # The BAF's first-screen figures (issue 30): risks above appetite, open gaps.
+        "baf": baf.as_data(baf.register(quarter, measures=kept), quarter),
     }
 
 
@@ -158,6 +162,8 @@ def my_groups(request):
         "chair_points": ChairReportItem.objects.filter(
             assurance_group=chosen, quarter=filterset.quarter_obj
         ).count(),
+        # The BAF's risks this group leads on, for its view of each (issue 30).
+        "led_risks": baf.views_owed(chosen, filterset.quarter_obj),
     }
     return render(request, "reporting/my_groups.html", context)
 
@@ -208,9 +214,7 @@ def _pack(request, group_pk, reported=False) -> dict:
         "total": len(rows),
         "summary": pack_summary(rows),
         "chair": [c for c in report.data["chair_reports"] if c["group_id"] == group.pk],
-        "can_write_chair": AssuranceGroup.objects.reviewable_by(request.user)
-        .filter(pk=group.pk)
-        .exists(),
+        "can_write_chair": AssuranceGroup.objects.may_review(request.user, group),
         "query": urlencode({"plan": quarter.plan.financial_year, "quarter": quarter.number}),
         # Live, whatever the quarter: what the meeting has to follow up.
         "open_actions": list(
@@ -356,10 +360,7 @@ def _chosen_quarter(request, filterset=None):
 def _review_access(user, group, quarter):
     """The quarter's write access for this group's reviews, or None where this person may not
     record them (not the group's secretary, or the quarter's rule says no)."""
-    if (
-        quarter is None
-        or not AssuranceGroup.objects.reviewable_by(user).filter(pk=group.pk).exists()
-    ):
+    if quarter is None or not AssuranceGroup.objects.may_review(user, group):
         return None
     access = quarter.write_access(user, "assurance")
     return access if access.allowed else None

@@ -135,6 +135,35 @@ MATRIX = {
         },
     ),
     "reporting:my_groups": ([], reader_page()),
+    # The Board Assurance Framework (issue 30): everyone who reads the plan reads it; the risk's
+    # owner (the CDO) records its score, its lead committee's secretary the committee's view,
+    # the owner or an administrator a gap's action; administrators keep the register.
+    "baf:register": ([], reader_page()),
+    "baf:risk": (["risk"], reader_page()),
+    "baf:export": (["xlsx"], reader_page()),
+    "baf:score": (
+        ["risk", 2],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-2], 403), "cdo": 200, "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-2], 403), "cdo": 302, "admin": 302},
+        },
+    ),
+    "baf:view": (["risk", 2], SECRETARY_WRITES),
+    "baf:gap": (
+        ["risk", "control:none"],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-2], 403), "cdo": 200, "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-2], 403), "cdo": 302, "admin": 302},
+        },
+    ),
+    # Without a file the form comes back with its error (200).
+    "baf:transfer": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+        },
+    ),
     "deliverables:my_updates": (
         [],
         {
@@ -316,6 +345,7 @@ MATRIX = {
             ("measure", "measure"),
             ("measurevalue", "value"),
             ("committeeaction", "action"),
+            ("principalrisk", "risk"),
         ]
         for kind, args in [("list", []), ("detail", [detail])]
     },
@@ -403,6 +433,16 @@ POST_DATA = {
     "assurance:action_close": {"closed": "1"},
     "assurance:chair_report": {"kind": "alert", "text": "Not assured on the recovery plan."},
     "assurance:chair_item_edit": {"kind": "advise", "text": "Kept under review."},
+    "baf:score": {"likelihood": "3", "consequence": "4", "rationale": "Holding.", "version": "0"},
+    "baf:view": {"level": "reasonable", "comments": "Checked.", "version": "0"},
+    "baf:gap": {
+        "action": "Name the controls.",
+        "action_owner": "CDO",
+        "action_due_day": "31",
+        "action_due_month": "3",
+        "action_due_year": "2022",
+        "then": "save",
+    },
     "reporting:board_cover": {
         "meeting": "Board of Directors",
         "purpose": "assurance",
@@ -453,6 +493,10 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
     chair_item = ChairReportItem.objects.create(
         assurance_group=dhg, quarter=q2, kind="advise", text="Kept under review."
     )
+    from tests.assurance.baf.factories import PrincipalRiskFactory
+
+    # A principal risk the CDO owns and DHG leads on, with no controls yet (a gap in control).
+    risk = PrincipalRiskFactory(plan=plan, owner=cdo_deliverable.owners.get(), lead_committee=dhg)
 
     # A submitted update for the API to read (cdo_deliverable's Q2 is update_edit's to write).
     submitted = StatusUpdateFactory(quarter=q1, status="green")
@@ -472,6 +516,7 @@ def world(people, plan, q1, q2, cdo_deliverable, dhg):
         "quarter": q2.pk,
         "action": action.pk,
         "chair_item": chair_item.pk,
+        "risk": risk.pk,
     }
 
 

@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import PLAN_ADMINISTRATORS
+from assurance.baf.models import PrincipalRisk, RiskAssurance, RiskCommitteeView, RiskScore
 from assurance.models import AssuranceReview
 from objectives.models import Measure, Quarter
+from tests.assurance.baf.factories import PrincipalRiskFactory, control, review_assurance
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.factories import UserFactory
@@ -38,6 +40,9 @@ PAGES = [
     ("planning:quarters", {}),
     ("objectives:objective_detail", {"args": ["objective"]}),
     ("objectives:measure_detail", {"args": ["measure"]}),
+    ("baf:register", {}),
+    ("baf:risk", {"args": ["risk"]}),
+    ("baf:export", {"args": ["xlsx"]}),
 ]
 
 
@@ -65,6 +70,17 @@ def grow(plan, cdo, group, count):
         first = Measure.objects.order_by("pk").first()
         first.record_values([(date(2030 + len(first.values.all()), 1, 1), 10)], None)
         StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="green")
+        # A principal risk with this deliverable as its control and its review, its measure
+        # and an audit as assurances, a score and its committee's view (issue 30).
+        risk = PrincipalRiskFactory(plan=plan, owner=cdo, lead_committee=group)
+        risk.objectives.add(deliverable.objective)
+        control(risk, deliverable, effectiveness="effective")
+        review_assurance(risk, deliverable, group)
+        RiskAssurance.objects.create(risk=risk, kind="measure", line=2, measure=first)
+        RiskScore.objects.create(risk=risk, quarter=q2, likelihood=3, consequence=3, rationale="x")
+        RiskCommitteeView.objects.create(
+            risk=risk, quarter=q1, assurance_group=group, level="limited"
+        )
         AssuranceReview.objects.create(
             deliverable=deliverable, quarter=q2, assurance_group=group, level="reasonable"
         )
@@ -89,6 +105,8 @@ def count_queries(client, name, options):
         args = [Measure.objects.order_by("pk").first().indicator.objective_id]
     if args == ["measure"]:
         args = [Measure.objects.order_by("pk").first().pk]
+    if args == ["risk"]:
+        args = [PrincipalRisk.objects.order_by("pk").first().pk]
     if args == ["group"]:
         args = [AssuranceGroup.objects.get(code="DHG").pk]
     url = reverse(name, args=args) + ("?" + options["query"] if "query" in options else "")

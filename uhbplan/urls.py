@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("planning.urls")),
     path("", include("reporting.urls")),
     path("", include("assurance.urls")),
+    path("baf/", include("assurance.baf.urls")),
     path("", include("objectives.urls")),
     path("", include("deliverables.urls")),
 ]

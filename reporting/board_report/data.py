@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from assurance.baf import register as baf
 from assurance.models import (
     LEVEL_MEANINGS,
     AssuranceGroup,
@@ -153,9 +154,10 @@ def _found_for(deliverables, quarter) -> _Found:
         .iterator()
     ):
         reviews[review.deliverable_id].append(review)
+    owners, accountable = _owners(deliverables)
     return _Found(
         updates={update.deliverable_id: update for update in updates},
-        owners=links(deliverables, "owner_links", "owner__code"),
+        owners=owners,
         groups=links(
             deliverables,
             "group_links",
@@ -164,13 +166,13 @@ def _found_for(deliverables, quarter) -> _Found:
         ),
         reviews=reviews,
         histories=_review_histories(quarter),
-        accountable=_accountable(deliverables),
+        accountable=accountable,
     )
 
 
-def _accountable(deliverables) -> dict[int, list[str]]:
-    """Each deliverable's owners as "CDO (Dana Digital)": the executive who answers for it,
-    by name where the owner has one (one query)."""
+def _owners(deliverables) -> tuple[dict, dict]:
+    """Each deliverable's owners' codes, and the same as "CDO (Dana Digital)": the executive
+    who answers for it, by name where the owner has one (one query for both)."""
     found = links(
         deliverables,
         "owner_links",
@@ -179,12 +181,13 @@ def _accountable(deliverables) -> dict[int, list[str]]:
         "owner__executive__last_name",
         "owner__executive__username",
     )
-    named = defaultdict(list)
+    codes, named = defaultdict(list), defaultdict(list)
     for pk, rows in found.items():
         for code, first, last, username in rows:
             name = f"{first} {last}".strip() or username
+            codes[pk].append(code)
             named[pk].append(f"{code} ({name})" if name else code)
-    return named
+    return codes, named
 
 
 def report_data(quarter) -> dict:
@@ -198,9 +201,11 @@ def report_data(quarter) -> dict:
     )
     found = _found_for(rows, quarter)
     deliverables = [_deliverable(d, found) for d in rows.iterator()]
-    measures = indicators.measure_summaries(quarter)
+    kept = indicators.plan_measures(quarter)
+    measures = indicators.measure_summaries(quarter, kept)
     measures_by_theme = indicators.by_theme(measures)
-    theme_rows = rollups.by_theme(quarter)
+    plan_themes = list(plan.themes.all())
+    theme_rows = rollups.by_theme(quarter, plan_themes)
     totals = rollups.totals(theme_rows, quarter)
     objectives = Objective.objects.filter(plan=plan).prefetch_related(
         # Into a list: reading a prefetched relation through its manager makes a queryset
@@ -216,7 +221,7 @@ def report_data(quarter) -> dict:
         by_objective.setdefault(d["objective"], []).append(d)
     numbers_by_theme = {row.filter_params["theme"]: row for row in theme_rows}
     themes = []
-    for theme in plan.themes.all():
+    for theme in plan_themes:
         row = numbers_by_theme.get(theme.pk)
         themes.append(
             {
@@ -299,17 +304,20 @@ def report_data(quarter) -> dict:
             "statuses": [{"label": Status(s).label, "meaning": MEANINGS[s]} for s in Status],
             "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
         },
-        "chair_reports": chair_reports(quarter, measures),
+        "chair_reports": chair_reports(quarter, measures, found.reviews),
+        # The Board Assurance Framework as it stands (issue 30): frozen at close with the rest.
+        "baf": baf.as_data(baf.register(quarter, measures=kept), quarter),
     }
     # Counted from the data itself, so the report and its frozen copy agree (reporting.glance).
     data["assurance"] = glance.from_report(data)
     return data
 
 
-def chair_reports(quarter, measures: list[dict]) -> list[dict]:
+def chair_reports(quarter, measures: list[dict], reviews=None) -> list[dict]:
     """Each group's chair's report for the quarter (Alert, Advise, Assure), with what each point
     cites: the deliverable and the group's level of it this quarter, the measure and its SPC
-    reading. Groups in label order; groups with nothing to report are left out."""
+    reading. Groups in label order; groups with nothing to report are left out. `reviews`:
+    the quarter's reviews by deliverable id, where the caller has them."""
     items = (
         ChairReportItem.objects.filter(quarter=quarter)
         .select_related("assurance_group", "recorded_by")
@@ -318,7 +326,7 @@ def chair_reports(quarter, measures: list[dict]) -> list[dict]:
     )
     levels = {
         (group_id, deliverable_id): label
-        for group_id, deliverable_id, label in _level_labels(quarter)
+        for group_id, deliverable_id, label in _level_labels(quarter, reviews)
     }
     readings = {m["id"]: m for m in measures}
     reports: dict[int, dict] = {}
@@ -368,7 +376,12 @@ def chair_reports(quarter, measures: list[dict]) -> list[dict]:
     return sorted(reports.values(), key=lambda r: r["group"].lower())
 
 
-def _level_labels(quarter):
+def _level_labels(quarter, reviews=None):
+    if reviews is not None:
+        for found in reviews.values():
+            for review in found:
+                yield review.assurance_group_id, review.deliverable_id, review.get_level_display()
+        return
     for review in AssuranceReview.objects.filter(quarter=quarter).only(
         "assurance_group_id", "deliverable_id", "level"
     ):

@@ -17,6 +17,8 @@ The versions:
 6. Assurance at a glance (`assurance`), the committees' chair's reports (`chair_reports`),
    each theme's `id`, each deliverable's `accountable` owners, and the cover's `trust`,
    `session`, `key_messages` and `previously_considered_by` (issue 28).
+7. The Board Assurance Framework as it stood (`baf`: its risks, scores, controls, assurances,
+   gaps and heat map; issue 30).
 """
 
 from django.core.exceptions import ValidationError
@@ -25,7 +27,7 @@ from deliverables.positions import FROM_STATUS, Position
 from deliverables.status import Status
 from objectives.quarters import parse_delivery_window
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def version_of(data: dict) -> int:
@@ -161,7 +163,12 @@ def _to_6(data):
     return data | {"assurance": glance.from_report(data)}
 
 
-_STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5, 5: _to_6}
+def _to_7(data):
+    """No BAF was kept then: the pages say nothing of one, rather than show today's."""
+    return data | {"baf": None}
+
+
+_STEPS = {1: _to_2, 2: _to_3, 3: _to_4, 4: _to_5, 5: _to_6, 6: _to_7}
 
 
 def _replace_lists(data, lists):

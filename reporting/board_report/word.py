@@ -50,6 +50,7 @@ def board_report_docx(report) -> bytes:
     if data.get("assurance"):
         _glance(document, data)
     _chair_reports(document, data.get("chair_reports", []), level=1)
+    _baf(document, data.get("baf"))
     document.add_heading(f"Exceptions ({len(data['exceptions'])})", level=1)
     document.add_paragraph(
         "Off track (Red) first, then at risk (Amber), then any with Limited or No assurance."
@@ -207,6 +208,104 @@ def _chair_reports(document, reports, level):
                     paragraph.add_run(f" Cites {'; '.join(cited)}.").italic = True
             if not report[kind]:
                 document.add_paragraph(f"Nothing to {label.lower()}.")
+
+
+def _score(score: dict) -> str:
+    factors = f"{score['likelihood']} × {score['consequence']}"
+    return f"{score['score']} ({factors}, {score['rating_label']})"
+
+
+def _baf(document, baf):
+    """The Board Assurance Framework as the page shows it: the register, the heat map as a
+    table of its cells, then each risk with its controls, assurances and gaps."""
+    if not baf or not baf["risks"]:
+        return
+    document.add_heading("Board Assurance Framework", level=1)
+    illustrative = " The principal risks are illustrative." if baf["illustrative"] else ""
+    document.add_paragraph(
+        f"{baf['above_appetite']} risks above appetite; {baf['open_gaps']} open gaps "
+        f"({baf['control_gaps']} in control, {baf['assurance_gaps']} in assurance), each raised "
+        f"from the plan's own evidence.{illustrative}"
+    )
+    _pairs_table(
+        document,
+        [("Risk", "Now · target · tolerable · open gaps")]
+        + [
+            (
+                f"{r['reference']}: {r['title']} ({r['owner']}, {r['lead_committee']})",
+                f"{_score(r['current'])}, {r['trend_label']} · {r['target']['score']} · "
+                f"{r['tolerance']['score']}{' (above appetite)' * r['above_appetite']} · "
+                f"{len(r['open_gaps'])}",
+            )
+            for r in baf["risks"]
+        ],
+    )
+    document.add_heading("Heat map", level=2)
+    table = document.add_table(rows=0, cols=6)
+    table.style = "Table Grid"
+    header = table.add_row().cells
+    header[0].text = "Likelihood (rows) by consequence"
+    for index in range(1, 6):
+        header[index].text = str(index)
+    _repeat_as_header(table.rows[0])
+    for row in baf["heat_map"]:
+        cells = table.add_row().cells
+        cells[0].text = str(row[0]["likelihood"])
+        for index, cell in enumerate(row, start=1):
+            risks = ", ".join(f"BAF {n}" for n in cell["risks"])
+            cells[index].text = f"{cell['score']}" + (f": {risks}" if risks else "")
+    document.add_paragraph()
+    for r in baf["risks"]:
+        document.add_heading(f"{r['reference']}: {r['title']}", level=2)
+        for label, value in (
+            ("Cause", r["cause"]),
+            ("Event", r["event"]),
+            ("Effect", r["effect"]),
+            ("Objectives", "; ".join(f"{o['number']}. {o['title']}" for o in r["objectives"])),
+            ("Appetite", f"{r['appetite_level']} ({r['appetite_category']})"),
+            ("Current score", f"{_score(r['current'])}, {r['trend_label']}"),
+            ("Why", r["current"]["rationale"]),
+            ("Target and tolerable", f"{_score(r['target'])}; {_score(r['tolerance'])}"),
+            (
+                f"{r['lead_committee']}'s view",
+                f"{r['view']['level_label']}: {r['view']['comments']}" if r["view"] else "",
+            ),
+        ):
+            if value:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{label}: ").bold = True
+                paragraph.add_run(value)
+        for heading, lines in (
+            (
+                "Controls",
+                [
+                    f"{c['reference'] or c['label']} {c['description']} "
+                    f"({c['position_label'] or c['owner']}; {c['effectiveness']})"
+                    for c in r["controls"]
+                ],
+            ),
+            (
+                "Assurances",
+                [
+                    f"{a['line_label']}: {a['label']}"
+                    + "".join(f"; {x['detail']}" for x in a["readings"])
+                    for a in r["assurances"]
+                ],
+            ),
+            (
+                "Gaps",
+                [
+                    f"{g['kind_label']} ({g['status_label']}): {g['source']}"
+                    + (f" Action: {g['action']}" if g["action"] else "")
+                    for g in r["gaps"]
+                ],
+            ),
+        ):
+            document.add_heading(heading, level=3)
+            for line in lines:
+                document.add_paragraph(" ".join(line.split()), style="List Bullet")
+            if not lines:
+                document.add_paragraph("None.")
 
 
 def _header_and_footer(document, report, data):

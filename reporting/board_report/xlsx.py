@@ -97,6 +97,8 @@ def to_xlsx(data: dict) -> bytes:
         _glance_sheet(workbook.create_sheet("Assurance"), data["assurance"])
     if data.get("chair_reports"):
         _chairs_sheet(workbook.create_sheet("Chairs' reports"), data["chair_reports"])
+    if data.get("baf") and data["baf"]["risks"]:
+        _baf_sheet(workbook.create_sheet("BAF"), data["baf"])
     if data["measures"]:
         _measures_sheet(workbook.create_sheet("Key indicators"), data["measures"])
     buffer = io.BytesIO()
@@ -197,4 +199,53 @@ def _chairs_sheet(sheet, reports):
                     for d in item["deliverables"]
                 ] + [m["name"] for m in item["measures"]]
                 append_safe_row(sheet, [report["group"], label, item["text"], "; ".join(cited)])
+    sheet.freeze_panes = "A2"
+
+
+def _baf_sheet(sheet, baf):
+    """The Board Assurance Framework as it stood, a row a principal risk."""
+    _bold_row(
+        sheet,
+        [
+            "Risk",
+            "Title",
+            "Owner",
+            "Lead committee",
+            "Appetite",
+            "Current score",
+            "Trend",
+            "Target score",
+            "Tolerable score",
+            "Above appetite",
+            "Committee's view",
+            "Controls",
+            "Assurances",
+            "Open gaps",
+        ],
+    )
+    for r in baf["risks"]:
+        append_safe_row(
+            sheet,
+            [
+                r["reference"],
+                r["title"],
+                r["owner"],
+                r["lead_committee"],
+                r["appetite_level"],
+                r["current"]["score"],
+                r["trend_label"],
+                r["target"]["score"],
+                r["tolerance"]["score"],
+                "Yes" if r["above_appetite"] else "No",
+                r["view"]["level_label"] if r["view"] else "",
+                "\n".join(
+                    f"{c['reference'] or c['label']} ({c['effectiveness']})" for c in r["controls"]
+                ),
+                "\n".join(
+                    a["label"] + "".join(f"; {x['detail']}" for x in a["readings"])
+                    for a in r["assurances"]
+                ),
+                "\n".join(f"{g['kind_label']}: {g['source']}" for g in r["open_gaps"]),
+            ],
+        )
     sheet.freeze_panes = "A2"

@@ -14,6 +14,7 @@ from common import revision
 from deliverables.models import Deliverable, Owner, StatusUpdate
 from deliverables.services import status_update_save
 from deliverables.status import Status
+from demo.baf import create_demo_baf, record_demo_quarter
 from demo.measures import continue_demo_measures, create_demo_measures
 from objectives.models import Plan, Quarter
 from objectives.quarters import financial_year_label
@@ -118,7 +119,7 @@ class Command(BaseCommand):
                 measures = create_demo_measures(plan, users)
                 if measures:
                     self.stdout.write(f"Demo measures: {measures} key indicators with values.")
-                written = self._updates(plan, users["admin"])
+                written = self._updates(plan, users)
                 self.stdout.write(f"Demo updates: {written} written for 2021/22 Q1 and Q2.")
                 current = self._current_year(plan, users, today or timezone.localdate())
                 if current:
@@ -151,12 +152,15 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get_or_create(name=role_group)[0])
         return user
 
-    def _updates(self, plan, admin):
+    def _updates(self, plan, users):
         """Q1 closed with every update in; Q2 open with about half in. Existing ones are kept.
 
         Everything goes through the services a person's clicks use: Q1 is opened, updated and
         closed (so its board report is frozen, as any closed quarter's is), then Q2 is opened.
+        The BAF's illustrative risks are scored and viewed before each close, as in the
+        current year.
         """
+        admin = users["admin"]
         q1, q2 = plan.quarters.get(number=1), plan.quarters.get(number=2)
         if not plan.quarters.exclude(state=Quarter.State.UPCOMING).exists():
             Quarter.objects.filter(pk=q1.pk).update(deadline=datetime.date(2021, 7, 16))
@@ -177,6 +181,8 @@ class Command(BaseCommand):
                     written += self._write(deliverable, q1, q1_statuses[deliverable.pk], None)
             self._reviews(q1)
             self._cover(q1)
+            create_demo_baf(plan, admin)
+            record_demo_quarter(q1, users)
             quarter_close(quarter=q1, user=admin)
             quarter_open(quarter=q2, user=admin)
         else:
@@ -209,6 +215,7 @@ class Command(BaseCommand):
             # Its committees met before it closed, as the current year's do.
             self._year_reviews(source.open_quarter, users)
             self._chair_reports(source.open_quarter, users)
+            record_demo_quarter(source.open_quarter, users)
             self._cover(source.open_quarter)
             quarter_close(quarter=source.open_quarter, user=admin)
         plan = plans.start_plan(financial_year=year, title=source.title, user=admin)
@@ -217,6 +224,8 @@ class Command(BaseCommand):
         last_month = today.replace(day=1) - datetime.timedelta(days=1)
         # The measures went on with their objectives: one series each, to last month.
         continue_demo_measures(plan, users, last_month=last_month.replace(day=1))
+        # Its Board Assurance Framework: illustrative risks over the plan's own evidence.
+        create_demo_baf(plan, admin)
         current = next(q.number for q in plan.quarters.all() if q.start <= today <= q.end)
         deliverables = list(Deliverable.objects.in_plan(plan).with_plan_details().natural_order())
         previous = {}
@@ -241,6 +250,7 @@ class Command(BaseCommand):
                 previous[deliverable.pk] = status
             self._year_reviews(quarter, users, still_open=quarter.number == current)
             self._chair_reports(quarter, users)
+            record_demo_quarter(quarter, users)
             if quarter.number < current:
                 self._cover(quarter)
                 quarter_close(quarter=quarter, user=admin)
