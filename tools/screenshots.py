@@ -61,6 +61,12 @@ def main():
         secretary.get_by_role("link", name=re.compile("chair's report to the Board")).click()
         secretary.wait_for_load_state("networkidle")
         secretary.screenshot(path=OUT / "chair-report.png", full_page=True)
+        # The Board Assurance Framework as a board member opens it: figures, register, heat map.
+        viewer = signed_in(browser, "viewer")
+        viewer.set_viewport_size({"width": 1280, "height": 1900})
+        viewer.goto(f"{BASE}/baf/")
+        viewer.wait_for_load_state("networkidle")
+        viewer.screenshot(path=OUT / "baf.png")
         # A measure the CDO keeps (My updates lists them), continued across the years.
         cdo.goto(f"{BASE}/my-updates/")
         href = cdo.locator("a[href*='/measures/']").first.get_attribute("href")
