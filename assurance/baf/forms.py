@@ -40,8 +40,21 @@ class RiskScoreForm(NhsukFormMixin, CleanTextMixin, VersionedFormMixin, forms.Mo
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["likelihood"].widget.choices = LIKELIHOOD_CHOICES
-        self.fields["consequence"].widget.choices = CONSEQUENCE_CHOICES
+        # Radios of the 5×5 scale: anything else posted is a choice off the scale, said so.
+        for name, choices in (
+            ("likelihood", LIKELIHOOD_CHOICES),
+            ("consequence", CONSEQUENCE_CHOICES),
+        ):
+            field = self.fields[name]
+            message = f"Choose the {name}, from 1 to 5."
+            self.fields[name] = forms.TypedChoiceField(
+                label=field.label,
+                help_text=field.help_text,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": message, "invalid_choice": message},
+            )
 
 
 class RiskViewForm(NhsukFormMixin, CleanTextMixin, VersionedFormMixin, forms.ModelForm):

@@ -709,12 +709,19 @@ def history(risk) -> list[dict]:
             lambda r: f"{r.quarter.short_label} committee view: {r.get_level_display()}",
         ),
         (
-            RiskControl.history.filter(risk_id=risk.pk),
-            lambda r: f"Control: {r.name or 'a deliverable'}",
+            RiskControl.history.filter(risk_id=risk.pk).select_related("deliverable__objective"),
+            lambda r: f"Control: {r.name or r.deliverable.reference}",
         ),
         (
-            RiskAssurance.history.filter(risk_id=risk.pk),
-            lambda r: f"Assurance: {r.get_kind_display()}",
+            RiskAssurance.history.filter(risk_id=risk.pk).select_related(
+                "deliverable__objective", "measure"
+            ),
+            lambda r: (
+                f"Assurance: {r.get_kind_display()}"
+                + (f" ({r.deliverable.reference})" if r.deliverable_id else "")
+                + (f" ({r.measure.name})" if r.measure_id else "")
+                + (f" ({r.title})" if r.title else "")
+            ),
         ),
         (
             GapNote.history.filter(risk_id=risk.pk),

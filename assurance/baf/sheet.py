@@ -329,7 +329,7 @@ def _check_row(cell, problem, lookups, plan, numbers):
             problem(name, f"“{cell(name)}” is not one of {labels}.")
     objectives = []
     for part in filter(None, (p.strip() for p in cell("Objectives").replace(",", ";").split(";"))):
-        found = lookups.objectives.get(int(part)) if part.isdigit() else None
+        found = lookups.objectives.get(int(part)) if part.isascii() and part.isdigit() else None
         if found is None:
             problem("Objectives", f"the plan has no objective “{part}”.")
         else:

@@ -184,7 +184,9 @@ def _owners(deliverables) -> tuple[dict, dict]:
     codes, named = defaultdict(list), defaultdict(list)
     for pk, rows in found.items():
         for code, first, last, username in rows:
-            name = f"{first} {last}".strip() or username
+            # No executive named: the columns are NULL, and the owner stands alone (it read
+            # "CWIO (None None)" in the demo's reports).
+            name = " ".join(part for part in (first, last) if part) or username
             codes[pk].append(code)
             named[pk].append(f"{code} ({name})" if name else code)
     return codes, named

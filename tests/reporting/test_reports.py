@@ -164,3 +164,17 @@ class TestGroupPack:
         page = response.content.decode()
         assert "DHG pack: Q2 2021/22, Jul–Sep 2021" in page
         assert "Worried." in page and "DHG assurance:</strong> not yet recorded" in page
+
+
+@pytest.mark.django_db
+def test_an_owner_without_a_named_executive_is_named_alone(people, q2, cfo_deliverable, cdo):
+    """The report said "CFO (None None)" where no executive was named for the owner."""
+    from reporting.board_report.data import report_data
+
+    people_cfo = people["cfo"]
+    type(cdo).objects.filter(code="CFO").update(executive=None)
+    [row] = [d for d in report_data(q2)["deliverables"] if d["id"] == cfo_deliverable.pk]
+    assert row["accountable"] == ["CFO"]
+    type(cdo).objects.filter(code="CFO").update(executive=people_cfo)
+    [row] = [d for d in report_data(q2)["deliverables"] if d["id"] == cfo_deliverable.pk]
+    assert row["accountable"] == [f"CFO ({people_cfo.get_full_name() or 'cfo'})"]

@@ -92,3 +92,31 @@ def test_each_version_renders_as_page_pdf_word_and_xlsx(client, plan_2021, versi
         for row in book["Deliverables"].iter_rows(values_only=True)
         for cell in row
     )
+
+
+def test_the_frozen_baf_is_shown_as_it_was(client, plan_2021):
+    """Schema 7 keeps the BAF (issue 30): the page, Word and XLSX show the risks it holds, not
+    today's (this plan has none today)."""
+    data = frozen(7)
+    q2 = plan_2021.quarters.get(number=2)
+    plan_2021.quarters.filter(number__lte=2).update(state="closed")
+    BoardReport.objects.create(quarter=q2, data=data)
+    first = data["baf"]["risks"][0]
+    client.force_login(UserFactory(role=VIEWERS))
+    query = "?plan=2021/22&quarter=2"
+    page = client.get(reverse("reporting:board_report") + query).content.decode()
+    assert 'id="baf"' in page and first["title"].replace("'", "&#x27;") in page
+    assert first["current"]["rationale"] in page
+    word = Document(io.BytesIO(client.get(reverse("reporting:board_report_docx") + query).content))
+    assert f"{first['reference']}: {first['title']}" in [p.text for p in word.paragraphs]
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("reporting:board_report_xlsx") + query).content)
+    )
+    assert [row[1] for row in book["BAF"].iter_rows(min_row=2, values_only=True)] == [
+        r["title"] for r in data["baf"]["risks"]
+    ]
+    # Reports frozen before the BAF existed say nothing of one.
+    BoardReport.objects.all().delete()
+    BoardReport.objects.create(quarter=q2, data=frozen(6))
+    page = client.get(reverse("reporting:board_report") + query).content.decode()
+    assert 'id="baf"' not in page

@@ -52,6 +52,7 @@ def test_bad_scores_are_refused_and_nothing_is_written(client, people, risk, q2)
     )
     page = response.content.decode()
     assert response.status_code == 200
+    assert "Choose the likelihood, from 1 to 5." in page
     assert "Choose the consequence, from 1 to 5." in page
     assert "Say why the risk has this score." in page
     assert not RiskScore.objects.exists()
@@ -219,6 +220,9 @@ def test_the_risk_page_shows_each_quarter(client, people, risk, q1, q2):
     page = client.get(reverse("baf:risk", args=[risk.pk])).content.decode()
     assert "Quarter by quarter" in page and "Q1." in page and "Q2." in page
     assert "Up from 9 (Q1)" in page
+    # Its history names each change: the scores as recorded, the risk itself.
+    assert "Q1 score: 9 (3 × 3) added" in page and "Q2 score: 12 (4 × 3) added" in page
+    assert "The risk added" in page
     assert "Record the Q2 score" not in page  # a viewer records nothing
     client.force_login(people["cdo"])
     assert (

@@ -94,12 +94,14 @@ def test_every_row_error_is_named_and_nothing_is_written(baf, plan, q2):
     row[columns.index("Controls")] = "99.9 | Effective"
     row[columns.index("Assurances")] = "Audit: Cyber | 1st March | Fine"
     row[columns.index("Appetite level")] = "Reckless"
+    row[columns.index("Objectives")] = "²"
     table.append(row)
     reading = sheet.read("baf.csv", sheet.to_csv(table).encode(), plan)
     assert reading.errors == [
         "Row 3, Initial likelihood: give a whole number from 1 to 5, not “7”.",
         "Row 3, Owner: no executive owner has the code “NOBODY”.",
         "Row 3, Appetite level: “Reckless” is not one of Averse, Minimal, Cautious, Open, Seek.",
+        "Row 3, Objectives: the plan has no objective “²”.",
         "Row 3, Controls: the plan has no deliverable 99.9.",
         "Row 3, Assurances: give the date as YYYY-MM-DD, not “1st March”.",
         "Row 3, Assurances: “Fine” is not one of Substantial, Reasonable, Limited, No assurance.",
