@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
@@ -70,11 +71,14 @@ def test_each_version_renders_as_page_pdf_word_and_xlsx(client, plan_2021, versi
     assert page.status_code == 200 and page.context["report"].frozen
     assert narrative in page.content.decode()
 
-    report = report_for(q2)
-    text = " ".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(pdf.board_report_pdf(report))).pages
-    )
-    assert narrative.split()[0] in text and "Q2 2021/22" in text
+    # The PDF is page layout, not the database: the SQLite run of .ci/run makes it (time saved
+    # for the 30 minutes .ci/run has).
+    if connection.vendor != "postgresql":
+        report = report_for(q2)
+        text = " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(pdf.board_report_pdf(report))).pages
+        )
+        assert narrative.split()[0] in text and "Q2 2021/22" in text
 
     word = client.get(reverse("reporting:board_report_docx") + "?plan=2021/22&quarter=2")
     document = Document(io.BytesIO(word.content))
