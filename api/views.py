@@ -193,11 +193,8 @@ class PrincipalRiskViewSet(ReadOnly):
         query = QuarterQuery(self.request.GET)
         if not query.is_valid():
             raise ValidationError(query.errors)
-        if risk is not None:  # a risk's own plan
-            number = query.cleaned_data.get("quarter")
-            quarters = list(risk.plan.quarters.order_by("number"))
-            found = next((q for q in quarters if q.number == number), None)
-            return found or next((q for q in quarters if q.is_open), quarters[0])
+        if risk is not None:  # a risk's own plan, by the risk pages' rule
+            return risk.quarter(query.cleaned_data.get("quarter"))
         return query.chosen_quarter()
 
     def get_queryset(self):

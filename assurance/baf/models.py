@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from assurance.models import LEVEL_TAGS, AssuranceGroup, Level
 from deliverables.models import Deliverable, Owner
+from objectives.models import Quarter
 from objectives.roles import is_plan_admin
 
 SCALE = (1, 2, 3, 4, 5)
@@ -182,6 +183,18 @@ class PrincipalRisk(models.Model):
     @property
     def reference(self) -> str:
         return f"BAF {self.number}"
+
+    def quarter(self, number=None):
+        """The quarter of its plan a page or the API reads it in: the one asked for (a number,
+        or its text), else the plan's open quarter, else its latest reported, else Q1."""
+        quarters = list(self.plan.quarters.order_by("number"))
+        chosen = next((q for q in quarters if str(q.number) == str(number or "")), None)
+        reported = [q for q in quarters if q.state != Quarter.State.UPCOMING]
+        return (
+            chosen
+            or next((q for q in quarters if q.is_open), None)
+            or (reported[-1] if reported else quarters[0])
+        )
 
     @property
     def initial_score(self) -> int:

@@ -483,12 +483,9 @@ def _gap_states(raised, notes) -> list:
     for key, note in notes.items():
         if key not in raised_keys:
             kind = rules.CONTROL if key.startswith("control") else rules.ASSURANCE
-            states.append(GapState(rules.Gap(kind, key, _closed_source(note)), note, False))
+            source = note.source or "Its cause has cleared"
+            states.append(GapState(rules.Gap(kind, key, source), note, False))
     return sorted(states, key=lambda s: (not s.is_open, s.gap.kind != rules.CONTROL))
-
-
-def _closed_source(note) -> str:
-    return note.source or "Its cause has cleared"
 
 
 # NHS identity colours for the 5×5 bands, each with a text colour of at least 4.5:1 contrast.

@@ -55,7 +55,7 @@ def register(request):
 def risk_detail(request, pk):
     """One risk in a quarter, with what its people may do, and its quarter-by-quarter history."""
     risk = get_object_or_404(PrincipalRisk.objects.select_related("plan"), pk=pk)
-    quarter = _quarter(risk, request.GET.get("quarter"))
+    quarter = risk.quarter(request.GET.get("quarter"))
     # Its measures with their values once, for every quarter's reading.
     measures = list(Measure.objects.filter(risk_assurances__risk=risk).distinct().with_values())
     history = [
@@ -88,18 +88,6 @@ def _one(risk, quarter, measures=None) -> dict:
     return baf.as_data(baf.register(quarter, one, measures=measures), quarter)
 
 
-def _quarter(risk, number) -> Quarter:
-    """The quarter asked for in the risk's plan; else its open one, else its latest reported."""
-    quarters = list(risk.plan.quarters.order_by("number"))
-    chosen = next((q for q in quarters if str(q.number) == str(number or "")), None)
-    reported = [q for q in quarters if q.state != Quarter.State.UPCOMING]
-    return (
-        chosen
-        or next((q for q in quarters if q.is_open), None)
-        or (reported[-1] if reported else quarters[0])
-    )
-
-
 def _risk_url(risk, quarter) -> str:
     return f"{reverse('baf:risk', args=[risk.pk])}?quarter={quarter.number}"
 
@@ -123,7 +111,7 @@ def score_edit(request, pk, number):
         if before:  # start from last quarter's score: most quarters it holds
             score.likelihood, score.consequence = before.likelihood, before.consequence
     form = RiskScoreForm(request.POST or None, instance=score)
-    saved = _save(
+    saved, form = _save(
         request,
         form,
         lambda: services.score_save(
@@ -150,7 +138,7 @@ def view_edit(request, pk, number):
         risk=risk, quarter=quarter, assurance_group_id=risk.lead_committee_id
     )
     form = RiskViewForm(request.POST or None, instance=view)
-    saved = _save(
+    saved, form = _save(
         request,
         form,
         lambda: services.view_save(
@@ -166,29 +154,29 @@ def view_edit(request, pk, number):
     return render(request, "assurance/baf/view_form.html", context)
 
 
-def _save(request, form, save) -> bool:
-    """Save through the service; a conflict, a refusal or bad input is said on the form and
-    nothing is written."""
+def _save(request, form, save):
+    """Save through the service: (True, form) when saved; otherwise (False, the form to show
+    again), a conflict, a refusal or bad input said on it and nothing written. A conflict gives
+    the form against the newer version (`with_newer`, as the review page does): what was typed
+    is kept, and saving again replaces theirs knowingly."""
     if request.method != "POST":
-        return False
+        return False, form
     if form.is_valid():
         try:
             save()
         except UpdateConflict as error:
-            form.conflict = error.current
+            form = form.with_newer(request.POST, error.current)
             form.add_error(
                 None,
                 "Someone else saved this first: theirs is kept. Check it, then save again to "
                 "replace it with yours.",
             )
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current.version)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return True
+            return True, form
     request.audit_event, request.audit_outcome = "refused", "invalid: " + ", ".join(form.errors)
-    return False
+    return False, form
 
 
 def _form_context(request, form, risk, quarter, what, **extra):
@@ -212,7 +200,7 @@ def gap_edit(request, pk, key):
         raise Http404("No such gap.")
     if not services.may_act_on_gaps(request.user, risk):
         raise PermissionDenied("Only the risk's owner or a plan administrator can do this.")
-    quarter = _quarter(risk, request.GET.get("quarter"))
+    quarter = risk.quarter(request.GET.get("quarter"))
     state = baf.register(quarter, PrincipalRisk.objects.filter(pk=risk.pk))[0]
     gap = next((g for g in state.gaps if g.gap.key == key), None)
     if gap is None:

@@ -59,3 +59,15 @@ def test_a_quarter_of_another_plan_or_nonsense_is_refused(client, headers, plan)
     assert response.status_code == 400
     response = client.get(reverse("api:principalrisk-list") + "?plan=1999/00", **headers)
     assert response.status_code == 400
+
+
+def test_a_risk_is_read_in_the_quarter_its_page_shows(client, headers, plan, q1, q2, cdo, dhg):
+    risk = PrincipalRiskFactory(plan=plan, owner=cdo, lead_committee=dhg)
+    RiskScore.objects.create(risk=risk, quarter=q1, likelihood=2, consequence=2, rationale="Q1")
+    RiskScore.objects.create(risk=risk, quarter=q2, likelihood=5, consequence=5, rationale="Q2")
+    url = reverse("api:principalrisk-detail", args=[risk.pk])
+    assert client.get(url, **headers).json()["current"]["quarter"] == "Q2"  # the open one
+    plan.quarters.filter(number=2).update(state="closed")
+    # No quarter open: the latest reported, as the risk's page shows it (it read Q1 before).
+    assert client.get(url, **headers).json()["current"]["quarter"] == "Q2"
+    assert client.get(url + "?quarter=1", **headers).json()["current"]["quarter"] == "Q1"

@@ -230,3 +230,20 @@ def test_the_risk_page_shows_each_quarter(client, people, risk, q1, q2):
         not in client.get(reverse("baf:risk", args=[risk.pk])).content.decode()
     )
     assert "Change the Q2 score" in client.get(reverse("baf:risk", args=[risk.pk])).content.decode()
+
+
+def test_a_score_saved_over_someone_elses_keeps_theirs_and_what_was_typed(client, people, risk, q2):
+    data = {"likelihood": "3", "consequence": "3", "rationale": "Mine.", "version": "0"}
+    client.force_login(people["cdo"])
+    assert client.post(score_url(risk), data).status_code == 302
+    client.force_login(people["delegate"])  # loaded the form before the CDO saved
+    response = client.post(score_url(risk), data | {"likelihood": "5", "rationale": "Theirs."})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Someone else saved this first" in page
+    assert RiskScore.objects.get().rationale == "Mine."
+    assert "Theirs." in page  # what the delegate typed is still in the form
+    # Saving again replaces the CDO's, knowingly.
+    response = client.post(
+        score_url(risk), data | {"likelihood": "5", "rationale": "Theirs.", "version": "1"}
+    )
+    assert response.status_code == 302 and RiskScore.objects.get().rationale == "Theirs."
