@@ -1,8 +1,10 @@
 """The board's record: each quarter's frozen board report and its paper's cover sheet."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -124,23 +126,70 @@ DEFAULT_RECOMMENDATION = (
 )
 
 
+class RecordHeld(PermissionDenied):
+    """The board record is kept permanently (a legal hold by design, ADR 21): a closed quarter's
+    report and its PDF are never deleted or rewritten through the application."""
+
+    def __init__(self, what="A closed quarter's board record"):
+        super().__init__(
+            f"{what} is kept permanently (NHS records rules keep board papers for good): it "
+            "cannot be deleted or changed. Reopen and close the quarter to add a new record."
+        )
+
+
+class HeldQuerySet(models.QuerySet):
+    def delete(self):
+        raise RecordHeld()
+
+
+class BoardReportQuerySet(HeldQuerySet):
+    def chain(self):
+        """The trust's record in chain order, first closed first."""
+        return self.order_by("sequence")
+
+
 class BoardReport(models.Model):
     """The quarterly board report as it stood when its quarter closed: never changed after.
 
     `data` holds everything the report shows (`reporting.board_report.data.report_data`), so
     later edits, corrections and even deleted rows do not rewrite what the Board was told. Reopening
     and closing again makes a new report; the earlier one is kept, marked superseded.
+
+    Each is a link of the trust's hash chain (issue 31, `reporting.record.chain`): its
+    `record_hash` is the SHA-256 of its canonical JSON, which holds the previous record's hash
+    and the one it supersedes, so removing, reordering or editing any record breaks the chain.
     """
 
     quarter = models.ForeignKey(
         "objectives.Quarter", on_delete=models.PROTECT, related_name="board_reports"
     )
     data = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When the quarter closed: set before the record is hashed (not auto_now_add, which
+    # would set it again after).
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     superseded_at = models.DateTimeField(null=True, blank=True)
+    # The chain (reporting.record.chain). Null only while a row is being made.
+    sequence = models.PositiveIntegerField(unique=True, null=True, editable=False)
+    trust = models.CharField(max_length=200, blank=True, editable=False)
+    closed_by_name = models.CharField(max_length=300, blank=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        editable=False,
+    )
+    # Null, not blank, before the hash is made: unique, and rows chained by the migration.
+    record_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+
+    objects = BoardReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["quarter_id", "-created_at"]
@@ -154,3 +203,44 @@ class BoardReport(models.Model):
 
     def __str__(self):
         return f"Board report {self.quarter}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            # Only the "superseded" mark is ever set after a record is made (by update()).
+            raise RecordHeld()
+        from reporting.record import chain
+
+        with transaction.atomic():
+            chain.seal(self)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordHeld()
+
+
+class BoardRecordPdf(models.Model):
+    """The archival PDF of a board record (PDF/A-3 with the record's JSON inside, signed where a
+    key is configured; `reporting.record.archive`): made once, the first time it is asked for,
+    and then the same bytes for good."""
+
+    report = models.OneToOneField(
+        BoardReport, on_delete=models.PROTECT, primary_key=True, related_name="archival_pdf"
+    )
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    signed = models.BooleanField()
+    signer = models.CharField(max_length=300, blank=True)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HeldQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Board record PDF {self.report_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise RecordHeld("A board record's PDF")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RecordHeld("A board record's PDF")

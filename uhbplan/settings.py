@@ -206,6 +206,18 @@ TRUST_NAME = os.environ.get(
     "TRUST_NAME", "University Hospitals Birmingham NHS Foundation Trust"
 ).strip()
 
+# The board record (issue 31, ADR 21): a closed quarter's report PDF is signed (PAdES) with the
+# trust's key and certificate. PEM files by path, or the key itself in a secret variable; with a
+# passphrase where the key has one. Left unset, the PDFs are made unsigned and the pages say so.
+BOARD_RECORD_SIGNING_KEY = os.environ.get("BOARD_RECORD_SIGNING_KEY", "").strip()
+BOARD_RECORD_SIGNING_KEY_PEM = os.environ.get("BOARD_RECORD_SIGNING_KEY_PEM", "")
+BOARD_RECORD_SIGNING_KEY_PASSPHRASE = os.environ.get("BOARD_RECORD_SIGNING_KEY_PASSPHRASE", "")
+BOARD_RECORD_SIGNING_CERT = os.environ.get("BOARD_RECORD_SIGNING_CERT", "").strip()
+# Intermediate certificates between the signing certificate and the trust's root (PEM, by path).
+BOARD_RECORD_CERT_CHAIN = env_list("BOARD_RECORD_CERT_CHAIN")
+# An RFC 3161 timestamp authority: each signature gets a trusted timestamp from it.
+BOARD_RECORD_TSA_URL = os.environ.get("BOARD_RECORD_TSA_URL", "").strip()
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
