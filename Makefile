@@ -45,6 +45,8 @@ assets: $(ASSETS)
 	$(PY) tools/dev_env.py $@
 
 run: install .env
+	@# A demo key and self-signed certificate sign the closed quarters' board record PDFs.
+	$(PY) manage.py make_signing_key
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_plan
 	$(PY) manage.py seed_demo

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from reporting import views
+from reporting.record import views as record
 
 app_name = "reporting"
 
@@ -21,4 +22,9 @@ urlpatterns = [
     path("board-report.pdf", views.board_report_pdf, name="board_report_pdf"),
     path("board-report.docx", views.board_report_docx, name="board_report_docx"),
     path("quarters/<int:pk>/cover/", views.board_cover, name="board_cover"),
+    path("board-record/", record.record_list, name="record_list"),
+    path("board-record/verify/", record.record_verify, name="record_verify"),
+    path("board-record/export.zip", record.record_export, name="record_export"),
+    path("board-record/<int:sequence>.pdf", record.record_pdf, name="record_pdf"),
+    path("board-record/<int:sequence>.json", record.record_json, name="record_json"),
 ]

@@ -31,6 +31,8 @@ from reporting.board_report.xlsx import to_xlsx
 from reporting.filters import PlanFilter
 from reporting.forms import BoardPaperCoverForm
 from reporting.models import BoardPaperCover
+from reporting.record import archive, signing
+from reporting.record import views as record_views
 
 log = logging.getLogger("uhbplan")
 
@@ -258,6 +260,7 @@ def board_report(request):
         # The assurance figures lead to the list of today's data: the same, unless a closed
         # quarter's review was corrected since.
         "link_numbers": True,
+        "signing": signing.configured(),
     }
     return render(request, "reporting/board_report.html", context)
 
@@ -267,11 +270,19 @@ def board_report(request):
 def board_report_pdf(request):
     """The board report as an A4 PDF for the board papers (reporting/board_report/pdf.py)."""
     report = report_for(_reported_quarter(request))
-    return _pdf_download(
-        "board report",
-        lambda: pdf.board_report_pdf(report),
-        lambda *file: _report_download(report, *file),
-    )
+    if report.frozen:
+        # A closed quarter's PDF is its board record: made once, signed and kept (issue 31).
+        def make():
+            return bytes(archive.archival_pdf(report.snapshot).content)
+    else:
+
+        def make():
+            return pdf.board_report_pdf(report)
+
+    try:
+        return _pdf_download("board report", make, lambda *file: _report_download(report, *file))
+    except signing.SigningUnavailable as error:
+        return record_views.unavailable(error)
 
 
 def _pdf_download(what, make, download):

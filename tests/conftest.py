@@ -47,6 +47,21 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory):
+    from reporting.record import signing
+
+    return signing.make_demo_pair(tmp_path_factory.mktemp("signing"), "Test Trust")
+
+
+@pytest.fixture
+def signed(settings, signing_pair):
+    """The board record's PDFs signed with a test key; the certificate's path."""
+    key, cert = signing_pair
+    settings.BOARD_RECORD_SIGNING_KEY, settings.BOARD_RECORD_SIGNING_CERT = str(key), str(cert)
+    return cert
+
+
 @pytest.fixture
 def plan_2021(db):
     """The real 2021/22 plan, loaded from fixtures/ as `make run` loads it."""

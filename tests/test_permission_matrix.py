@@ -121,6 +121,25 @@ MATRIX = {
     "reporting:board_report_xlsx": ([], reader_page()),
     "reporting:board_report_pdf": ([], reader_page()),
     "reporting:board_report_docx": ([], reader_page()),
+    "reporting:record_list": ([], reader_page()),
+    # No record 999: readers are let through to the 404 (the PDF's making is tested elsewhere).
+    "reporting:record_pdf": ([999], reader_page(dict.fromkeys(READERS, 404))),
+    "reporting:record_json": ([999], reader_page(dict.fromkeys(READERS, 404))),
+    # Readers may check a PDF; posting nothing asks for the file (200, the form's error).
+    "reporting:record_verify": (
+        [],
+        {
+            "get": {"anonymous": 302, "nobody": 403, **READERS},
+            "post": {"anonymous": 302, "nobody": 403, **READERS},
+        },
+    ),
+    "reporting:record_export": (
+        [],
+        {
+            "get": {"anonymous": 302, **dict.fromkeys(ROLES[1:-1], 403), "admin": 200},
+            "post": READ_ONLY_POST,
+        },
+    ),
     "reporting:group_pack": (["group"], reader_page()),
     "reporting:group_pack_pdf": (["group"], reader_page()),
     "reporting:group_pack_docx": (["group"], reader_page()),

@@ -17,7 +17,9 @@ class PdfUnavailable(Exception):
     """WeasyPrint's system libraries (Pango) are missing on this server."""
 
 
-def board_report_pdf(report) -> bytes:
+def board_report_pdf(report, **options) -> bytes:
+    """`options` go to WeasyPrint's write_pdf: the board record's archival PDF is PDF/A-3 with
+    its data attached (reporting.record.archive)."""
     produced = timezone.localtime()
     context = {
         "report": report,
@@ -26,7 +28,7 @@ def board_report_pdf(report) -> bytes:
         "produced": produced,
         "footer": _footer(report, produced),
     }
-    return _pdf("reporting/board_report_pdf.html", context)
+    return _pdf("reporting/board_report_pdf.html", context, **options)
 
 
 def group_pack_pdf(context: dict) -> bytes:
@@ -36,7 +38,7 @@ def group_pack_pdf(context: dict) -> bytes:
     return _pdf("reporting/group_pack_pdf.html", context | {"footer": footer})
 
 
-def _pdf(template: str, context: dict) -> bytes:
+def _pdf(template: str, context: dict, **options) -> bytes:
     try:
         # Imported here: without Pango the rest of the site still runs (README: the PDF).
         from weasyprint import CSS, HTML
@@ -45,8 +47,9 @@ def _pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context | {"print": True})
     # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here.
     # PDF/UA: a tagged PDF with its language and title, so screen readers read its structure.
+    options = {"pdf_variant": "pdf/ua-1"} | options
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
-        stylesheets=[CSS(filename=finders.find(STYLESHEET))], pdf_variant="pdf/ua-1"
+        stylesheets=[CSS(filename=finders.find(STYLESHEET))], **options
     )
 
 

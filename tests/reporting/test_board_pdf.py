@@ -17,6 +17,7 @@ from objectives.models import Quarter
 from reporting.board_report import pdf
 from reporting.board_report.data import report_data
 from reporting.board_report.reading import report_for
+from reporting.record import archive, signing, verify
 
 # The demo as on 8 October 2021, in 2021/22's Q2 (seed_demo rolls over into today's year).
 IN_Q2_2021 = datetime.date(2021, 10, 8)
@@ -177,16 +178,20 @@ def _page_ends(content: bytes) -> list[str]:
     connection.vendor == "postgresql",
     reason="page layout, not the database: the SQLite run of .ci/run checks it (90 s saved)",
 )
-def test_the_demos_closed_reports_are_filed_as_they_are(plan_2021):
+def test_the_demos_closed_reports_are_filed_as_they_are(plan_2021, signed):
     """Issue 28: every closed quarter of the demo, in this year and 2021/22, has a complete
-    cover, no heading at a page's foot, and its cut-off key indicators marked."""
+    cover, no heading at a page's foot, and its cut-off key indicators marked. Issue 31: each
+    is its board record, signed, and verifies."""
     call_command("seed_demo", force=True, verbosity=0)
     closed = Quarter.objects.filter(state="closed").select_related("plan")
     assert closed.count() >= 3
     for quarter in closed:
         report = report_for(quarter)
         assert report.frozen
-        content = pdf.board_report_pdf(report)
+        content = bytes(archive.archival_pdf(report.snapshot).content)
+        result = verify.verify(content, signing.trusted_certificates())
+        assert result.verified, result.failures
+        assert result.facts["quarter"] == report.data["quarter"]["label"]
         whole = flat(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages))
         assert "To be confirmed" not in whole, quarter
         assert "University Hospitals Birmingham NHS Foundation Trust" in whole
