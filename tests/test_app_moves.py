@@ -104,3 +104,37 @@ def test_the_moved_models_keep_their_rows():
     assert not Permission.objects.filter(
         content_type__app_label="assurance", codename="view_boardreport"
     ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_frozen_before_the_chain_are_chained_in_closing_order():
+    """Issue 31: the migration makes the existing reports the chain's first records, each
+    superseding its quarter's earlier one, and the chain then holds."""
+    from reporting.record import chain
+
+    old = _migrate([("reporting", "0002_cover_key_messages_session")])
+    User = old.get_model("auth", "User")
+    admin = User.objects.create(username="admin", first_name="Alex", last_name="Admin")
+    plan = old.get_model("objectives", "Plan").objects.create(
+        title="Plan", financial_year="2021/22", start_date=datetime.date(2021, 4, 1)
+    )
+    Quarter = old.get_model("objectives", "Quarter")
+    q1 = Quarter.objects.create(plan=plan, number=1, deadline=datetime.date(2021, 7, 15))
+    q2 = Quarter.objects.create(plan=plan, number=2, deadline=datetime.date(2021, 10, 15))
+    Report = old.get_model("reporting", "BoardReport")
+    day = timezone.now() - datetime.timedelta(days=30)
+    for quarter, offset in [(q1, 0), (q2, 1), (q1, 2)]:  # Q1 reopened and closed again
+        Report.objects.filter(quarter=quarter).update(superseded_at=timezone.now())
+        made = Report.objects.create(
+            quarter=quarter,
+            data={"plan": {"financial_year": "2021/22", "title": "Plan"}, "n": offset},
+            created_by=admin,
+        )
+        Report.objects.filter(pk=made.pk).update(created_at=day + datetime.timedelta(days=offset))
+    _migrate(_latest())
+    records = list(BoardReport.objects.chain().select_related("supersedes"))
+    assert [(r.quarter_id, r.sequence) for r in records] == [(q1.pk, 1), (q2.pk, 2), (q1.pk, 3)]
+    assert records[2].supersedes == records[0] and records[1].supersedes is None
+    assert records[0].closed_by_name == "Alex Admin"
+    assert records[1].previous_hash == records[0].record_hash
+    assert chain.problems(records) == []

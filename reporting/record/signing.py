@@ -80,11 +80,13 @@ def make_demo_pair(folder: Path, organisation: str) -> tuple[Path, Path]:
     with them verify against that certificate and prove nothing to anyone else."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import NameOID
 
     folder.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
+    # RSA, as most trusts' certificate authorities issue: pyHanko signs with an elliptic-curve
+    # key by ISO 32002, which declares PDF 2.0, and PDF/A-3 is a PDF 1.7 format.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, "uhbplan demo board record signing"),

@@ -164,6 +164,9 @@ class TestTheArchivalPdf:
         reader = PdfReader(io.BytesIO(content))
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
         assert 'pdfaid:part="3"' in xmp and record.record_hash in xmp
+        # PDF/A-3 is a PDF 1.7 format: signing must not declare PDF 2.0.
+        assert reader.pdf_header == "%PDF-1.7"
+        assert reader.trailer["/Root"].get("/Version", "/1.7") == "/1.7"
         assert attachment_of(content) == chain.record_bytes(record)
         assert json.loads(attachment_of(content))["report"]["quarter"]["short_label"] == "Q2"
         # The signing library's own validator agrees.
@@ -292,3 +295,63 @@ def test_the_export_holds_every_record_its_pdf_and_the_manifest(client, people, 
         assert attachment_of(zipped.read(entry["pdf"])) == data and entry["pdf_signed"]
     assert zipped.read("certificate.pem") == signed.read_bytes()
     assert "verify_board_record" in zipped.read("README.txt").decode()
+
+
+def timestamp_authority(folder):
+    """A test TSA: its key and certificate (extended key usage: time stamping only)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder_data
+
+    # RSA: pyHanko's stand-in TSA signs with nothing else.
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test timestamp authority")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = folder / "tsa.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return path, load_cert_from_pemder(str(path)), load_private_key_from_pemder_data(pem, None)
+
+
+@pytest.mark.django_db
+def test_a_configured_timestamp_authority_timestamps_the_signature(
+    people, plan, signed, settings, tmp_path, monkeypatch
+):
+    from pyhanko.sign import timestamps
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    tsa_path, tsa_cert, tsa_key = timestamp_authority(tmp_path)
+    asked = []
+
+    def stand_in(url):  # the TSA over HTTP, answered here (no network in tests)
+        asked.append(url)
+        return DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=tsa_key)
+
+    monkeypatch.setattr(timestamps, "HTTPTimeStamper", stand_in)
+    settings.BOARD_RECORD_TSA_URL = "https://tsa.example.nhs.uk/"
+    record = close(plan.quarters.get(number=2), people["admin"])
+    content = bytes(archive.archival_pdf(record).content)
+    assert asked == ["https://tsa.example.nhs.uk/"]
+    trusted = signing.trusted_certificates([str(signed), str(tsa_path)])
+    result = verify.verify(content, trusted)
+    assert result.verified, result.failures
+    assert result.timestamped_at is not None
