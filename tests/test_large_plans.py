@@ -299,7 +299,14 @@ def test_every_model_of_the_plan_s_data_is_tracked_for_freshness():
     from django.contrib.sessions.models import Session
     from django.db.models.deletion import Collector
 
-    untracked = {"deliverables.UpdateDraft", "deliverables.Standing", "common.DataRevision"}
+    # A board record's PDF changes no cached page: making one must not make every app server
+    # throw its kept pages away.
+    untracked = {
+        "deliverables.UpdateDraft",
+        "deliverables.Standing",
+        "common.DataRevision",
+        "reporting.BoardRecordPdf",
+    }
     domain = {
         model._meta.label
         for app in ("common", "objectives", "deliverables", "assurance", "reporting")

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from common.text import person
+
 SCHEMA = "uhbplan.board-record/1"
 # PostgreSQL's advisory lock that makes records one at a time across the trust's app servers.
 CHAIN_LOCK = 31_2021
@@ -76,8 +78,7 @@ def seal(report) -> None:
         )
     report.trust = report.trust or settings.TRUST_NAME
     if not report.closed_by_name and report.created_by_id:
-        user = report.created_by
-        report.closed_by_name = user.get_full_name() or user.get_username()
+        report.closed_by_name = person(report.created_by)
     report.record_hash = digest(record_bytes(report))
 
 

@@ -27,7 +27,8 @@ def record_list(request):
     """Every record of the trust's chain, first closed first; the chain checked on request."""
     records = BoardReport.objects.chain().select_related("quarter__plan", "archival_pdf")
     context = {
-        "records": records.defer("data"),
+        # Not the reports' data nor the PDFs' bytes: a page of decades of records stays light.
+        "records": records.defer("data", "archival_pdf__content"),
         "signing": signing.configured(),
         "admin": is_plan_admin(request.user),
     }

@@ -355,3 +355,18 @@ def test_a_configured_timestamp_authority_timestamps_the_signature(
     result = verify.verify(content, trusted)
     assert result.verified, result.failures
     assert result.timestamped_at is not None
+
+
+@pytest.mark.django_db
+def test_the_record_list_reads_the_same_queries_for_more_records(client, people, plan):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["viewer"])
+    url = reverse("reporting:record_list") + "?check=1"
+    counts = []
+    for number in (2, 3, 4):
+        close(plan.quarters.get(number=number), people["admin"])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2] <= 10

@@ -2,6 +2,7 @@
 .env at them (`make run` does this once). For a developer's machine only: a trust signs with a
 key and certificate from its own certificate authority (docs/board-record.md)."""
 
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -14,13 +15,15 @@ class Command(BaseCommand):
     help = "Make a demo board record signing key and self-signed certificate (development only)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--folder", default=str(settings.BASE_DIR / ".signing"))
+        parser.add_argument("--folder", help="Default: .signing beside the settings file.")
         parser.add_argument(
-            "--env-file", default=str(settings.BASE_DIR / ".env"), help="Add the paths here."
+            "--env-file", help="Add the paths here. Default: the settings file in use (.env)."
         )
 
     def handle(self, *args, folder, env_file, **options):
-        folder = Path(folder)
+        # The local settings file the settings read (UHBPLAN_ENV_FILE, else .env).
+        env_file = env_file or os.environ.get("UHBPLAN_ENV_FILE") or settings.BASE_DIR / ".env"
+        folder = Path(folder or Path(env_file).parent / ".signing")
         key, cert = folder / "demo-signing-key.pem", folder / "demo-signing-cert.pem"
         if not (key.exists() and cert.exists()):
             key, cert = signing.make_demo_pair(folder, settings.TRUST_NAME)
