@@ -16,6 +16,8 @@ class ObjectivesConfig(AppConfig):
         from common import revision
         from objectives import models
 
+        # They are also the "objectives" domain: what depends on them alone (the measures'
+        # readings) is kept through changes to the rest (issue 32).
         revision.track(
             models.Plan,
             models.Quarter,
@@ -24,4 +26,5 @@ class ObjectivesConfig(AppConfig):
             models.KeyIndicator,
             models.Measure,
             models.MeasureValue,
+            domain=revision.OBJECTIVES,
         )

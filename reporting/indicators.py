@@ -6,6 +6,7 @@ or consistently failing its target, is worth a question at the Board: both facts
 by side. Report data (JSON-ready dicts), so the board report's frozen snapshot keeps them.
 """
 
+from common import revision
 from deliverables.models import Deliverable
 from deliverables.positions import Position
 from deliverables.status import Status
@@ -14,8 +15,16 @@ from objectives.models import Measure
 
 def plan_measures(quarter) -> list:
     """Every measure in the quarter's plan with its values, in plan order: two queries, however
-    many values there are (the summaries and the BAF's readings share them)."""
-    return list(Measure.objects.in_plan(quarter.plan).with_values())
+    many values there are (the summaries and the BAF's readings share them). Kept in memory
+    under the objectives domain's revision, with each one's SPC readings as they are worked out
+    (`Measure.analysis`): they depend on the objectives app's models alone, so a status update
+    saved does not make the next dashboard analyse ten years of values again (issue 32)."""
+    return revision.remembered(
+        "plan-measures",
+        [quarter.plan_id],
+        lambda: list(Measure.objects.in_plan(quarter.plan).with_values()),
+        domain=revision.OBJECTIVES,
+    )
 
 
 def measure_summaries(quarter, measures=None) -> list[dict]:

@@ -117,3 +117,30 @@ def test_the_report_workbook_has_a_key_indicators_sheet(client, measured):
     assert rows[0][2:4] == ("Measure", "Unit")
     assert rows[1][2] == "Theatre utilisation" and rows[1][6] == 10 and rows[1][7] == 50
     assert rows[1][9] == "The target will consistently be missed"
+
+
+def test_the_measures_readings_are_kept_through_a_status_update_not_a_new_value(measured, q2):
+    """Issue 32: the measures (and the SPC readings worked out on them) are kept under the
+    objectives domain's revision: a status update saved elsewhere in the plan keeps them, and
+    what is kept equals a fresh computation; a new value is read at once."""
+    from common import revision
+    from deliverables.models import StatusUpdate
+    from objectives.models import Measure
+
+    def fresh():
+        return [m.summary(until=q2.end) for m in Measure.objects.in_plan(q2.plan).with_values()]
+
+    kept = indicators.plan_measures(q2)
+    indicators.measure_summaries(q2, kept)  # the readings, worked out and kept on them
+    update = StatusUpdate.objects.filter(quarter=q2).first()
+    update.status, update.narrative = "red", "Slipped."
+    update.save()
+    revision.bump()  # as the commit does, on any app server
+    assert indicators.plan_measures(q2) is kept
+    assert indicators.measure_summaries(q2) == fresh()
+
+    failing = Measure.objects.get(name="Theatre utilisation")
+    MeasureValue.objects.create(measure=failing, period=datetime.date(2021, 9, 15), value=99)
+    assert indicators.plan_measures(q2) is not kept
+    summary = next(s for s in indicators.measure_summaries(q2) if s["name"] == failing.name)
+    assert summary["latest_value"] == 99 and indicators.measure_summaries(q2) == fresh()

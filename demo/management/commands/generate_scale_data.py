@@ -95,7 +95,7 @@ class Command(BaseCommand):
             scale = Quarter.objects.filter(plan__title__startswith="Scale")
             standings.refresh_quarters(scale)
             self._board_records(scale, author)
-            revision.changed()
+            revision.changed(revision.ALL)
         if connection.vendor == "postgresql":
             # As after any bulk load: the planner's statistics, which autovacuum would gather
             # minutes later, so that benchmarks run straight after see the plans they would.

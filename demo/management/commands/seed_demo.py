@@ -129,7 +129,7 @@ class Command(BaseCommand):
                         f"{current.open_quarter.deadline:%-d %B %Y}); 2021/22 closed."
                     )
             # Some demo dates are set with QuerySet.update(), which no signal sees.
-            revision.changed()
+            revision.changed(revision.ALL)
         self._print_accounts()
 
     def _account(self, username, full_name, owner_codes, group_codes, role_group):
