@@ -94,12 +94,18 @@ class DeliverableQuerySet(models.QuerySet):
         )
 
     def requiring_update_in(self, quarter):
-        """Owed an update in `quarter`, whether given yet or not (annotated as with_status_in)."""
-        return self.with_status_in(quarter).filter(is_due=True)
+        """Owed an update in `quarter`, whether given yet or not (annotated as with_status_in).
+        Only the quarter's own plan's work can be: said, so that the database reads that plan's
+        deliverables, not every year's (issue 32: My updates took twice as long on ten years
+        of history, scanning them all for a stored position)."""
+        return self.in_plan_of(quarter).with_status_in(quarter).filter(is_due=True)
 
     def awaiting_update_in(self, quarter):
         """Owed an update in `quarter` and not given yet: what reminders chase."""
-        return self.with_status_in(quarter).filter(position__in=AWAITING)
+        return self.in_plan_of(quarter).with_status_in(quarter).filter(position__in=AWAITING)
+
+    def in_plan_of(self, quarter):
+        return self.filter(objective__plan_id=quarter.plan_id)
 
     def with_positions(self, quarters):
         """Annotate status_q<N> and position_q<N> for each quarter: the RAG grid and timeline."""

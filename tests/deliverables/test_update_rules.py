@@ -97,3 +97,18 @@ class TestOverdue:
         assert deliverable not in overdue(plan, 2)
         assert deliverable not in overdue(plan, 3)
         assert deliverable not in needing(plan, 3)
+
+
+@pytest.mark.django_db
+def test_what_is_owed_is_read_from_the_quarters_own_plan_only(plan, q2):
+    """Issue 32: the queue and the reminders said which plan they read, so the database reads
+    that plan's deliverables, not every year's (My updates took twice as long on ten years of
+    history). The SQL names the plan."""
+    from deliverables.models import Deliverable
+
+    for queryset in (
+        Deliverable.objects.requiring_update_in(q2),
+        Deliverable.objects.awaiting_update_in(q2),
+    ):
+        sql = str(queryset.query)
+        assert f'"objectives_objective"."plan_id" = {plan.pk}' in sql
