@@ -291,9 +291,7 @@ def _pdf_download(what, make, download):
     try:
         content = make()
     except pdf.PdfUnavailable:
-        log.exception("The %s PDF cannot be made: WeasyPrint's libraries are missing", what)
-        message = "The PDF cannot be made on this server just now. Use the page's Print command."
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        return record_views.pdf_unavailable(what)
     return download(content, "application/pdf", "pdf")
 
 

@@ -27,8 +27,9 @@ certificate.pem                     the trust's signing certificate, where one i
 To check a PDF offline: python manage.py verify_board_record FILE.pdf --cert certificate.pem
 To check the chain by hand: each record's SHA-256 equals its manifest "record_hash", and each
 record's "previous_hash" equals the record before it's. docs/board-record.md describes both.
-Board papers are kept permanently (NHS Records Management Code of Practice 2023): this
-archive is for transfer to the place of deposit; nothing in it is ever to be altered.
+Board papers are kept permanently (Records Management Code of Practice, retention schedule,
+"Board meetings"): this archive is for transfer to the place of deposit at 20 years; nothing in
+it is ever to be altered.
 """
 
 

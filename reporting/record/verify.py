@@ -184,3 +184,26 @@ def _check_data(attachment, result):
         result.failures.append(
             "The embedded report data is not in the record's canonical form (docs/board-record.md)."
         )
+
+
+def record_problems(trusted: list) -> tuple[int, list[str]]:
+    """The whole stored record checked: the chain (`chain.problems`) and every kept PDF
+    (unchanged since it was made, verifies, names its record's hash). The number of records,
+    and one sentence for each problem; `verify_board_record --chain` and the record page ask
+    this."""
+    from reporting.models import BoardRecordPdf, BoardReport
+
+    records = list(BoardReport.objects.chain().select_related("supersedes"))
+    problems = chain.problems(records)
+    for kept in BoardRecordPdf.objects.select_related("report"):
+        content = bytes(kept.content)
+        name = chain.describe(kept.report)
+        if chain.digest(content) != kept.sha256:
+            problems.append(f"{name}: its kept PDF has changed since it was made.")
+            continue
+        result = verify(content, trusted if kept.signed else [])
+        failures = [f for f in result.failures if kept.signed or not f.startswith(UNSIGNED)]
+        if result.facts.get("recordHash") != kept.report.record_hash:
+            failures.append("its PDF names another record's hash.")
+        problems += [f"{name}'s PDF: {f}" for f in failures]
+    return len(records), problems

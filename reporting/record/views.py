@@ -33,7 +33,7 @@ def record_list(request):
         "admin": is_plan_admin(request.user),
     }
     if "check" in request.GET:
-        context["problems"] = chain.problems(records.select_related("supersedes"))
+        context["problems"] = verify.record_problems(_trusted())[1]
     return render(request, "reporting/record_list.html", context)
 
 
@@ -46,9 +46,7 @@ def record_pdf(request, sequence):
     except signing.SigningUnavailable as error:
         return unavailable(error)
     except pdf.PdfUnavailable:
-        log.exception("The board record PDF cannot be made: WeasyPrint's libraries are missing")
-        message = "The PDF cannot be made on this server just now."
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        return pdf_unavailable("board record")
     return pdf_response(kept)
 
 
@@ -101,6 +99,13 @@ def pdf_response(kept: BoardRecordPdf) -> HttpResponse:
     response = HttpResponse(bytes(kept.content), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{export.base_name(kept.report)}.pdf"'
     return response
+
+
+def pdf_unavailable(what) -> HttpResponse:
+    """WeasyPrint's system libraries are missing: a clear 503 (the page's Print still works)."""
+    log.exception("The %s PDF cannot be made: WeasyPrint's libraries are missing", what)
+    message = "The PDF cannot be made on this server just now. Use the page's Print command."
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
 def unavailable(error) -> HttpResponse:

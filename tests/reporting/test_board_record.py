@@ -211,8 +211,12 @@ class TestTheArchivalPdf:
         html = answer.content.decode()
         assert "Not verified" in html and "changed since it was signed" in html
 
-        # The chain check reads the kept PDF too.
+        # The chain check reads the kept PDF too, on the command line and on the page.
         assert check_chain()
+        BoardRecordPdf.objects.update(content=bytes(changed))  # as someone with SQL access
+        page = client.get(reverse("reporting:record_list") + "?check=1").content.decode()
+        assert "its kept PDF has changed since it was made" in page
+        assert not check_chain()
 
     def test_changed_embedded_data_is_found_even_when_signed_again(self, people, plan, signed):
         """Someone with the key re-signs a PDF whose JSON they changed: the hash the record
@@ -369,4 +373,5 @@ def test_the_record_list_reads_the_same_queries_for_more_records(client, people,
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] == counts[2] <= 10
+    # The session's, the records twice (listed, then checked) and the kept PDFs: eleven.
+    assert counts[0] == counts[1] == counts[2] <= 11

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.record import chain, signing, verify
+from reporting.record import signing, verify
 
 
 class Command(BaseCommand):
@@ -66,33 +66,14 @@ class Command(BaseCommand):
             )
 
     def check_chain(self, trusted):
-        from reporting.models import BoardRecordPdf, BoardReport
-
-        records = list(BoardReport.objects.chain().select_related("supersedes"))
-        problems = chain.problems(records)
-        for kept in BoardRecordPdf.objects.select_related("report"):
-            content = bytes(kept.content)
-            name = chain.describe(kept.report)
-            if chain.digest(content) != kept.sha256:
-                problems.append(f"{name}: its kept PDF has changed since it was made.")
-                continue
-            result = verify.verify(content, trusted if kept.signed else [])
-            failures = [
-                f for f in result.failures if kept.signed or not f.startswith(verify.UNSIGNED)
-            ]
-            failures += (
-                []
-                if result.facts.get("recordHash") == kept.report.record_hash
-                else ["its PDF names another record's hash."]
-            )
-            problems += [f"{name}'s PDF: {f}" for f in failures]
+        count, problems = verify.record_problems(trusted)
         for problem in problems:
             self.stderr.write(f"FAILED: {problem}")
         if problems:
             raise CommandError(f"The board record chain is BROKEN ({len(problems)}).", returncode=1)
         self.stdout.write(
             self.style.SUCCESS(
-                f"The chain holds: {len(records)} record(s), each matching its hash and "
+                f"The chain holds: {count} record(s), each matching its hash and "
                 "following the one before it; every kept PDF verifies."
             )
         )
