@@ -22,8 +22,6 @@ class AssuranceConfig(AppConfig):
         revision.track(
             models.AssuranceGroup,
             models.DeliverableAssuranceGroup,
-            models.AssuranceReview,
-            models.ReviewAction,
             models.SentReminder,
             models.ChairReportItem,
             models.PrincipalRisk,
@@ -33,6 +31,11 @@ class AssuranceConfig(AppConfig):
             models.RiskCommitteeView,
             models.GapNote,
         )
+
+        # A committee's level of a deliverable: that deliverable's rows only, in its quarter
+        # on; an action asked of its owner: that deliverable's (issue 32).
+        revision.track(models.AssuranceReview, scoped_by=revision.quarter_scope)
+        revision.track(models.ReviewAction, scoped_by=lambda action: (action.deliverable_id, 0))
 
         # Committee findings on the executive's pages, which the deliverables app owns.
         extensions.register(FindingsExtension())

@@ -18,9 +18,10 @@ class DeliverablesConfig(AppConfig):
 
         # Cached pages follow every change (common.revision); not drafts as people type,
         # nor the stored positions, which announce their own changes.
-        revision.track(
-            models.Owner, models.Deliverable, models.DeliverableOwner, models.StatusUpdate
-        )
+        revision.track(models.Owner, models.Deliverable, models.DeliverableOwner)
+        # An update (saved, corrected, signed off) changes its deliverable's rows only, from
+        # its quarter on: what is kept by deliverable is brought up to date for it (issue 32).
+        revision.track(models.StatusUpdate, scoped_by=revision.quarter_scope)
 
         # The plan page (objectives) lists each objective's deliverables as this app fetches them.
         from django.db.models import Prefetch

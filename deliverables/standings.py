@@ -59,17 +59,19 @@ def computed(deliverables, quarters):
             )
 
 
-def _store(standings) -> int:
+def _store(standings, scope=None) -> int:
+    """Store `standings`; `scope`: the ids of the only deliverables they can be of, if known
+    (the change is then scoped to them: common.revision)."""
     batch, count = [], 0
     for standing in standings:
         batch.append(standing)
         if len(batch) == BATCH:
-            count += _upsert(batch)
+            count += _upsert(batch, scope)
             batch = []
-    return count + (_upsert(batch) if batch else 0)
+    return count + (_upsert(batch, scope) if batch else 0)
 
 
-def _upsert(batch) -> int:
+def _upsert(batch, scope=None) -> int:
     Standing.objects.bulk_create(
         batch,
         update_conflicts=True,
@@ -77,21 +79,24 @@ def _upsert(batch) -> int:
         update_fields=["position", "status"],
     )
     # Whatever writes stored positions moves the revision: pages read positions (ADR 15).
-    revision.changed()
+    revision.changed(deliverables=scope)
     return len(batch)
 
 
 @transaction.atomic(savepoint=False)
-def refresh_deliverables(ids, moved=True) -> int:
+def refresh_deliverables(ids, moved=True, first_quarter=0) -> int:
     """Recompute `ids`' positions in every quarter of their plans, and unless they cannot have
-    `moved` plan, drop rows left in another plan's quarters. Four queries for one update."""
+    `moved` plan, drop rows left in another plan's quarters. Four queries for one update.
+    `first_quarter`: the first quarter whose positions can have changed (an update's: a
+    position depends on the updates of its quarter and earlier), for the data revision."""
     ids = list(ids)
     if moved:
         Standing.objects.filter(deliverable_id__in=ids).exclude(
             quarter__plan_id=models.F("deliverable__objective__plan_id")
         ).delete()
     quarters = Quarter.objects.filter(plan__objectives__deliverables__in=ids).distinct()
-    return _store(computed(Deliverable.objects.filter(pk__in=ids), quarters))
+    scope = [(pk, first_quarter) for pk in ids]
+    return _store(computed(Deliverable.objects.filter(pk__in=ids), quarters), scope=scope)
 
 
 @transaction.atomic(savepoint=False)
@@ -139,7 +144,8 @@ def _on_deliverable_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=StatusUpdate)
 def _on_update_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_deliverables([instance.deliverable_id], moved=False)
+        _, first = revision.quarter_scope(instance)
+        refresh_deliverables([instance.deliverable_id], moved=False, first_quarter=first)
 
 
 @receiver(post_delete, sender=StatusUpdate)
@@ -147,7 +153,8 @@ def _on_update_deleted(sender, instance, origin=None, **kwargs):
     # Deleted on its own, not with its deliverable or quarter (whose rows go with them).
     deleted = origin.model if isinstance(origin, models.QuerySet) else type(origin)
     if deleted is StatusUpdate:
-        refresh_deliverables([instance.deliverable_id], moved=False)
+        _, first = revision.quarter_scope(instance)
+        refresh_deliverables([instance.deliverable_id], moved=False, first_quarter=first)
 
 
 @receiver(pre_save, sender=Quarter)

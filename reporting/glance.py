@@ -21,7 +21,6 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef, Q
 
 from assurance.models import AssuranceReview, Level
-from deliverables.models import Deliverable
 from deliverables.positions import AWAITING
 from deliverables.status import Status
 
@@ -148,21 +147,23 @@ def row_label(status: str) -> str:
 
 
 def for_quarter(quarter) -> dict:
-    """The glance for `quarter`, live from the database: the roll-ups' rows and group links
-    (kept with them under the data revision, shared with the dashboard's bars and tables), and
-    one query each for the levels and the gaps' names. The dashboard keeps the page it is on."""
+    """The glance for `quarter`, live from the database: the roll-ups' rows, group links and
+    committee levels (kept with them, and brought up to date for a deliverable when its update
+    or review changes: reporting.rollups), and one query for the gaps' names. Worked out once
+    for each state of those rows (kept with them); the dashboard keeps the page it is on."""
     from reporting import rollups
 
-    plan = quarter.plan
-    deliverables = Deliverable.objects.in_plan(plan)
     kept = rollups.kept_rows(quarter)
+    if "glance" not in kept.derived:
+        kept.derived["glance"] = _counted(quarter, kept)
+    return kept.derived["glance"]
+
+
+def _counted(quarter, kept) -> dict:
+    from reporting import rollups
+
     groups_of, labels = rollups.links_of(quarter, "assurance_group", kept=kept)
-    levels = defaultdict(dict)
-    for deliverable_id, group_id, level in AssuranceReview.objects.filter(
-        quarter=quarter
-    ).values_list("deliverable_id", "assurance_group_id", "level"):
-        levels[deliverable_id][group_id] = level
-    kept = kept.rows
+    levels = rollups.levels_of(quarter, kept)
     themes = sorted(
         {
             (
@@ -170,7 +171,7 @@ def for_quarter(quarter) -> dict:
                 row["objective__theme__number"],
                 row["objective__theme__title"],
             )
-            for row in kept
+            for row in kept.rows
         },
         key=lambda theme: theme[1],
     )
@@ -187,31 +188,26 @@ def for_quarter(quarter) -> dict:
             "groups": groups_of.get(row["pk"], []),
             "levels": levels.get(row["pk"], {}),
         }
-        for row in kept
+        for row in kept.rows
     ]
     result = glance(rows, labels, themes)
-    _name_gaps(result["gaps"], deliverables)
+    _name_gaps(result["gaps"], quarter, kept)
     return result
 
 
-def _name_gaps(gaps, deliverables) -> None:
-    """The gaps' references, descriptions and owners: one query, for their rows only."""
-    ids = [gap["id"] for gap in gaps]
-    if not ids:
+def _name_gaps(gaps, quarter, kept) -> None:
+    """The gaps' references, descriptions and owners, from the rows and owners kept with them."""
+    from reporting import rollups
+
+    if not gaps:
         return
-    found = {}
-    for pk, objective, number, description, owner in (
-        deliverables.filter(pk__in=ids)
-        .order_by("pk", "owner_links__position")
-        .values_list("pk", "objective__number", "number", "description", "owner_links__owner__code")
-    ):
-        named = found.setdefault(
-            pk, {"reference": f"{objective}.{number}", "description": description, "owners": []}
-        )
-        if owner:
-            named["owners"].append(owner)
+    rows = {row["pk"]: row for row in kept.rows}
+    owners_of, codes = rollups.links_of(quarter, "owner", kept=kept)
     for gap in gaps:
-        gap |= found[gap["id"]]
+        row = rows[gap["id"]]
+        gap["reference"] = f"{row['objective__number']}.{row['number']}"
+        gap["description"] = row["description"]
+        gap["owners"] = [codes[pk] for pk in owners_of.get(gap["id"], ())]
     gaps.sort(key=lambda gap: [int(part) for part in gap["reference"].split(".")])
 
 

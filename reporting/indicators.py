@@ -29,9 +29,14 @@ def plan_measures(quarter) -> list:
 
 def measure_summaries(quarter, measures=None) -> list[dict]:
     """Every measure in the quarter's plan (`measures`, from `plan_measures`, where the caller
-    has them) as it stood at the quarter's end, in plan order."""
-    measures = plan_measures(quarter) if measures is None else measures
-    return [m.summary(until=quarter.end) for m in measures]
+    has them) as it stood at the quarter's end, in plan order. Kept under the objectives
+    domain's revision, as the measures are (never change them: every reader shares them)."""
+    return revision.remembered(
+        "measure-summaries",
+        [quarter.pk],
+        lambda: [m.summary(until=quarter.end) for m in (measures or plan_measures(quarter))],
+        domain=revision.OBJECTIVES,
+    )
 
 
 def by_theme(summaries: list[dict]) -> dict[int, list[dict]]:

@@ -12,7 +12,12 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from assurance.models import AssuranceGroup, DeliverableAssuranceGroup, ReviewAction
+from assurance.models import (
+    AssuranceGroup,
+    AssuranceReview,
+    DeliverableAssuranceGroup,
+    ReviewAction,
+)
 from common import revision
 from deliverables.models import Deliverable, DeliverableOwner, Owner
 from deliverables.positions import AWAITING, Position
@@ -60,19 +65,20 @@ COUNT_KEYS = ["total", "due", MISSING, "overdue", "completed", *TRENDS] + [
 ]
 
 
-def _count(numbers: dict, row: dict) -> None:
-    """Add one deliverable (a row of `_rows`) to a roll-up's numbers. Every test here reads a
-    flag the database worked out by the one rule (`with_status_in`); this only adds up."""
-    numbers["total"] += 1
+def _count(numbers: dict, row: dict, sign: int = 1) -> None:
+    """Add one deliverable (a row of `_rows`) to a roll-up's numbers (or, with `sign` -1, take
+    it away: a kept roll-up brought up to date). Every test here reads a flag the database
+    worked out by the one rule (`with_status_in`); this only adds up."""
+    numbers["total"] += sign
     if row["is_due"]:
-        numbers["due"] += 1
+        numbers["due"] += sign
         if row["status_now"]:
-            numbers[f"status_{row['status_now']}"] += 1
-    numbers[MISSING] += row["position"] in AWAITING
-    numbers["overdue"] += bool(row["is_overdue"])
-    numbers["completed"] += bool(row["is_complete"])
+            numbers[f"status_{row['status_now']}"] += sign
+    numbers[MISSING] += sign * (row["position"] in AWAITING)
+    numbers["overdue"] += sign * bool(row["is_overdue"])
+    numbers["completed"] += sign * bool(row["is_complete"])
     if row["trend"]:
-        numbers[row["trend"]] += 1
+        numbers[row["trend"]] += sign
 
 
 @dataclass
@@ -231,17 +237,55 @@ class _Kept:
     """A quarter's rows (`_fetch_rows`), and the numbers added up from them by theme, owner or
     group as pages ask (never to be changed: every reader shares them)."""
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], links=None):
         self.rows = rows
         self.grouped: dict[str, dict] = {}
-        self.links: dict[str, tuple] = {}
+        self.links: dict[str, tuple] = dict(links or {})
+        # Each deliverable's committee levels this quarter ({id: {group id: level}}), and
+        # what pages worked out from all of it (reporting.glance): read as they are asked.
+        self.levels: dict | None = None
+        self.derived: dict = {}
+
+    def updated(self, quarter, ids) -> "_Kept":
+        """A new _Kept with `ids`' rows read again (one query) and the numbers already added
+        up moved by the difference: what a status update saved changes (common.revision). The
+        links stay: a change to a deliverable's owners or groups is not a scoped one."""
+        fresh = {row["pk"]: row for row in _fetch_rows(quarter, ids)}
+        old = [row for row in self.rows if row["pk"] in ids]
+        rows = [fresh.pop(row["pk"], None) if row["pk"] in ids else row for row in self.rows]
+        rows = [row for row in rows if row is not None] + list(fresh.values())
+        new = [row for row in rows if row["pk"] in ids]
+        kept = _Kept(rows, self.links)
+        if self.levels is not None:
+            kept.levels = {pk: levels for pk, levels in self.levels.items() if pk not in ids}
+            kept.levels |= levels_in(quarter, ids)
+        for by, grouped in self.grouped.items():
+            keys = _keys(by, kept, quarter)
+            grouped = dict(grouped)
+            for sign, changed in ((-1, old), (1, new)):
+                for row in changed:
+                    for key in keys(row):
+                        numbers = grouped.get(key)
+                        numbers = dict(numbers) if numbers else dict.fromkeys(COUNT_KEYS, 0)
+                        _count(numbers, row, sign)
+                        grouped[key] = numbers
+            # A group left with no deliverable is not a row (as when added up afresh).
+            kept.grouped[by] = {key: n for key, n in grouped.items() if n["total"]}
+        return kept
 
 
 def _kept(quarter) -> _Kept:
     """Every deliverable of the plan with its position and flags in `quarter`: one query,
-    kept under the data revision (common.revision) for the other roll-ups of the page,
-    so a save in between is never missed."""
-    return revision.remembered("rollup-rows", [quarter.pk], lambda: _Kept(_fetch_rows(quarter)))
+    kept for the other roll-ups of the page and through later requests, brought up to date
+    for the deliverables a scoped change touched (common.revision.kept_by_deliverable), so a
+    save in between is never missed."""
+    return revision.kept_by_deliverable(
+        "rollup-rows",
+        [quarter.pk],
+        lambda: _Kept(_fetch_rows(quarter)),
+        lambda kept, ids: kept.updated(quarter, ids),
+        quarter_number=quarter.number,
+    )
 
 
 def kept_rows(quarter) -> _Kept:
@@ -250,10 +294,13 @@ def kept_rows(quarter) -> _Kept:
     return _kept(quarter)
 
 
-def _fetch_rows(quarter) -> list[dict]:
+def _fetch_rows(quarter, ids=None) -> list[dict]:
+    """The rows of the plan's deliverables (or of `ids` among them) in `quarter`."""
+    deliverables = Deliverable.objects.in_plan(quarter.plan)
+    if ids is not None:
+        deliverables = deliverables.filter(pk__in=ids)
     return list(
-        Deliverable.objects.in_plan(quarter.plan)
-        .with_status_in(quarter)
+        deliverables.with_status_in(quarter)
         .order_by()
         .values(
             "pk",
@@ -262,8 +309,14 @@ def _fetch_rows(quarter) -> list[dict]:
             # query of its own for the themes.
             "objective__theme__number",
             "objective__theme__title",
+            # For the risers and fallers (`moved`) and the assurance gaps, named in the
+            # plan's order without a query of their own.
+            "objective__number",
+            "number",
+            "description",
             "position",
             "status_now",
+            "status_before",
             "is_due",
             "is_overdue",
             "is_complete",
@@ -281,7 +334,7 @@ def _grouped(quarter, by: str) -> dict:
     and the quarter-by-quarter chart), and the board report once more."""
     kept = _kept(quarter)
     if by not in kept.grouped:
-        kept.grouped[by] = _add_up(kept.rows, quarter, by)
+        kept.grouped[by] = _add_up(kept, quarter, by)
     return kept.grouped[by]
 
 
@@ -306,14 +359,39 @@ def links_of(quarter, by: str, kept: _Kept | None = None) -> tuple[dict, dict]:
     return kept.links[by]
 
 
-def _add_up(rows, quarter, by: str) -> dict:
+def levels_in(quarter, ids=None) -> dict:
+    """Each deliverable's committee levels in `quarter` (of `ids`, if given): one query."""
+    reviews = AssuranceReview.objects.filter(quarter=quarter)
+    if ids is not None:
+        reviews = reviews.filter(deliverable__in=ids)
+    levels = defaultdict(dict)
+    for deliverable_id, group_id, level in reviews.values_list(
+        "deliverable_id", "assurance_group_id", "level"
+    ):
+        levels[deliverable_id][group_id] = level
+    return dict(levels)
+
+
+def levels_of(quarter, kept: _Kept) -> dict:
+    """The quarter's committee levels, kept with its rows (`levels_in`)."""
+    if kept.levels is None:
+        kept.levels = levels_in(quarter)
+    return kept.levels
+
+
+def _keys(by: str, kept: _Kept, quarter):
+    """A function giving a row's keys by theme, owner or group."""
     if by == "theme":
-        keys_of = {row["pk"]: [row["objective__theme"]] for row in rows}
-    else:
-        keys_of = links_of(quarter, by, kept=_kept(quarter))[0]
+        return lambda row: (row["objective__theme"],)
+    keys_of = links_of(quarter, by, kept=kept)[0]
+    return lambda row: keys_of.get(row["pk"], ())
+
+
+def _add_up(kept: _Kept, quarter, by: str) -> dict:
+    keys = _keys(by, kept, quarter)
     grouped = {}
-    for row in rows:
-        for key in keys_of.get(row["pk"], ()):
+    for row in kept.rows:
+        for key in keys(row):
             _count(grouped.setdefault(key, dict.fromkeys(COUNT_KEYS, 0)), row)
     return grouped
 
@@ -356,23 +434,29 @@ MOVED_SHOWN = 10
 
 def moved(quarter, limit: int | None = None) -> dict[str, list]:
     """The first `limit` deliverables (in reference order) whose rating rose or fell since
-    the quarter before, each with `before_label` and `now_label`: one query for each. How
-    many there are in all is in the totals row (`improved`, `deteriorated`)."""
+    the quarter before, each with `pk`, `reference`, `description`, `before_label` and
+    `now_label`: from the quarter's kept rows, with no query of its own. How many there are
+    in all is in the totals row (`improved`, `deteriorated`)."""
     limit = MOVED_SHOWN if limit is None else limit
-    found = {}
-    for trend in ("improved", "deteriorated"):
-        rows = (
-            Deliverable.objects.in_plan(quarter.plan)
-            .with_status_in(quarter)
-            .filter(trend=trend)
-            .select_related("objective")
-            .natural_order()[:limit]
-        )
-        found[trend] = list(rows)
-        for row in found[trend]:
-            row.before_label = Status(row.status_before).label
-            row.now_label = Status(row.status_now).label
-    return found
+    rows = sorted(
+        (row for row in _kept(quarter).rows if row["trend"] in TRENDS),
+        # The plan's order (Deliverable.natural_order): theme, objective, deliverable.
+        key=lambda row: (row["objective__theme__number"], row["objective__number"], row["number"]),
+    )
+    return {
+        trend: [
+            {
+                "pk": row["pk"],
+                "reference": f"{row['objective__number']}.{row['number']}",
+                "description": row["description"],
+                "before_label": Status(row["status_before"]).label,
+                "now_label": Status(row["status_now"]).label,
+            }
+            for row in rows
+            if row["trend"] == trend
+        ][:limit]
+        for trend in ("improved", "deteriorated")
+    }
 
 
 def quarter_by_quarter(plan) -> dict:

@@ -175,6 +175,14 @@ CACHES = {
         "LOCATION": "uhbplan-pages",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
+    # Rendered parts of pages, keyed by everything they show ({% cache %} with the values as
+    # its keys): never stale, so never emptied; after a save only the parts it changed are
+    # rendered again (issue 32). Per app server, like "pages".
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "uhbplan-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
