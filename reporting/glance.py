@@ -73,72 +73,99 @@ def _counts() -> dict:
     return {str(key): 0 for key in COLUMNS}
 
 
+class Tally:
+    """The glance's counts and gaps, added up a deliverable at a time, so that one can be taken
+    away and put back when it changes (the dashboard's kept glance, `for_quarter`)."""
+
+    def __init__(self):
+        self.totals, self.by_group, self.by_theme = _counts(), defaultdict(_counts), {}
+        self.matrix = {row: _counts() for row in MATRIX_ROWS}
+        self.gaps: dict[int, dict] = {}
+
+    def copy(self) -> "Tally":
+        tally = Tally()
+        tally.totals = dict(self.totals)
+        tally.by_group = defaultdict(_counts, {k: dict(v) for k, v in self.by_group.items()})
+        tally.by_theme = {k: dict(v) for k, v in self.by_theme.items()}
+        tally.matrix = {k: dict(v) for k, v in self.matrix.items()}
+        tally.gaps = dict(self.gaps)
+        return tally
+
+    def add(self, row: dict, groups: dict, sign: int = 1) -> None:
+        """Count one deliverable (`glance`'s row), or with `sign` -1 take it away."""
+        if not row["due"]:
+            return
+        levels = row["levels"]
+        for group_id in row["groups"]:
+            self.by_group[group_id][levels.get(group_id, UNREVIEWED)] += sign
+        level = lowest(levels.values())
+        self.totals[level] += sign
+        self.by_theme.setdefault(row["theme"], _counts())[level] += sign
+        status = NO_UPDATE if row["position"] in AWAITING or not row["status"] else row["status"]
+        self.matrix.setdefault(status, _counts())[level] += sign
+        kind = gap_kind(status, level)
+        if kind and sign < 0:
+            del self.gaps[row["id"]]
+        elif kind:
+            self.gaps[row["id"]] = {
+                "id": row["id"],
+                "reference": row["reference"],
+                "description": row["description"],
+                "owners": row["owners"],
+                "status": status,
+                "status_label": row_label(status),
+                "level": level,
+                "level_label": LABELS[level],
+                "kind": kind,
+                "why": GAP_TEXT[kind],
+                "reviews": [
+                    {"group": groups.get(pk, ""), "level_label": LABELS[levels[pk]]}
+                    for pk in row["groups"]
+                    if pk in levels
+                ],
+            }
+
+    def result(self, groups, themes) -> dict:
+        """The glance, JSON-ready (see `glance`). A group or theme is listed when it has a
+        deliverable due (counts taken back to nothing are as if never added)."""
+        return {
+            "columns": [{"key": str(key), "label": LABELS[key]} for key in COLUMNS],
+            "totals": self.totals,
+            "reviewed": sum(self.totals.values()) - self.totals[UNREVIEWED],
+            "by_group": [
+                {"id": pk, "label": label, "counts": self.by_group[pk]}
+                for pk, label in sorted(groups.items(), key=lambda item: item[1].lower())
+                if any(self.by_group.get(pk, {}).values())
+            ],
+            "by_theme": [
+                {"id": pk, "number": number, "title": title, "counts": self.by_theme[number]}
+                for pk, number, title in themes
+                if any(self.by_theme.get(number, {}).values())
+            ],
+            "matrix": [
+                {
+                    "status": str(status),
+                    "label": row_label(status),
+                    "counts": self.matrix[status],
+                    "gaps": {key: bool(gap_kind(status, key)) for key in self.matrix[status]},
+                }
+                for status in MATRIX_ROWS
+                if status in ALWAYS_SHOWN or any(self.matrix[status].values())
+            ],
+            "gaps": list(self.gaps.values()),
+        }
+
+
 def glance(rows, groups, themes) -> dict:
     """The counts and the gaps, JSON-ready. `rows`: one dict per deliverable of the plan with
     `id`, `reference`, `description`, `owners`, `theme` (number), `due`, `status` ("" when it has
     none), `position`, `groups` (ids, in the plan's order) and `levels` ({group id: level} this
-    quarter). `groups`: {id: label}; `themes`: [(id, number, title)] in the plan's order."""
-    totals, by_group, by_theme = _counts(), defaultdict(_counts), defaultdict(_counts)
-    matrix = {row: _counts() for row in MATRIX_ROWS}
-    gaps = []
+    quarter). `groups`: {id: label}; `themes`: [(id, number, title)] in the plan's order. Gaps
+    in the order of `rows`."""
+    tally = Tally()
     for row in rows:
-        if not row["due"]:
-            continue
-        levels = row["levels"]
-        for group_id in row["groups"]:
-            by_group[group_id][levels.get(group_id, UNREVIEWED)] += 1
-        level = lowest(levels.values())
-        totals[level] += 1
-        by_theme[row["theme"]][level] += 1
-        status = NO_UPDATE if row["position"] in AWAITING or not row["status"] else row["status"]
-        matrix.setdefault(status, _counts())[level] += 1
-        kind = gap_kind(status, level)
-        if kind:
-            gaps.append(
-                {
-                    "id": row["id"],
-                    "reference": row["reference"],
-                    "description": row["description"],
-                    "owners": row["owners"],
-                    "status": status,
-                    "status_label": row_label(status),
-                    "level": level,
-                    "level_label": LABELS[level],
-                    "kind": kind,
-                    "why": GAP_TEXT[kind],
-                    "reviews": [
-                        {"group": groups.get(pk, ""), "level_label": LABELS[levels[pk]]}
-                        for pk in row["groups"]
-                        if pk in levels
-                    ],
-                }
-            )
-    return {
-        "columns": [{"key": str(key), "label": LABELS[key]} for key in COLUMNS],
-        "totals": totals,
-        "reviewed": sum(totals.values()) - totals[UNREVIEWED],
-        "by_group": [
-            {"id": pk, "label": label, "counts": by_group[pk]}
-            for pk, label in sorted(groups.items(), key=lambda item: item[1].lower())
-            if pk in by_group
-        ],
-        "by_theme": [
-            {"id": pk, "number": number, "title": title, "counts": by_theme[number]}
-            for pk, number, title in themes
-            if number in by_theme
-        ],
-        "matrix": [
-            {
-                "status": str(status),
-                "label": row_label(status),
-                "counts": matrix[status],
-                "gaps": {key: bool(gap_kind(status, key)) for key in matrix[status]},
-            }
-            for status in MATRIX_ROWS
-            if status in ALWAYS_SHOWN or any(matrix[status].values())
-        ],
-        "gaps": gaps,
-    }
+        tally.add(row, groups)
+    return tally.result(groups, themes)
 
 
 def row_label(status: str) -> str:
@@ -147,24 +174,66 @@ def row_label(status: str) -> str:
 
 
 def for_quarter(quarter) -> dict:
-    """The glance for `quarter`, live from the database: the roll-ups' rows, group links and
-    committee levels (kept with them, and brought up to date for a deliverable when its update
-    or review changes: reporting.rollups), and one query for the gaps' names. Worked out once
-    for each state of those rows (kept with them); the dashboard keeps the page it is on."""
+    """The glance for `quarter`, live from the database: counted on the roll-ups' rows, group
+    links, owners and committee levels (reporting.rollups: kept, and brought up to date for a
+    deliverable when its update or review changes), with no query of its own. Worked out once
+    for each state of those rows and kept with them; after a change, the tally kept before is
+    taken on, with the changed deliverables taken away as they were and counted as they are.
+    Gaps in the plan's order."""
     from reporting import rollups
 
     kept = rollups.kept_rows(quarter)
     if "glance" not in kept.derived:
-        kept.derived["glance"] = _counted(quarter, kept)
+        labels = rollups.links_of(quarter, "assurance_group", kept=kept)[1]
+        since = kept.since
+        if since is not None and since.levels is not None and "glance-tally" in since.derived:
+            tally = since.derived["glance-tally"].copy()
+            for row in since.rows:
+                tally.add(_row(quarter, kept, row, since.levels), labels, -1)
+            for row in kept.rows:
+                if row["pk"] in since.ids:
+                    tally.add(_row(quarter, kept, row), labels)
+        else:
+            tally = Tally()
+            for row in kept.rows:
+                tally.add(_row(quarter, kept, row), labels)
+        # By reference (a changed gap was counted again last).
+        tally.gaps = dict(sorted(tally.gaps.items(), key=lambda item: _by_reference(item[1])))
+        kept.derived["glance-tally"] = tally
+        kept.derived["glance"] = tally.result(labels, _themes(kept))
+        kept.since = None  # taken on: what it held is no longer needed
     return kept.derived["glance"]
 
 
-def _counted(quarter, kept) -> dict:
+def _row(quarter, kept, row, levels=None) -> dict:
+    """A kept roll-up row as the glance counts it (`levels`: the committee levels it had, for
+    taking it away; by default, those kept now)."""
     from reporting import rollups
 
-    groups_of, labels = rollups.links_of(quarter, "assurance_group", kept=kept)
-    levels = rollups.levels_of(quarter, kept)
-    themes = sorted(
+    groups_of = rollups.links_of(quarter, "assurance_group", kept=kept)[0]
+    owners_of, codes = rollups.links_of(quarter, "owner", kept=kept)
+    levels = rollups.levels_of(quarter, kept) if levels is None else levels
+    return {
+        "id": row["pk"],
+        "reference": f"{row['objective__number']}.{row['number']}",
+        "description": row["description"],
+        "owners": [codes[pk] for pk in owners_of.get(row["pk"], ())],
+        "theme": row["objective__theme__number"],
+        "due": bool(row["is_due"]),
+        "status": row["status_now"] or "",
+        "position": row["position"],
+        "groups": groups_of.get(row["pk"], []),
+        "levels": levels.get(row["pk"], {}),
+    }
+
+
+def _by_reference(gap: dict) -> list[int]:
+    return [int(part) for part in gap["reference"].split(".")]
+
+
+def _themes(kept) -> list[tuple]:
+    """The plan's themes that have deliverables, as (id, number, title), in order."""
+    return sorted(
         {
             (
                 row["objective__theme"],
@@ -175,40 +244,6 @@ def _counted(quarter, kept) -> dict:
         },
         key=lambda theme: theme[1],
     )
-    rows = [
-        {
-            "id": row["pk"],
-            "reference": "",
-            "description": "",
-            "owners": [],
-            "theme": row["objective__theme__number"],
-            "due": bool(row["is_due"]),
-            "status": row["status_now"] or "",
-            "position": row["position"],
-            "groups": groups_of.get(row["pk"], []),
-            "levels": levels.get(row["pk"], {}),
-        }
-        for row in kept.rows
-    ]
-    result = glance(rows, labels, themes)
-    _name_gaps(result["gaps"], quarter, kept)
-    return result
-
-
-def _name_gaps(gaps, quarter, kept) -> None:
-    """The gaps' references, descriptions and owners, from the rows and owners kept with them."""
-    from reporting import rollups
-
-    if not gaps:
-        return
-    rows = {row["pk"]: row for row in kept.rows}
-    owners_of, codes = rollups.links_of(quarter, "owner", kept=kept)
-    for gap in gaps:
-        row = rows[gap["id"]]
-        gap["reference"] = f"{row['objective__number']}.{row['number']}"
-        gap["description"] = row["description"]
-        gap["owners"] = [codes[pk] for pk in owners_of.get(gap["id"], ())]
-    gaps.sort(key=lambda gap: [int(part) for part in gap["reference"].split(".")])
 
 
 def from_report(data: dict) -> dict:

@@ -7,7 +7,6 @@ by side. Report data (JSON-ready dicts), so the board report's frozen snapshot k
 """
 
 from common import revision
-from deliverables.models import Deliverable
 from deliverables.positions import Position
 from deliverables.status import Status
 from objectives.models import Measure
@@ -63,16 +62,14 @@ def needs_a_look(deliverables, summaries: list[dict]) -> list[dict]:
 
 
 def dashboard_needs_a_look(quarter, summaries: list[dict]) -> list[dict]:
-    """`needs_a_look` for the dashboard, which has no report dicts: one query."""
+    """`needs_a_look` for the dashboard, which has no report dicts: from the quarter's rows
+    kept for the roll-ups (reporting.rollups), with no query of its own."""
+    from reporting import rollups
+
     objectives = {s["objective"] for s in summaries if s["concerns"]}
-    if not objectives:
-        return []
-    rows = (
-        Deliverable.objects.in_plan(quarter.plan)
-        .filter(objective__number__in=objectives)
-        .with_status_in(quarter)
-        .natural_order()
-        .values("pk", "objective__number", "number", "description", "position", "status_now")
+    rows = sorted(
+        (row for row in rollups.kept_rows(quarter).rows if row["objective__number"] in objectives),
+        key=rollups.plan_order,
     )
     deliverables = [
         {

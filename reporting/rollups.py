@@ -233,6 +233,14 @@ def totals(rows: list[RollupRow], quarter) -> RollupRow:
     return _row("All themes", quarter.plan.title, {}, numbers, quarter)
 
 
+@dataclass
+class _Since:
+    ids: set  # the deliverables read again
+    rows: list[dict]  # their rows as they were
+    levels: dict | None  # the committee levels as they were
+    derived: dict  # what was worked out on them
+
+
 class _Kept:
     """A quarter's rows (`_fetch_rows`), and the numbers added up from them by theme, owner or
     group as pages ask (never to be changed: every reader shares them)."""
@@ -245,6 +253,9 @@ class _Kept:
         # what pages worked out from all of it (reporting.glance): read as they are asked.
         self.levels: dict | None = None
         self.derived: dict = {}
+        # Brought up to date from another (`updated`): what it held of the changed rows, for
+        # what pages work out to take on (reporting.glance), until they have.
+        self.since: _Since | None = None
 
     def updated(self, quarter, ids) -> "_Kept":
         """A new _Kept with `ids`' rows read again (one query) and the numbers already added
@@ -256,6 +267,7 @@ class _Kept:
         rows = [row for row in rows if row is not None] + list(fresh.values())
         new = [row for row in rows if row["pk"] in ids]
         kept = _Kept(rows, self.links)
+        kept.since = _Since(set(ids), old, self.levels, self.derived)
         if self.levels is not None:
             kept.levels = {pk: levels for pk, levels in self.levels.items() if pk not in ids}
             kept.levels |= levels_in(quarter, ids)
@@ -379,6 +391,12 @@ def levels_of(quarter, kept: _Kept) -> dict:
     return kept.levels
 
 
+def plan_order(row: dict) -> tuple:
+    """A kept row's place in the plan's order (Deliverable.natural_order): theme, objective,
+    deliverable, by the numbers."""
+    return row["objective__theme__number"], row["objective__number"], row["number"]
+
+
 def _keys(by: str, kept: _Kept, quarter):
     """A function giving a row's keys by theme, owner or group."""
     if by == "theme":
@@ -438,11 +456,7 @@ def moved(quarter, limit: int | None = None) -> dict[str, list]:
     `now_label`: from the quarter's kept rows, with no query of its own. How many there are
     in all is in the totals row (`improved`, `deteriorated`)."""
     limit = MOVED_SHOWN if limit is None else limit
-    rows = sorted(
-        (row for row in _kept(quarter).rows if row["trend"] in TRENDS),
-        # The plan's order (Deliverable.natural_order): theme, objective, deliverable.
-        key=lambda row: (row["objective__theme__number"], row["objective__number"], row["number"]),
-    )
+    rows = sorted((row for row in _kept(quarter).rows if row["trend"] in TRENDS), key=plan_order)
     return {
         trend: [
             {

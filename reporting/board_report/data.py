@@ -20,6 +20,7 @@ from assurance.models import (
     Level,
     ReviewAction,
 )
+from common import revision
 from common.text import person
 from deliverables.exports import links
 from deliverables.models import Deliverable, StatusUpdate
@@ -53,11 +54,11 @@ def _person(user) -> str:
     return person(user)
 
 
-def _review_histories(quarter) -> dict[int, list[dict]]:
+def _review_histories(quarter, deliverables) -> dict[int, list[dict]]:
     """Each review's changes in the quarter, oldest first, by review id: what the group
     recorded and changed, by whom and when (kept in the report, so a frozen pack keeps it)."""
     records = (
-        AssuranceReview.history.filter(quarter_id=quarter.pk)
+        AssuranceReview.history.filter(quarter_id=quarter.pk, deliverable_id__in=deliverables)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
@@ -140,16 +141,13 @@ def _found_for(deliverables, quarter) -> _Found:
     """What each deliverable of the report shows besides its position, by deliverable id, in
     a query each: at a hundred times the seed plan, prefetching the same onto model objects
     made some 90,000 of them and was most of the report's cost."""
+    ids = deliverables.order_by().values("pk")
     updates = (
-        StatusUpdate.objects.submitted()
-        .filter(quarter=quarter, deliverable__in=deliverables.order_by().values("pk"))
-        .with_people()
+        StatusUpdate.objects.submitted().filter(quarter=quarter, deliverable__in=ids).with_people()
     )
     reviews = defaultdict(list)
     for review in (
-        AssuranceReview.objects.filter(
-            quarter=quarter, deliverable__in=deliverables.order_by().values("pk")
-        )
+        AssuranceReview.objects.filter(quarter=quarter, deliverable__in=ids)
         .select_related("assurance_group", "recorded_by")
         .iterator()
     ):
@@ -165,7 +163,7 @@ def _found_for(deliverables, quarter) -> _Found:
             AssuranceGroup.label_sql("assurance_group__"),
         ),
         reviews=reviews,
-        histories=_review_histories(quarter),
+        histories=_review_histories(quarter, ids),
         accountable=accountable,
     )
 
@@ -192,64 +190,118 @@ def _owners(deliverables) -> tuple[dict, dict]:
     return codes, named
 
 
-def report_data(quarter) -> dict:
-    """Everything the board report for `quarter` shows, as JSON-ready data."""
-    plan = quarter.plan
+def _deliverables(quarter, ids=None) -> dict[int, dict]:
+    """The report's deliverables (`_deliverable`), or those of `ids`, by id, in the plan's
+    order."""
     rows = (
-        Deliverable.objects.in_plan(plan)
+        Deliverable.objects.in_plan(quarter.plan)
         .select_related("objective__theme")
         .with_status_in(quarter)
         .natural_order()
     )
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
     found = _found_for(rows, quarter)
-    deliverables = [_deliverable(d, found) for d in rows.iterator()]
+    return {d.pk: _deliverable(d, found) for d in rows.iterator()}
+
+
+def _natural(d: dict) -> tuple:
+    """A report deliverable's place in the plan's order (Deliverable.natural_order)."""
+    return d["theme"], d["objective"], int(d["reference"].rsplit(".", 1)[1])
+
+
+def _updated(kept: dict, quarter, ids) -> dict:
+    """The kept deliverables with those of `ids` read again (the others are shared, never
+    changed), in the plan's order."""
+    fresh = _deliverables(quarter, ids)
+    merged = [d for pk, d in kept.items() if pk not in ids] + list(fresh.values())
+    return {d["id"]: d for d in sorted(merged, key=_natural)}
+
+
+def kept_deliverables(quarter) -> dict[int, dict]:
+    """The report's deliverables for a live draft, kept by deliverable (common.revision): a
+    status update saved reads that deliverable's part again, not the whole plan's."""
+    return revision.kept_by_deliverable(
+        "report-deliverables",
+        [quarter.pk],
+        lambda: _deliverables(quarter),
+        lambda kept, ids: _updated(kept, quarter, ids),
+        quarter_number=quarter.number,
+    )
+
+
+def _structure(plan) -> list[dict]:
+    """The plan's themes, each with its objectives and their key indicators, JSON-ready: kept
+    under the objectives domain's revision (common.revision), as they depend on its models
+    alone: at a hundred times the seed plan, reading them was half the draft's time after
+    every status update."""
+    return revision.remembered(
+        "report-structure", [plan.pk], lambda: _read_structure(plan), domain=revision.OBJECTIVES
+    )
+
+
+def _read_structure(plan) -> list[dict]:
+    objectives = defaultdict(list)
+    for o in Objective.objects.filter(plan=plan).prefetch_related(
+        # Into a list: reading a prefetched relation through its manager makes a queryset
+        # per objective.
+        Prefetch(
+            "key_indicators",
+            queryset=KeyIndicator.objects.order_by("order"),
+            to_attr="ordered_indicators",
+        )
+    ):
+        objectives[o.theme_id].append(
+            {
+                "number": o.number,
+                "title": o.title,
+                "indicators": [
+                    {
+                        "perspective": k.get_perspective_display(),
+                        "text": k.text,
+                        "incomplete": k.is_incomplete,
+                    }
+                    for k in o.ordered_indicators
+                ],
+            }
+        )
+    return [
+        {"id": t.pk, "number": t.number, "title": t.title, "objectives": objectives[t.pk]}
+        for t in plan.themes.all()
+    ]
+
+
+def report_data(quarter) -> dict:
+    """Everything the board report for `quarter` shows, as JSON-ready data, its deliverables as
+    kept (`kept_deliverables`). The record fixed at a close is read whole: closing changes the
+    quarter, a change no kept value outlives (common.revision)."""
+    plan = quarter.plan
+    deliverables = list(kept_deliverables(quarter).values())
     kept = indicators.plan_measures(quarter)
     measures = indicators.measure_summaries(quarter, kept)
     measures_by_theme = indicators.by_theme(measures)
     plan_themes = list(plan.themes.all())
     theme_rows = rollups.by_theme(quarter, plan_themes)
     totals = rollups.totals(theme_rows, quarter)
-    objectives = Objective.objects.filter(plan=plan).prefetch_related(
-        # Into a list: reading a prefetched relation through its manager makes a queryset
-        # per objective, a tenth of the report's time at a hundred times the seed plan.
-        Prefetch(
-            "key_indicators",
-            queryset=KeyIndicator.objects.order_by("order"),
-            to_attr="ordered_indicators",
-        )
-    )
     by_objective = {}
     for d in deliverables:
         by_objective.setdefault(d["objective"], []).append(d)
     numbers_by_theme = {row.filter_params["theme"]: row for row in theme_rows}
     themes = []
-    for theme in plan_themes:
-        row = numbers_by_theme.get(theme.pk)
+    for theme in _structure(plan):
+        row = numbers_by_theme.get(theme["id"])
         themes.append(
             {
-                "id": theme.pk,
-                "number": theme.number,
-                "title": theme.title,
+                "id": theme["id"],
+                "number": theme["number"],
+                "title": theme["title"],
                 "numbers": row.numbers if row else {},
                 "percent_complete": row.percent_complete if row else 0,
                 "trend": row.trend if row else "",
-                "measures": measures_by_theme.get(theme.number, []),
+                "measures": measures_by_theme.get(theme["number"], []),
                 "objectives": [
-                    {
-                        "number": o.number,
-                        "title": o.title,
-                        "indicators": [
-                            {
-                                "perspective": k.get_perspective_display(),
-                                "text": k.text,
-                                "incomplete": k.is_incomplete,
-                            }
-                            for k in o.ordered_indicators
-                        ],
-                        "deliverables": by_objective.get(o.number, []),
-                    }
-                    for o in objectives
-                    if o.theme_id == theme.pk
+                    {**o, "deliverables": by_objective.get(o["number"], [])}
+                    for o in theme["objectives"]
                 ],
             }
         )
@@ -306,7 +358,15 @@ def report_data(quarter) -> dict:
             "statuses": [{"label": Status(s).label, "meaning": MEANINGS[s]} for s in Status],
             "levels": [{"label": Level(lv).label, "meaning": LEVEL_MEANINGS[lv]} for lv in Level],
         },
-        "chair_reports": chair_reports(quarter, measures, found.reviews),
+        "chair_reports": chair_reports(
+            quarter,
+            measures,
+            levels={
+                (review["group_id"], d["id"]): review["level_label"]
+                for d in deliverables
+                for review in d["reviews"]
+            },
+        ),
         # The Board Assurance Framework as it stands (issue 30): frozen at close with the rest.
         "baf": baf.as_data(baf.register(quarter, measures=kept), quarter),
     }
@@ -315,21 +375,17 @@ def report_data(quarter) -> dict:
     return data
 
 
-def chair_reports(quarter, measures: list[dict], reviews=None) -> list[dict]:
+def chair_reports(quarter, measures: list[dict], levels: dict) -> list[dict]:
     """Each group's chair's report for the quarter (Alert, Advise, Assure), with what each point
     cites: the deliverable and the group's level of it this quarter, the measure and its SPC
-    reading. Groups in label order; groups with nothing to report are left out. `reviews`:
-    the quarter's reviews by deliverable id, where the caller has them."""
+    reading. Groups in label order; groups with nothing to report are left out. `levels`:
+    {(group id, deliverable id): level label} this quarter, where the caller has them."""
     items = (
         ChairReportItem.objects.filter(quarter=quarter)
         .select_related("assurance_group", "recorded_by")
         .prefetch_related("deliverables__objective", "measures")
         .order_by("kind_order", "id")
     )
-    levels = {
-        (group_id, deliverable_id): label
-        for group_id, deliverable_id, label in _level_labels(quarter, reviews)
-    }
     readings = {m["id"]: m for m in measures}
     reports: dict[int, dict] = {}
     for item in items:
@@ -376,18 +432,6 @@ def chair_reports(quarter, measures: list[dict], reviews=None) -> list[dict]:
             }
         )
     return sorted(reports.values(), key=lambda r: r["group"].lower())
-
-
-def _level_labels(quarter, reviews=None):
-    if reviews is not None:
-        for found in reviews.values():
-            for review in found:
-                yield review.assurance_group_id, review.deliverable_id, review.get_level_display()
-        return
-    for review in AssuranceReview.objects.filter(quarter=quarter).only(
-        "assurance_group_id", "deliverable_id", "level"
-    ):
-        yield review.assurance_group_id, review.deliverable_id, review.get_level_display()
 
 
 def _moved(deliverables) -> dict:

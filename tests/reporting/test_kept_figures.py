@@ -1,5 +1,6 @@
 """What is kept by deliverable (common.revision.kept_by_deliverable: the roll-ups' rows and
-numbers, the assurance at a glance, the risers and fallers) and brought up to date after each
+numbers, the assurance at a glance, the risers and fallers, the draft board report's
+deliverables) and brought up to date after each
 scoped change always equals a full recomputation, whatever sequence of saves, corrections,
 sign-offs, reviews, closes, reopens and roll-overs reaches it, on this app server (which notes
 what it changed at once) or on another (which reads the log of changes)."""
@@ -20,6 +21,7 @@ from deliverables.models import SignOff, StatusUpdate
 from objectives.models import Plan, Quarter
 from planning.rollover import roll_over
 from reporting import glance, rollups
+from reporting.board_report.data import report_data
 from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
@@ -69,6 +71,9 @@ def _figures(quarter) -> dict:
         "group": [(row.label, row.numbers) for row in rollups.by_assurance_group(quarter)],
         "glance": glance.for_quarter(quarter),
         "moved": rollups.moved(quarter),
+        # The draft board report, which reads its deliverables as kept (but for the moment
+        # it was made).
+        "report": {k: v for k, v in report_data(quarter).items() if k != "generated_at"},
     }
 
 
