@@ -262,12 +262,17 @@ def bump(domains=(DATA,), deliverables=None) -> None:
                 DataRevision.objects.get_or_create(pk=pk, defaults={"value": 1})
         value = DataRevision.objects.values_list("value", flat=True).get(pk=ROWS[DATA])
         scope = _scope(deliverables) if not set(domains) - {DATA} else None
-        RevisionChange.objects.update_or_create(
+        change = RevisionChange(
             revision=value,
-            defaults={
-                "scoped": scope is not None,
-                "scope": sorted(map(list, scope)) if scope is not None else [],
-            },
+            scoped=scope is not None,
+            scope=sorted(map(list, scope)) if scope is not None else [],
+        )
+        # One statement; a row left from a counter set back (by hand) is replaced.
+        RevisionChange.objects.bulk_create(
+            [change],
+            update_conflicts=True,
+            unique_fields=["revision"],
+            update_fields=["scoped", "scope"],
         )
         if value % 100 == 0:
             RevisionChange.objects.filter(revision__lte=value - LOG_KEPT).delete()

@@ -80,7 +80,7 @@ class TestChangelists:
             ("q=Clinical+Portal", 1),
             ("owners__id__exact={cdo}", 14),
             ("delivery=From+Q1", 1),
-            ("objective__theme__id__exact={theme4}", 10),
+            ("theme={theme4}", 10),
         ],
     )
     def test_search_and_filters(self, admin_client, plan_2021, query, count):
@@ -94,6 +94,27 @@ class TestChangelists:
         response = admin_client.get(url)
         assert response.status_code == 200
         assert response.context["cl"].result_count == count
+
+    def test_the_list_shows_the_current_plan_unless_asked_for_another(
+        self, admin_client, plan_2021
+    ):
+        """Ten years on, a trust has ten plans' deliverables: the list opens on the current
+        year's, with that year's themes to filter by (issue 32)."""
+        from tests.deliverables.factories import DeliverableFactory
+        from tests.objectives.factories import PlanFactory
+
+        earlier = PlanFactory(financial_year="2020/21")
+        DeliverableFactory(objective__theme__plan=earlier, objective__theme__title="Long ago")
+        url = reverse("admin:deliverables_deliverable_changelist")
+        response = admin_client.get(url)
+        assert response.context["cl"].result_count == 63
+        page = response.content.decode()
+        assert "Long ago" not in page and "All plans" in page
+        response = admin_client.get(url + f"?plan={earlier.pk}")
+        assert response.context["cl"].result_count == 1 and "Long ago" in response.content.decode()
+        assert admin_client.get(url + "?plan=all").context["cl"].result_count == 64
+        # Anything else is every plan's, not an error.
+        assert admin_client.get(url + "?plan=junk").context["cl"].result_count == 64
 
     def test_deliverable_change_page_renders(self, admin_client, plan_2021):
         deliverable = Deliverable.objects.get(objective__number=6, number=4)

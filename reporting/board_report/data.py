@@ -230,17 +230,20 @@ def kept_deliverables(quarter) -> dict[int, dict]:
     )
 
 
-def _structure(plan) -> list[dict]:
+def _structure(plan, themes) -> list[dict]:
     """The plan's themes, each with its objectives and their key indicators, JSON-ready: kept
     under the objectives domain's revision (common.revision), as they depend on its models
     alone: at a hundred times the seed plan, reading them was half the draft's time after
     every status update."""
     return revision.remembered(
-        "report-structure", [plan.pk], lambda: _read_structure(plan), domain=revision.OBJECTIVES
+        "report-structure",
+        [plan.pk],
+        lambda: _read_structure(plan, themes),
+        domain=revision.OBJECTIVES,
     )
 
 
-def _read_structure(plan) -> list[dict]:
+def _read_structure(plan, themes) -> list[dict]:
     objectives = defaultdict(list)
     for o in Objective.objects.filter(plan=plan).prefetch_related(
         # Into a list: reading a prefetched relation through its manager makes a queryset
@@ -267,7 +270,7 @@ def _read_structure(plan) -> list[dict]:
         )
     return [
         {"id": t.pk, "number": t.number, "title": t.title, "objectives": objectives[t.pk]}
-        for t in plan.themes.all()
+        for t in themes
     ]
 
 
@@ -288,7 +291,7 @@ def report_data(quarter) -> dict:
         by_objective.setdefault(d["objective"], []).append(d)
     numbers_by_theme = {row.filter_params["theme"]: row for row in theme_rows}
     themes = []
-    for theme in _structure(plan):
+    for theme in _structure(plan, plan_themes):
         row = numbers_by_theme.get(theme["id"])
         themes.append(
             {
