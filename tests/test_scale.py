@@ -81,3 +81,22 @@ def test_more_years_of_history_add_no_queries(tmp_path, plan_2021):
         k: v for k, v in two_years.items() if k not in dashboards
     }
     assert all(abs(ten_years[page] - two_years[page]) <= 1 for page in dashboards)
+
+
+@pytest.mark.django_db
+def test_the_bench_times_first_requests_after_an_executives_save(tmp_path, plan_2021):
+    """Issue 32: "dashboard_cold" and "board_report_cold" follow a real save through the
+    update page (the figures kept are brought up to date), "dashboard_rebuilt" a change that
+    keeps nothing; every page answers."""
+    from deliverables.models import StatusUpdate
+
+    call_command("generate_scale_data", "--factor", "1", stdout=None)
+    out = tmp_path / "bench.json"
+    call_command("bench", "--repeat", "5", "--json", str(out), stdout=None)
+    pages = {row["page"]: row for row in json.loads(out.read_text())["pages"]}
+    assert {"dashboard_cold", "board_report_cold", "dashboard_rebuilt"} <= pages.keys()
+    assert all(row["status"] in (200, 302) for row in pages.values())
+    # Six saves before each "_cold" page (the first warms), five deliverables in turn: On
+    # track, then At risk.
+    saved = StatusUpdate.objects.filter(updated_by__username="bench-admin")
+    assert saved.filter(status="amber").exists() and saved.filter(status="green").exists()
