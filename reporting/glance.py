@@ -185,18 +185,19 @@ def for_quarter(quarter) -> dict:
     kept = rollups.kept_rows(quarter)
     if "glance" not in kept.derived:
         labels = rollups.links_of(quarter, "assurance_group", kept=kept)[1]
+        as_counted = _as_counted(quarter, kept)
         since = kept.since
         if since is not None and since.levels is not None and "glance-tally" in since.derived:
             tally = since.derived["glance-tally"].copy()
             for row in since.rows:
-                tally.add(_row(quarter, kept, row, since.levels), labels, -1)
+                tally.add(as_counted(row, since.levels), labels, -1)
             for row in kept.rows:
                 if row["pk"] in since.ids:
-                    tally.add(_row(quarter, kept, row), labels)
+                    tally.add(as_counted(row), labels)
         else:
             tally = Tally()
             for row in kept.rows:
-                tally.add(_row(quarter, kept, row), labels)
+                tally.add(as_counted(row), labels)
         # By reference (a changed gap was counted again last).
         tally.gaps = dict(sorted(tally.gaps.items(), key=lambda item: _by_reference(item[1])))
         kept.derived["glance-tally"] = tally
@@ -205,26 +206,32 @@ def for_quarter(quarter) -> dict:
     return kept.derived["glance"]
 
 
-def _row(quarter, kept, row, levels=None) -> dict:
-    """A kept roll-up row as the glance counts it (`levels`: the committee levels it had, for
-    taking it away; by default, those kept now)."""
+def _as_counted(quarter, kept):
+    """A function giving a kept roll-up row as the glance counts it (with `levels`, the
+    committee levels it had, for taking it away; by default, those kept now). The links and
+    levels are looked up once, not for every row."""
     from reporting import rollups
 
     groups_of = rollups.links_of(quarter, "assurance_group", kept=kept)[0]
     owners_of, codes = rollups.links_of(quarter, "owner", kept=kept)
-    levels = rollups.levels_of(quarter, kept) if levels is None else levels
-    return {
-        "id": row["pk"],
-        "reference": f"{row['objective__number']}.{row['number']}",
-        "description": row["description"],
-        "owners": [codes[pk] for pk in owners_of.get(row["pk"], ())],
-        "theme": row["objective__theme__number"],
-        "due": bool(row["is_due"]),
-        "status": row["status_now"] or "",
-        "position": row["position"],
-        "groups": groups_of.get(row["pk"], []),
-        "levels": levels.get(row["pk"], {}),
-    }
+    kept_levels = rollups.levels_of(quarter, kept)
+
+    def as_counted(row, levels=None) -> dict:
+        levels = kept_levels if levels is None else levels
+        return {
+            "id": row["pk"],
+            "reference": f"{row['objective__number']}.{row['number']}",
+            "description": row["description"],
+            "owners": [codes[pk] for pk in owners_of.get(row["pk"], ())],
+            "theme": row["objective__theme__number"],
+            "due": bool(row["is_due"]),
+            "status": row["status_now"] or "",
+            "position": row["position"],
+            "groups": groups_of.get(row["pk"], []),
+            "levels": levels.get(row["pk"], {}),
+        }
+
+    return as_counted
 
 
 def _by_reference(gap: dict) -> list[int]:

@@ -18,6 +18,7 @@ from assurance.models import AssuranceReview, Level
 from common import revision
 from common.models import RevisionChange
 from deliverables.models import SignOff, StatusUpdate
+from deliverables.status import Status
 from objectives.models import Plan, Quarter
 from planning.rollover import roll_over
 from reporting import glance, rollups
@@ -26,8 +27,9 @@ from tests.assurance.factories import AssuranceGroupFactory
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
 from tests.objectives.factories import ObjectiveFactory, PlanFactory, ThemeFactory
 
-STATUSES = ["not_started", "green", "amber", "red", "complete", "deferred", "closed"]
-SIGN_OFFS = [SignOff.NOT_NEEDED, SignOff.APPROVED, SignOff.AWAITING, SignOff.RETURNED]
+# Every status, sign-off and level there is (the enums themselves, not a copy of them).
+STATUSES = [status.value for status in Status]
+SIGN_OFFS = list(SignOff)
 LEVELS = [level.value for level in Level]
 WINDOWS = [(1, 4), (1, 1), (2, 3), (3, 4), (2, None), (1, 4)]
 
