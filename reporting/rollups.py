@@ -88,8 +88,15 @@ class Segment:
     count: int
     percent: float
     css: str
-    url: str
+    # The number's filter: its link is worked out only when a bar is rendered, not for the
+    # bars a page finds already rendered (the "fragments" cache).
+    metric: dict
+    row: "RollupRow" = field(repr=False)
     offset: float = 0.0  # where the segment starts, in percent of the bar
+
+    @property
+    def url(self) -> str:
+        return self.row.url(**self.metric)
 
     @property
     def middle(self) -> float:
@@ -100,7 +107,7 @@ class Segment:
         return bar_fill(self.key, hatched=True)
 
 
-@dataclass
+@dataclass(repr=False)
 class RollupRow:
     label: str
     title: str
@@ -148,6 +155,17 @@ class RollupRow:
     def status_count(self, status) -> int:
         return self.numbers[f"status_{status}"]
 
+    def __repr__(self) -> str:
+        # Everything the row shows, and no more: a rendered bar or table row is kept under
+        # this text (`{% cache %}` in the "fragments" cache), so it is made for every row of
+        # every page, and the dataclass's own (segments, links, the quarter) cost more than
+        # the row they name.
+        quarter = self.quarter
+        return (
+            f"RollupRow({self.label!r}, {self.title!r}, {self.filter_params!r}, "
+            f"{quarter.plan.financial_year} Q{quarter.number}, {list(self.numbers.items())!r})"
+        )
+
 
 @cache
 def _list_path(prefix, urlconf) -> str:
@@ -170,7 +188,8 @@ def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
                     count,
                     100 * count / due,
                     BAR_CLASSES[status],
-                    row.url(status=status),
+                    {"status": status},
+                    row,
                 )
             )
     if numbers[MISSING]:
@@ -181,7 +200,8 @@ def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
                 numbers[MISSING],
                 100 * numbers[MISSING] / due,
                 BAR_CLASSES[MISSING],
-                row.url(missing=1),
+                {"missing": 1},
+                row,
             )
         )
     offset = 0.0

@@ -133,3 +133,72 @@ def test_board_facing_tables_show_names_never_admin_notes(client, plan_2021):
     for url in ("/dashboard/?plan=2021/22&quarter=1", "/board-report/?plan=2021/22&quarter=1"):
         page = client.get(url).content.decode()
         assert "not given in the plan" not in page, url
+
+
+@pytest.mark.django_db
+def test_a_save_renders_again_only_the_dashboard_parts_it_changed(
+    client, people, hand_built, q2, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Issue 32: the first dashboard after a save rendered every row of its three tables and
+    the whole glance again, for one deliverable's change. Each part is kept by what it shows."""
+    from collections import Counter
+
+    from django.core.cache import caches
+
+    from deliverables.models import Deliverable
+    from tests.deliverables.factories import StatusUpdateFactory
+
+    fragments = caches["fragments"]
+    fragments.clear()
+    client.force_login(people["viewer"])
+    url = reverse("reporting:dashboard") + "?quarter=2"
+    client.get(url)
+    rendered = Counter()
+    keep = fragments.set
+
+    def noting(key, *args, **kwargs):
+        rendered[key.split(".")[2].strip('"')] += 1  # template.cache.<name>.<hash>
+        return keep(key, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "set", noting)
+    a3 = Deliverable.objects.get(objective__theme__title="A", number=3)  # CFO's, DHG's
+    with django_capture_on_commit_callbacks(execute=True):
+        StatusUpdateFactory(deliverable=a3, quarter=q2, status="red")
+    page = client.get(url).content.decode()
+
+    # Theme A's, the CFO's and DHG's rows, in the table and under "More figures"; not the
+    # others (theme B, the CDO).
+    assert rendered["rollup-row"] == 3 and rendered["rollup-more-row"] == 3
+    # The bars of all themes, theme A, and Q2's in the quarter-by-quarter chart and theme A's.
+    assert rendered["bar"] == 4
+    # A status moved: the glance's matrix, not its levels by committee and theme.
+    assert rendered["glance-matrix"] == 1 and not rendered["glance-by"]
+    # And what is shown is the new figure: the CFO's one deliverable off track.
+    cfo_row = page.split('scope="row"><a href="')[1:]
+    assert any(">CFO</a>" in row and 'status=red">1</a>' in row for row in cfo_row)
+
+
+def test_a_rows_key_names_everything_it_shows(hand_built, q2):
+    """The rendered row is kept under the row's text (`{% cache %}`): two rows that differ in
+    anything shown must not share one."""
+    row = rollups.by_theme(q2)[0]
+    other = rollups.RollupRow(row.label, row.title, row.filter_params, row.numbers, row.quarter)
+    assert repr(other) == repr(row)
+    for change in (
+        {"label": "Theme 9"},
+        {"title": "Another"},
+        {"filter_params": {"theme": 0}},
+        {"numbers": row.numbers | {"status_red": 9}},
+        {"quarter": q2.plan.quarters.get(number=1)},
+    ):
+        changed = rollups.RollupRow(
+            **{
+                "label": row.label,
+                "title": row.title,
+                "filter_params": row.filter_params,
+                "numbers": row.numbers,
+                "quarter": row.quarter,
+            }
+            | change
+        )
+        assert repr(changed) != repr(row), change
