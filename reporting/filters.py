@@ -61,11 +61,11 @@ class PlanFilter(DeliverableFilter):
         group = self.form.cleaned_data.get("assurance_group")
         return queryset.filter(glance.level_condition(self.quarter_obj, value, group))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = self.form.fields
+    def _shape(self, form):
+        super()._shape(form)
+        fields = form.fields
         order = self.FIELD_ORDER + [name for name in fields if name not in self.FIELD_ORDER]
-        self.form.fields = {name: fields[name] for name in order}
+        form.fields = {name: fields[name] for name in order}
 
     def fix_group(self):
         """My groups: the group is the page's choice (its own `group` field), so the form does

@@ -126,6 +126,29 @@ class TestPaging:
         listed = admin.get(reverse("reporting:deliverable_list") + f"?objective={other.pk}")
         assert [d.reference for d in listed.context["page"]] == ["2.1", "2.2"]
 
+    def test_a_page_that_only_chooses_the_quarter_builds_no_filter_form(
+        self, admin, hand_built, monkeypatch
+    ):
+        """The dashboard reads the filter's plan and quarter, never its form: building every
+        field of it was a tenth of the first dashboard after a save (issue 32). The list,
+        which shows the form, still has every field, in its order."""
+        from nhsuk.forms import FilterForm
+
+        built = []
+        real_init = FilterForm.__init__
+
+        def noting(form, *args, **kwargs):
+            built.append(form)
+            real_init(form, *args, **kwargs)
+
+        monkeypatch.setattr(FilterForm, "__init__", noting)
+        assert admin.get(reverse("reporting:dashboard") + "?quarter=2").status_code == 200
+        assert built == []
+        page = admin.get(reverse("reporting:deliverable_list") + "?quarter=2")
+        assert len(built) == 1
+        fields = list(page.context["filter"].form.fields)
+        assert fields[:2] == list(page.context["filter"].FIELD_ORDER[:2]) and "objective" in fields
+
 
 @pytest.mark.django_db
 @contextlib.contextmanager
