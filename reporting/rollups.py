@@ -262,11 +262,14 @@ class _Since:
 
 
 class _Kept:
-    """A quarter's rows (`_fetch_rows`), and the numbers added up from them by theme, owner or
+    """A quarter's rows (`_rows_query`), and the numbers added up from them by theme, owner or
     group as pages ask (never to be changed: every reader shares them)."""
 
-    def __init__(self, rows: list[dict], links=None):
+    def __init__(self, rows: list[dict], links=None, query=None):
         self.rows = rows
+        # The rows' query (`_rows_query`), never run itself: copied to read changed rows
+        # again, as building its annotations was half of reading one row after a save.
+        self.query = query
         self.grouped: dict[str, dict] = {}
         self.links: dict[str, tuple] = dict(links or {})
         # Each deliverable's committee levels this quarter ({id: {group id: level}}), and
@@ -281,12 +284,13 @@ class _Kept:
         """A new _Kept with `ids`' rows read again (one query) and the numbers already added
         up moved by the difference: what a status update saved changes (common.revision). The
         links stay: a change to a deliverable's owners or groups is not a scoped one."""
-        fresh = {row["pk"]: row for row in _fetch_rows(quarter, ids)}
+        query = self.query if self.query is not None else _rows_query(quarter)
+        fresh = {row["pk"]: row for row in query.filter(pk__in=ids)}
         old = [row for row in self.rows if row["pk"] in ids]
         rows = [fresh.pop(row["pk"], None) if row["pk"] in ids else row for row in self.rows]
         rows = [row for row in rows if row is not None] + list(fresh.values())
         new = [row for row in rows if row["pk"] in ids]
-        kept = _Kept(rows, self.links)
+        kept = _Kept(rows, self.links, query)
         kept.since = _Since(set(ids), old, self.levels, self.derived)
         if self.levels is not None:
             kept.levels = {pk: levels for pk, levels in self.levels.items() if pk not in ids}
@@ -314,25 +318,28 @@ def _kept(quarter) -> _Kept:
     return revision.kept_by_deliverable(
         "rollup-rows",
         [quarter.pk],
-        lambda: _Kept(_fetch_rows(quarter)),
+        lambda: _kept_afresh(quarter),
         lambda kept, ids: kept.updated(quarter, ids),
         quarter_number=quarter.number,
     )
 
 
+def _kept_afresh(quarter) -> _Kept:
+    query = _rows_query(quarter)
+    return _Kept(list(query.all()), query=query)
+
+
 def kept_rows(quarter) -> _Kept:
-    """The quarter's kept rows (`_fetch_rows`) and links, for other counts made by the same
+    """The quarter's kept rows (`_rows_query`) and links, for other counts made by the same
     rules: read once by a caller that needs both (each reading checks the data revision)."""
     return _kept(quarter)
 
 
-def _fetch_rows(quarter, ids=None) -> list[dict]:
-    """The rows of the plan's deliverables (or of `ids` among them) in `quarter`."""
-    deliverables = Deliverable.objects.in_plan(quarter.plan)
-    if ids is not None:
-        deliverables = deliverables.filter(pk__in=ids)
-    return list(
-        deliverables.with_status_in(quarter)
+def _rows_query(quarter):
+    """The query of the rows of the plan's deliverables in `quarter` (`_Kept`)."""
+    return (
+        Deliverable.objects.in_plan(quarter.plan)
+        .with_status_in(quarter)
         .order_by()
         .values(
             "pk",

@@ -268,3 +268,27 @@ class ScopedChangesTest(TestCase):
             StatusUpdateFactory(deliverable=deliverable, quarter=q2, status="red")
         with self.assertNumQueries(2):  # the revision and the log: no row read again
             assert rollups.kept_rows(q1) is kept
+
+    def test_reading_a_changed_row_again_builds_no_query(self):
+        """The rows' query (fifteen annotations) is built once for its quarter and copied for
+        each deliverable read again: building it was half of reading one row (issue 32)."""
+        from unittest import mock
+
+        from deliverables.models.deliverables import DeliverableQuerySet
+
+        with self.captureOnCommitCallbacks(execute=True):
+            plan = PlanFactory(financial_year="2021/22")
+            plan.quarters.filter(number=1).update(state=Quarter.State.OPEN)
+            quarter = plan.quarters.get(number=1)
+            first, second = DeliverableFactory.create_batch(2, objective__theme__plan=plan)
+        revision.forget()
+        rollups.kept_rows(quarter)
+        built = mock.patch.object(
+            DeliverableQuerySet, "with_status_in", autospec=True, side_effect=AssertionError
+        )
+        for deliverable, status in ((first, "red"), (second, "green")):
+            with self.captureOnCommitCallbacks(execute=True):
+                StatusUpdateFactory(deliverable=deliverable, quarter=quarter, status=status)
+            with built:
+                rows = {row["pk"]: row for row in rollups.kept_rows(quarter).rows}
+            assert rows[deliverable.pk]["status_now"] == status
