@@ -3,8 +3,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.roles import EXECUTIVE_OWNERS
 from deliverables.models import StatusUpdate
 from tests.deliverables.factories import DeliverableFactory, OwnerFactory, StatusUpdateFactory
+from tests.factories import UserFactory
 
 ROLES = ["anonymous", "nobody", "viewer", "secretary", "cfo", "cdo", "delegate", "admin"]
 
@@ -469,6 +471,30 @@ class TestDeliverablePage:
         url = reverse("deliverables:update_edit", args=[everyone.pk, 2])
         assert client.post(url, form_data(everyone)).status_code == 302
         assert StatusUpdate.objects.get().expected_date is None
+
+
+@pytest.mark.django_db
+def test_every_executive_owes_what_all_own_and_nobody_else_does(
+    client, people, plan, cdo_deliverable, q2
+):
+    """My updates reads the owners' ids first (issue 32); who owes what is as it was: an
+    executive owes their own and ALL's, someone who owns nothing owes nothing, and whoever
+    is one of ALL's own people owes ALL's."""
+    all_owner = OwnerFactory(code="ALL")
+    everyone = DeliverableFactory(objective__theme__plan=plan, owners=[all_owner])
+
+    def owed(person):
+        client.force_login(person)
+        groups = client.get(reverse("deliverables:my_updates")).context["groups"]
+        return {row["deliverable"] for group in groups.values() for row in group}
+
+    assert owed(people["cdo"]) == {cdo_deliverable, everyone}
+    assert owed(people["cfo"]) == {everyone}
+    # An executive of no owner yet (the role, before their owner is named).
+    newcomer = UserFactory(username="newcomer", role=EXECUTIVE_OWNERS)
+    assert owed(newcomer) == set()
+    all_owner.users.add(newcomer)
+    assert owed(newcomer) == {everyone}
 
 
 @pytest.mark.django_db
