@@ -38,6 +38,24 @@ class TestPaging:
         last = admin.get(reverse("deliverables:rag_grid") + "?page=3")
         assert [d.reference for d, _ in last.context["rows"]] == ["2.1", "2.2"]
 
+    def test_the_rag_grid_joins_positions_for_its_page_only(self, admin, hand_built, monkeypatch):
+        """Issue 32: the grid counted and sorted the whole plan joined to four quarters'
+        positions, and fetched every row's owners and groups, which it does not show."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        monkeypatch.setattr(deliverable_views, "RAG_GRID_PAGE_SIZE", 3)
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get(reverse("deliverables:rag_grid") + "?page=2")
+        assert [d.reference for d, _ in page.context["rows"]] == ["1.4", "1.5", "1.6"]
+        sql = [query["sql"] for query in queries.captured_queries]
+        count = next(text for text in sql if "COUNT(" in text)
+        assert "deliverables_standing" not in count
+        joined = [text for text in sql if "deliverables_standing" in text]
+        assert len(joined) == 1 and "IN (" in joined[0] and "LIMIT" not in joined[0]
+        links = ("deliverableowner", "deliverableassurancegroup")
+        assert not [text for text in sql if any(table in text for table in links)]
+
     def test_page_links_are_the_design_system_s_with_their_arrows(
         self, admin, hand_built, monkeypatch
     ):
