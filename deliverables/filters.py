@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property, lazy
 
+from common import revision
 from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
 from deliverables.status import Status
@@ -100,6 +101,15 @@ class DeliverableFilter(django_filters.FilterSet):
         from deliverables.forms import PlanQuarterForm
 
         return PlanQuarterForm(self)
+
+    @property
+    def chooser_key(self) -> str:
+        """What the choosers show: the plans and quarters to choose from (the objectives
+        domain's revision) and the choice. Each is drawn once for that (`{% cache %}`): every
+        page that speaks of a quarter draws one, and building it cost two queries and a form."""
+        quarter = self.quarter_obj.number if self.quarter_obj else ""
+        plan = self.plan_obj.pk if self.plan_obj else ""
+        return f"{revision.current(revision.OBJECTIVES)}:{plan}:{quarter}"
 
     @cached_property
     def plan_chooser(self):

@@ -178,6 +178,34 @@ def on_another_server(monkeypatch):
 
 
 class TestCachedPagesFollowTheData:
+    def test_the_quarter_chooser_is_drawn_once_and_follows_the_plan(
+        self, admin, hand_built, q2, django_capture_on_commit_callbacks
+    ):
+        """Every page that speaks of a quarter draws the plan-and-quarter chooser: it is kept
+        by what it shows (issue 32), so a second request reads no plans for it, and it still
+        shows the choice made and the quarters as they are."""
+        from django.test.utils import CaptureQueriesContext
+
+        from objectives.models import Quarter
+
+        def chooser(page):
+            form = re.search(r'<select[^>]*id="choose-quarter".*?</select>', page, re.S).group(0)
+            return re.findall(r"<option[^>]*selected[^>]*>([^<]*)</option>", form), form
+
+        url = reverse("reporting:dashboard")
+        assert chooser(admin.get(url + "?quarter=2").content.decode())[0] == ["Q2 (open)"]
+        assert chooser(admin.get(url + "?quarter=1").content.decode())[0] == ["Q1"]
+        with CaptureQueriesContext(connection) as queries:
+            page = admin.get(url + "?quarter=1").content.decode()
+        assert chooser(page)[0] == ["Q1"]
+        plans = '"requires_sign_off" FROM "objectives_plan" ORDER'  # the chooser's list
+        assert not [q for q in queries.captured_queries if plans in q["sql"]]
+        with django_capture_on_commit_callbacks(execute=True):  # as a real commit
+            q2.state = Quarter.State.CLOSED
+            q2.save()
+        selected, form = chooser(admin.get(url + "?quarter=1").content.decode())
+        assert selected == ["Q1"] and "(open)" not in form
+
     def test_a_save_here_shows_at_once(self, admin, people, hand_built, q2):
         url = reverse("reporting:dashboard") + "?quarter=2"
         before = admin.get(url).content.decode()
