@@ -17,7 +17,7 @@ from deliverables.models import Deliverable, Owner
 from deliverables.positions import AWAITING
 from deliverables.status import Status
 from nhsuk.forms import FilterForm
-from objectives.models import Objective, Plan, Theme
+from objectives.models import Objective, Plan, Quarter, Theme
 from objectives.quarters import parse_financial_year, parse_number
 
 TRENDS = [("improved", "Improved"), ("sustained", "Sustained"), ("deteriorated", "Deteriorated")]
@@ -104,12 +104,14 @@ class DeliverableFilter(django_filters.FilterSet):
 
     @property
     def chooser_key(self) -> str:
-        """What the choosers show: the plans and quarters to choose from (the objectives
-        domain's revision) and the choice. Each is drawn once for that (`{% cache %}`): every
-        page that speaks of a quarter draws one, and building it cost two queries and a form."""
-        quarter = self.quarter_obj.number if self.quarter_obj else ""
-        plan = self.plan_obj.pk if self.plan_obj else ""
-        return f"{revision.current(revision.OBJECTIVES)}:{plan}:{quarter}"
+        """Everything a chooser shows: the plans and the chosen plan's quarters offered
+        (`plan_choices`, kept) and the choice. Each chooser is drawn once for that, in the
+        "fragments" cache (`{% cache %}`): every page that speaks of a quarter draws one,
+        and building it cost two queries and a form (issue 32)."""
+        choices, plan = plan_choices(), self.plan_obj
+        offered = choices["quarters"].get(plan.pk) if plan else None
+        quarter = self.quarter_obj.number if self.quarter_obj else None
+        return repr((choices["plans"], plan and plan.financial_year, offered, quarter))
 
     @cached_property
     def plan_chooser(self):
@@ -243,6 +245,24 @@ class DeliverableFilter(django_filters.FilterSet):
         if data.get("q"):
             parts.append("search")
         return "_".join(str(part) for part in parts) or "all"
+
+
+def plan_choices() -> dict:
+    """What the plan-and-quarter choosers offer: every plan's year, latest first, and each
+    plan's quarters with their labels ("Q2 (open)"). Kept under the objectives domain,
+    whose rows they are, so a page reads none of them."""
+
+    def read():
+        quarters = {}
+        for quarter in Quarter.objects.order_by("plan_id", "number"):
+            label = f"{quarter.short_label} (open)" if quarter.is_open else quarter.short_label
+            quarters.setdefault(quarter.plan_id, []).append((quarter.number, label))
+        return {
+            "plans": tuple(Plan.objects.latest_first().values_list("financial_year", flat=True)),
+            "quarters": {pk: tuple(offered) for pk, offered in quarters.items()},
+        }
+
+    return revision.remembered("plan-choices", [], read, domain=revision.OBJECTIVES)
 
 
 def _is_year(text: str) -> bool:

@@ -5,6 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import ErrorDict
 
 from common.versioning import VersionedFormMixin
+from deliverables.filters import plan_choices
 from deliverables.models import StatusUpdate
 from deliverables.status import (
     MEANINGS,
@@ -314,15 +315,10 @@ class PlanQuarterForm(NhsukFormMixin, forms.Form):
             "quarter": quarter.number if quarter else "",
         }
         super().__init__(initial=initial, auto_id="choose-%s")
-        self.fields["plan"].choices = [
-            (other.financial_year, other.financial_year)
-            for other in filterset.filters["plan"].queryset
-        ]
+        choices = plan_choices()
+        self.fields["plan"].choices = [(year, year) for year in choices["plans"]]
         if with_quarter and plan is not None:
-            self.fields["quarter"].choices = [
-                (q.number, f"{q.short_label} (open)" if q.is_open else q.short_label)
-                for q in plan.quarters.all()
-            ]
+            self.fields["quarter"].choices = list(choices["quarters"].get(plan.pk, ()))
         else:
             del self.fields["quarter"]
 
