@@ -212,7 +212,7 @@ def _row(label, title, filter_params, numbers, quarter) -> RollupRow:
 
 def by_theme(quarter, themes=None) -> list[RollupRow]:
     """Each theme's row (`themes`: the plan's, if the caller has them already)."""
-    themes = {theme.pk: theme for theme in (themes or quarter.plan.themes.all())}
+    themes = {theme.pk: theme for theme in (themes or plan_outline(quarter.plan)["themes"])}
     grouped = _grouped(quarter, "theme")
     return [
         _row(f"Theme {theme.number}", theme.title, {"theme": theme.pk}, grouped[pk], quarter)
@@ -223,7 +223,7 @@ def by_theme(quarter, themes=None) -> list[RollupRow]:
 
 def by_owner(quarter) -> list[RollupRow]:
     grouped = _grouped(quarter, "owner")
-    owners = Owner.objects.filter(pk__in=grouped).order_by("code")
+    owners = sorted(_named(quarter, Owner, "owner", grouped), key=lambda owner: owner.code)
     return [
         # Board-facing: the plan's own title, or nothing (admin says when the plan gave none).
         _row(owner.code, owner.title, {"owner": owner.code}, grouped[owner.pk], quarter)
@@ -233,7 +233,10 @@ def by_owner(quarter) -> list[RollupRow]:
 
 def by_assurance_group(quarter) -> list[RollupRow]:
     grouped = _grouped(quarter, "assurance_group")
-    groups = sorted(AssuranceGroup.objects.filter(pk__in=grouped), key=lambda g: g.label.lower())
+    groups = sorted(
+        _named(quarter, AssuranceGroup, "assurance_group", grouped),
+        key=lambda group: group.label.lower(),
+    )
     return [
         _row(
             group.label,
@@ -244,6 +247,15 @@ def by_assurance_group(quarter) -> list[RollupRow]:
         )
         for group in groups
     ]
+
+
+def _named(quarter, model, by: str, grouped: dict) -> list:
+    """The owners or groups of `grouped`'s keys: read once for the quarter's kept rows, not
+    again after each save (shared: never change them)."""
+    named = _kept(quarter).named
+    if by not in named or not named[by].keys() >= grouped.keys():
+        named[by] = {item.pk: item for item in model.objects.filter(pk__in=grouped)}
+    return [named[by][pk] for pk in grouped]
 
 
 def totals(rows: list[RollupRow], quarter) -> RollupRow:
@@ -272,6 +284,9 @@ class _Kept:
         self.query = query
         self.grouped: dict[str, dict] = {}
         self.links: dict[str, tuple] = dict(links or {})
+        # The owners and groups the roll-ups name ({"owner": {id: Owner}}): kept like the
+        # links, as a change to one is not a scoped change either.
+        self.named: dict[str, dict] = {}
         # Each deliverable's committee levels this quarter ({id: {group id: level}}), and
         # what pages worked out from all of it (reporting.glance): read as they are asked.
         self.levels: dict | None = None
@@ -291,6 +306,7 @@ class _Kept:
         rows = [row for row in rows if row is not None] + list(fresh.values())
         new = [row for row in rows if row["pk"] in ids]
         kept = _Kept(rows, self.links, query)
+        kept.named = dict(self.named)
         kept.since = _Since(set(ids), old, self.levels, self.derived)
         if self.levels is not None:
             kept.levels = {pk: levels for pk, levels in self.levels.items() if pk not in ids}
@@ -504,9 +520,11 @@ def quarter_by_quarter(plan) -> dict:
     """The status mix of every quarter that has opened: the plan's (`quarters`: quarter and its
     totals row) and each theme's (`themes`: label, title and its row in each quarter)."""
     quarters, themes = [], {}
-    plan_themes = list(plan.themes.all())  # read once for every quarter
-    for quarter in plan.quarters.exclude(state="upcoming").order_by("number"):
-        rows = by_theme(quarter, plan_themes)
+    outline = plan_outline(plan)
+    for quarter in outline["quarters"]:
+        if quarter.state == quarter.State.UPCOMING:
+            continue
+        rows = by_theme(quarter, outline["themes"])
         quarters.append({"quarter": quarter, "total": totals(rows, quarter)})
         for row in rows:
             theme = themes.setdefault(
@@ -514,3 +532,22 @@ def quarter_by_quarter(plan) -> dict:
             )
             theme["rows"].append({"quarter": quarter, "row": row})
     return {"quarters": quarters, "themes": list(themes.values())}
+
+
+def previous_in_plan(quarter):
+    """The quarter before `quarter` (None for Q1), from the kept outline: no query."""
+    return next(
+        (q for q in plan_outline(quarter.plan)["quarters"] if q.number == quarter.number - 1), None
+    )
+
+
+def plan_outline(plan) -> dict:
+    """The plan's themes and its quarters in order: kept under the objectives domain, whose
+    rows they are, as the dashboard reads them again after every save (shared: never change
+    them)."""
+    return revision.remembered(
+        "plan-outline",
+        [plan.pk],
+        lambda: {"themes": list(plan.themes.all()), "quarters": list(plan.quarters.all())},
+        domain=revision.OBJECTIVES,
+    )

@@ -120,6 +120,7 @@ def _figures(quarter) -> dict:
         "other_statuses": rollups.OTHER_COLUMNS,
         "open_actions": rollups.open_actions(quarter.plan),
         "moved": rollups.moved(quarter),
+        "previous": rollups.previous_in_plan(quarter),
         "over_time": rollups.quarter_by_quarter(quarter.plan),
         # Rendered once for each state of the plan's measures (at a hundred times the seed
         # plan, two thousand rows were half the page's time after every status update).

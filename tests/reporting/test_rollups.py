@@ -202,3 +202,31 @@ def test_a_rows_key_names_everything_it_shows(hand_built, q2):
             | change
         )
         assert repr(changed) != repr(row), change
+
+
+@pytest.mark.django_db
+def test_the_first_dashboard_after_a_save_reads_only_what_a_save_changes(
+    transactional_db, client, people, hand_built, q2
+):
+    """Issue 32: after a save the dashboard read the plan's themes (twice), its quarters
+    (three times), and the owners and groups its tables name, none of which a status update
+    changes: they are kept under the objectives domain and with the quarter's rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from deliverables.models import Deliverable
+    from tests.deliverables.factories import StatusUpdateFactory
+
+    client.force_login(people["viewer"])
+    url = reverse("reporting:dashboard") + "?quarter=2"
+    client.get(url)
+    a3 = Deliverable.objects.get(objective__theme__title="A", number=3)
+    StatusUpdateFactory(deliverable=a3, quarter=q2, status="red")  # committed, as saved
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [text for text in sql if 'FROM "objectives_theme"' in text]
+    # The filter's choice of quarter is the one read of the quarters.
+    assert len([text for text in sql if text.startswith('SELECT "objectives_quarter"')]) == 1
+    assert not [text for text in sql if text.startswith('SELECT "deliverables_owner"."id"')]
+    assert "What changed since Q1" in page and ">CFO</a>" in page
