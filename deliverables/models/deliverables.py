@@ -224,10 +224,14 @@ class DeliverableQuerySet(models.QuerySet):
             return self.none()
         # A subquery, not a join: a join needs DISTINCT over every column the page reads,
         # which at a hundred times the seed plan was most of My updates' query time. On the
-        # owners' ids, read first, so the database finds their links by its index, not by
-        # trying every deliverable's (on ten years of history, a third of the page's time).
-        owned = DeliverableOwner.objects.filter(owner_id__in=owners).values("deliverable_id")
-        return self.filter(pk__in=owned)
+        # owners' ids, read first, not through a join to the owners: PostgreSQL then finds
+        # the links by index (on ten years of history that test was a third of the page).
+        # EXISTS, not IN: SQLite searched each of the plan's objectives for every id of an
+        # IN list of the owners' links (0.8 s at a hundred times the seed plan).
+        owned = DeliverableOwner.objects.filter(
+            deliverable=models.OuterRef("pk"), owner_id__in=owners
+        )
+        return self.filter(models.Exists(owned))
 
     def editable_by(self, user):
         """Deliverables whose updates this user may write: object-level access, in one place."""
