@@ -61,3 +61,16 @@ class TestReferences:
         assert list(Deliverable.objects.search("6.4")) == [wanted]
         assert list(Deliverable.objects.search("portal")) == [wanted]
         assert Deliverable.objects.search("6").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_queue_asks_each_deliverable_for_its_owners_by_their_ids(people, cdo, q2):
+    """Issue 32: My updates tested each deliverable's owners through a join to the owners (so
+    PostgreSQL tried every year's deliverables on ten years of history), and for a time as an
+    IN list (which SQLite searched once per objective for each id: 0.8 s at a hundred times
+    the seed plan). The owners' ids are read first and each deliverable asked with EXISTS;
+    and "owed" names the stored position itself, so that join is an inner one."""
+    sql = str(Deliverable.objects.queue(people["cdo"], q2).query)
+    assert 'EXISTS(SELECT 1 AS "a" FROM "deliverables_deliverableowner"' in sql
+    assert '."code" = ' not in sql  # no join to the owners to find ALL's
+    assert 'standing_now."position" IN (' in sql
