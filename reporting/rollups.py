@@ -277,7 +277,7 @@ class _Kept:
     """A quarter's rows (`_rows_query`), and the numbers added up from them by theme, owner or
     group as pages ask (never to be changed: every reader shares them)."""
 
-    def __init__(self, rows: list[dict], links=None, query=None):
+    def __init__(self, rows: list[dict], query, links=None):
         self.rows = rows
         # The rows' query (`_rows_query`), never run itself: copied to read changed rows
         # again, as building its annotations was half of reading one row after a save.
@@ -299,13 +299,12 @@ class _Kept:
         """A new _Kept with `ids`' rows read again (one query) and the numbers already added
         up moved by the difference: what a status update saved changes (common.revision). The
         links stay: a change to a deliverable's owners or groups is not a scoped one."""
-        query = self.query if self.query is not None else _rows_query(quarter)
-        fresh = {row["pk"]: row for row in query.filter(pk__in=ids)}
+        fresh = {row["pk"]: row for row in self.query.filter(pk__in=ids)}
         old = [row for row in self.rows if row["pk"] in ids]
         rows = [fresh.pop(row["pk"], None) if row["pk"] in ids else row for row in self.rows]
         rows = [row for row in rows if row is not None] + list(fresh.values())
         new = [row for row in rows if row["pk"] in ids]
-        kept = _Kept(rows, self.links, query)
+        kept = _Kept(rows, self.query, self.links)
         kept.named = dict(self.named)
         kept.since = _Since(set(ids), old, self.levels, self.derived)
         if self.levels is not None:
@@ -342,7 +341,7 @@ def _kept(quarter) -> _Kept:
 
 def _kept_afresh(quarter) -> _Kept:
     query = _rows_query(quarter)
-    return _Kept(list(query.all()), query=query)
+    return _Kept(list(query.all()), query)
 
 
 def kept_rows(quarter) -> _Kept:

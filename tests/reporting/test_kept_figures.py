@@ -237,7 +237,8 @@ class ScopedChangesTest(TestCase):
         change = RevisionChange.objects.get(revision=revision.current())
         assert not change.scoped
 
-    def test_a_kept_value_is_brought_up_to_date_for_the_changed_deliverable_only(self):
+    def _two_deliverables_kept_in_an_open_quarter(self):
+        """Q1 open with two deliverables, committed, and its rows kept on this server."""
         with self.captureOnCommitCallbacks(execute=True):
             plan = PlanFactory(financial_year="2021/22")
             plan.quarters.filter(number=1).update(state=Quarter.State.OPEN)
@@ -245,6 +246,10 @@ class ScopedChangesTest(TestCase):
             first, second = DeliverableFactory.create_batch(2, objective__theme__plan=plan)
         revision.forget()
         rollups.kept_rows(quarter)
+        return quarter, first, second
+
+    def test_a_kept_value_is_brought_up_to_date_for_the_changed_deliverable_only(self):
+        quarter, first, second = self._two_deliverables_kept_in_an_open_quarter()
         with self.captureOnCommitCallbacks(execute=True):
             StatusUpdateFactory(deliverable=first, quarter=quarter, status="red")
         # Another app server: only the log says what changed.
@@ -276,13 +281,7 @@ class ScopedChangesTest(TestCase):
 
         from deliverables.models.deliverables import DeliverableQuerySet
 
-        with self.captureOnCommitCallbacks(execute=True):
-            plan = PlanFactory(financial_year="2021/22")
-            plan.quarters.filter(number=1).update(state=Quarter.State.OPEN)
-            quarter = plan.quarters.get(number=1)
-            first, second = DeliverableFactory.create_batch(2, objective__theme__plan=plan)
-        revision.forget()
-        rollups.kept_rows(quarter)
+        quarter, first, second = self._two_deliverables_kept_in_an_open_quarter()
         built = mock.patch.object(
             DeliverableQuerySet, "with_status_in", autospec=True, side_effect=AssertionError
         )
