@@ -253,6 +253,12 @@ class ReviewAction(models.Model):
 
     class Meta:
         ordering = ["review_id", "id"]
+        indexes = [
+            # "Open" is how every page asks for actions (`open()`: closed_at IS NULL). Without
+            # this, SQLite reached a group's open actions through every review it ever gave, of
+            # every plan year: 28 ms in a pack after ten years, 10 ms after one (issue 32).
+            models.Index(fields=["closed_at"], name="reviewaction_closed_at"),
+        ]
 
     def __str__(self):
         return self.text
