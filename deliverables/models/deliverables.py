@@ -98,15 +98,16 @@ class DeliverableQuerySet(models.QuerySet):
         Only the quarter's own plan's work can be: said, so that the database reads that plan's
         deliverables, not every year's (issue 32: My updates took twice as long on ten years
         of history, scanning them all for a stored position)."""
-        # Said again on the stored position itself: `is_due` reads it through COALESCE, which
-        # hides from PostgreSQL that a row without one is never due, so it joined every
-        # year's deliverables to the quarter's positions (outer) before filtering. With this
-        # the join is an inner one, read from the quarter's positions (issue 32).
+        # `is_due`, said on the stored position itself: `is_due` reads it through COALESCE,
+        # which hides from PostgreSQL that a row without one is never due, so it joined every
+        # year's deliverables to the quarter's positions (outer) before filtering. Said so, the
+        # join is an inner one, read from the quarter's positions; and said once, or PostgreSQL
+        # multiplies the two guesses and expects too few rows to hash them (issue 32).
         return (
             self.in_plan_of(quarter)
             .with_status_in(quarter)
             .alias(stored_now=models.F("standing_now__position"))
-            .filter(is_due=True, stored_now__in=OWED)
+            .filter(stored_now__in=OWED)
         )
 
     def awaiting_update_in(self, quarter):
