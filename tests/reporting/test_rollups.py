@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from reporting import rollups
+from tests.deliverables.factories import DeliverableFactory, StatusUpdateFactory
+from tests.objectives.factories import ObjectiveFactory
 
 
 @pytest.mark.django_db
@@ -60,6 +62,32 @@ class TestByTheme:
         assert [round(s.percent) for s in a.segments] == [25, 25, 50]
         assert [round(s.offset) for s in a.segments] == [0, 25, 50]
         assert a.segments[2].url.endswith("&missing=1")
+
+
+@pytest.mark.django_db
+class TestMoved:
+    def test_the_first_risers_and_fallers_in_the_plans_order(self, hand_built, q1, q2, cdo):
+        """The dashboard names the first few that moved, in reference order by the numbers
+        (1.2, 1.10, then 10.1), whatever order they were made in."""
+        theme_a, _ = hand_built
+        later = ObjectiveFactory(theme=theme_a, number=10)
+        for objective, number in ((later, 1), (theme_a.objectives.get(number=1), 10)):
+            deliverable = DeliverableFactory(objective=objective, number=number, owners=[cdo])
+            StatusUpdateFactory(deliverable=deliverable, quarter=q1, status="red")
+            StatusUpdateFactory(deliverable=deliverable, quarter=q2, status="green")
+        moved = rollups.moved(q2, limit=2)
+        assert [row["reference"] for row in moved["improved"]] == ["1.2", "1.10"]
+        assert [row["reference"] for row in rollups.moved(q2)["improved"]] == [
+            "1.2",
+            "1.10",
+            "10.1",
+        ]
+        (fell,) = moved["deteriorated"]
+        assert (fell["reference"], fell["before_label"], fell["now_label"]) == (
+            "1.1",
+            "On track (Green)",
+            "At risk (Amber)",
+        )
 
 
 @pytest.mark.django_db
