@@ -197,9 +197,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's planner prices a random read at four sequential ones, as for a spinning disk
-    # (its default); on SSDs, and a database held in memory as this one is, 1.1 is what
-    # PostgreSQL's documentation suggests. At 4 it read all ten years' deliverables to find one
-    # plan's (ADR 23). Empty leaves the server's own setting.
+    # (its default); for SSDs, or a database that fits in memory, its documentation suggests
+    # 1.1. At 4 it read all ten years' deliverables to find one plan's (ADR 23). Empty leaves
+    # the server's own setting.
     _page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1").strip()
     if _page_cost:
         try:
@@ -213,8 +213,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             )
         _options = DATABASES["default"].setdefault("OPTIONS", {})
         # After any options the URL gives (?options=...), which this does not replace.
-        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_page_cost}"
-        _options["options"] = _options["options"].strip()
+        _given = _options.get("options")
+        _options["options"] = " ".join(filter(None, [_given, f"-c random_page_cost={_page_cost}"]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

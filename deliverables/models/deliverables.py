@@ -98,11 +98,11 @@ class DeliverableQuerySet(models.QuerySet):
         Only the quarter's own plan's work can be: said, so that the database reads that plan's
         deliverables, not every year's (issue 32: My updates took twice as long on ten years
         of history, scanning them all for a stored position)."""
-        # `is_due`, said on the stored position itself: `is_due` reads it through COALESCE,
-        # which hides from PostgreSQL that a row without one is never due, so it joined every
-        # year's deliverables to the quarter's positions (outer) before filtering. Said so, the
-        # join is an inner one, read from the quarter's positions; and said once, or PostgreSQL
-        # multiplies the two guesses and expects too few rows to hash them (issue 32).
+        # Owed, said on the stored position itself rather than through `is_due`, whose
+        # COALESCE hides from PostgreSQL that a row without a position is never due (it then
+        # joined every year's deliverables to the quarter's positions, outer, before filtering).
+        # Said so, the join is an inner one, read from the quarter's positions; and said once,
+        # or PostgreSQL multiplies the two guesses and expects too few rows to hash (issue 32).
         return (
             self.in_plan_of(quarter)
             .with_status_in(quarter)
