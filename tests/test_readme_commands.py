@@ -91,6 +91,18 @@ def test_the_readme_shows_commands():
     } <= names
 
 
+def _writers_of(args: list[str]) -> list[list[str]]:
+    """The README's commands that write a file `args` reads (`--output NAME`), which a reader
+    has run first. Each command is its own test, and the suite's workers each have their own
+    demo: `import_baf baf.xlsx` failed whenever another worker had run the export."""
+    writers = []
+    for command in readme_commands():
+        other = _concrete(command)
+        if "--output" in other[:-1] and other[other.index("--output") + 1] in args[1:]:
+            writers.append(other)
+    return writers
+
+
 @pytest.mark.parametrize("command", readme_commands())
 def test_readme_command_works_after_make_run(after_make_run, command):
     args = _concrete(command)
@@ -99,6 +111,9 @@ def test_readme_command_works_after_make_run(after_make_run, command):
     for placeholder, why in NEEDS_A_FILE.items():
         if placeholder in args:
             pytest.skip(f"{args[0]} needs {why}")
+    for writer in _writers_of(args):
+        written = after_make_run(*writer)
+        assert written.returncode == 0, f"{' '.join(writer)}\n{written.stderr[-2000:]}"
     done = after_make_run(*args)
     assert done.returncode == 0, f"{command}\n{done.stderr[-2000:]}"
     assert "Traceback" not in done.stderr
