@@ -87,8 +87,9 @@ class DeliverableFilter(django_filters.FilterSet):
     overdue = OnlyWhenTicked(field_name="is_overdue", label="Overdue (past its window)")
     completed = OnlyWhenTicked(field_name="is_complete", label="Complete by the quarter")
 
-    # The filters a file name mentions, in this order.
+    # The filters a file name mentions, in this order; then the tick boxes ticked.
     DESCRIBED = ("theme", "objective", "owner", "status", "trend")
+    TICKED = ("due", "missing", "overdue", "completed")
 
     class Meta:
         model = Deliverable
@@ -239,7 +240,7 @@ class DeliverableFilter(django_filters.FilterSet):
             if value:
                 label = getattr(value, "label", None) or getattr(value, "number", None) or value
                 parts.append(f"{name.replace('_', '-')}-{label}")
-        for name in ("due", "missing", "overdue", "completed"):
+        for name in self.TICKED:
             if data.get(name):
                 parts.append(name)
         if data.get("q"):

@@ -9,7 +9,7 @@ from crispy_forms.layout import Layout
 from django.db.models import Exists, OuterRef
 
 from assurance.models import AssuranceGroup, AssuranceReview
-from deliverables.filters import DeliverableFilter
+from deliverables.filters import DeliverableFilter, OnlyWhenTicked
 from deliverables.search import text_match
 from reporting import glance
 
@@ -30,7 +30,11 @@ class PlanFilter(DeliverableFilter):
         help_text="With a group chosen, that group's level; otherwise the lowest any group gave.",
     )
 
+    # The dashboard's "All N assurance gaps" (reporting.glance): exactly the glance's gaps.
+    gap = OnlyWhenTicked(method="filter_gap", label="Assurance gap")
+
     DESCRIBED = ("theme", "objective", "owner", "assurance_group", "level", "status", "trend")
+    TICKED = (*DeliverableFilter.TICKED, "gap")
 
     class Meta(DeliverableFilter.Meta):
         pass
@@ -60,6 +64,10 @@ class PlanFilter(DeliverableFilter):
         the lowest any group gave this quarter."""
         group = self.form.cleaned_data.get("assurance_group")
         return queryset.filter(glance.level_condition(self.quarter_obj, value, group))
+
+    def filter_gap(self, queryset, name, value):
+        # A method replaces OnlyWhenTicked.filter, so "unticked means any" is checked here too.
+        return queryset.filter(glance.gap_condition(self.quarter_obj)) if value else queryset
 
     def _shape(self, form):
         super()._shape(form)

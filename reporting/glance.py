@@ -45,6 +45,9 @@ MATRIX_ROWS = [
     NO_UPDATE,
 ]
 ALWAYS_SHOWN = (Status.COMPLETE, Status.GREEN, Status.AMBER, Status.RED)
+# The dashboard lists this many gaps, then links to the list of them all: a glance, where a
+# plan of thousands of deliverables can have hundreds. The board report lists every one.
+GAPS_ON_DASHBOARD = 10
 
 
 def lowest(levels) -> str:
@@ -289,3 +292,14 @@ def level_condition(quarter, level: str, group=None) -> Q:
     if worse and group is None:
         condition &= ~Exists(reviews.filter(level__in=worse))
     return condition
+
+
+def gap_condition(quarter) -> Q:
+    """The assurance gaps of `quarter` as a filter on `with_status_in(quarter)`: `gap_kind`'s
+    rule, read in SQL with each deliverable's lowest level as `level_condition` reads it, so
+    the list behind the dashboard's "All N assurance gaps" holds exactly the glance's N."""
+    not_assured = level_condition(quarter, Level.LIMITED) | level_condition(quarter, Level.NONE)
+    assured = level_condition(quarter, Level.SUBSTANTIAL)
+    return Q(is_due=True) & (
+        (Q(status_now__in=ON_TRACK) & not_assured) | (Q(status_now=Status.RED) & assured)
+    )

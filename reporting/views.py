@@ -115,6 +115,7 @@ def _figures(quarter) -> dict:
         "owners": rollups.by_owner(quarter),
         "groups": rollups.by_assurance_group(quarter),
         "glance": glance.for_quarter(quarter),
+        "gaps_shown": glance.GAPS_ON_DASHBOARD,
         "legend": rollups.legend(),
         "statuses": rollups.ESSENTIAL_COLUMNS,
         "other_statuses": rollups.OTHER_COLUMNS,

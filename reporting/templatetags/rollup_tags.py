@@ -33,5 +33,11 @@ def glance_url(plan_year, quarter_number, **params):
 
 
 @register.filter
+def at_most(items, limit):
+    """The first `limit` of `items`; all of them when no limit is given."""
+    return items[:limit] if limit else items
+
+
+@register.filter
 def count_of(counts, key):
     return counts.get(key, 0)

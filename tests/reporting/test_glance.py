@@ -130,3 +130,53 @@ def test_every_reader_shows_them(client, people, assured, q2):
     sheet = list(book["Assurance"].iter_rows(values_only=True))
     assert ("On track (Green)", 0, 0, 1, 0, 1) in sheet
     assert any(row[0] == gap and row[3] == "On track (Green)" for row in sheet)
+
+
+def test_the_gap_filter_lists_exactly_the_glance_gaps(client, people, assured, q2, dhg):
+    other = assured["other"]
+
+    def made(status, levels):
+        d = DeliverableFactory(objective__theme__plan=q2.plan, assurance_groups=[dhg, other])
+        StatusUpdateFactory(deliverable=d, quarter=q2, status=status)
+        for group, level in zip((dhg, other), levels, strict=False):
+            AssuranceReview.objects.create(
+                deliverable=d, quarter=q2, assurance_group=group, level=level
+            )
+        return d
+
+    # At the lowest level either committee gave: Limited, so a gap; Limited, so not
+    # Substantial and no gap; No assurance of a complete deliverable, a gap.
+    made("green", ["substantial", "limited"])
+    made("red", ["substantial", "limited"])
+    made("complete", ["none"])
+    gaps = {gap["id"] for gap in glance.for_quarter(q2)["gaps"]}
+    assert len(gaps) == 4
+    client.force_login(people["viewer"])
+    query = {"plan": q2.plan.financial_year, "quarter": 2, "due": 1, "gap": "on"}
+    response = client.get(reverse("reporting:deliverable_list"), query)
+    assert {d.pk for d in response.context["page"]} == gaps
+    assert response.context["filter"].description() == "due_gap"
+
+
+def test_the_dashboard_names_the_first_gaps_and_links_to_them_all(client, people, plan, q2, dhg):
+    """A plan of thousands of deliverables can have hundreds of gaps: the dashboard lists the
+    first few, by reference, and links to the list of them all; the board report lists all."""
+    shown = glance.GAPS_ON_DASHBOARD
+    for _ in range(shown + 2):
+        d = DeliverableFactory(objective__theme__plan=plan, assurance_groups=[dhg])
+        StatusUpdateFactory(deliverable=d, quarter=q2, status="green")
+        AssuranceReview.objects.create(
+            deliverable=d, quarter=q2, assurance_group=dhg, level="limited"
+        )
+    client.force_login(people["viewer"])
+    dashboard = client.get(reverse("reporting:dashboard")).content.decode()
+    gaps_table = dashboard.split('class="nhsuk-table uhb-glance__gaps"')[1].split("</table>")[0]
+    assert gaps_table.count("Reported on track, but the committee is not assured") == shown
+    assert f"The first {shown} of {shown + 2}, by reference." in dashboard
+    link = re.search(r'<a href="([^"]+)">All (\d+) assurance gaps</a>', dashboard)
+    assert link and link[2] == str(shown + 2)
+    listed = client.get(link[1].replace("&amp;", "&"))
+    assert listed.context["page"].paginator.count == shown + 2
+    report = client.get(reverse("reporting:board_report")).content.decode()
+    assert report.count("Reported on track, but the committee is not assured") == shown + 2
+    assert "assurance gaps</a>" not in report
