@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.templatetags.static import static
 
 from objectives.measures import charts
 
@@ -30,14 +31,25 @@ def spc_chart(measure, until=None, heading_level=3):
     }
 
 
-@register.inclusion_tag("objectives/includes/spc_icon.html")
-def variation_icon(code, with_text=True):
-    return {"icon": charts.variation_icon(code), "with_text": with_text}
+@register.inclusion_tag("objectives/includes/spc_icon.html", takes_context=True)
+def variation_icon(context, code, with_text=True):
+    return _icon(context, charts.variation_icon(code), with_text)
 
 
-@register.inclusion_tag("objectives/includes/spc_icon.html")
-def assurance_icon(code, with_text=True):
-    return {"icon": charts.assurance_icon(code), "with_text": with_text}
+@register.inclusion_tag("objectives/includes/spc_icon.html", takes_context=True)
+def assurance_icon(context, code, with_text=True):
+    return _icon(context, charts.assurance_icon(code), with_text)
+
+
+def _icon(context, icon, with_text) -> dict:
+    """An icon by reference to its static file; in a PDF (`print`), to that file on disk,
+    which the PDF reads (it fetches nothing)."""
+    src = None
+    if icon and context.get("print"):
+        src = charts.icon_file(icon.file).as_uri()
+    elif icon:
+        src = static(icon.file)
+    return {"icon": icon, "src": src, "with_text": with_text}
 
 
 @register.filter

@@ -10,6 +10,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from objectives.measures import charts
+
 STYLESHEET = "css/board_report_pdf.css"
 
 
@@ -45,10 +47,11 @@ def _pdf(template: str, context: dict, **options) -> bytes:
     except OSError as error:
         raise PdfUnavailable(str(error)) from error
     html = render_to_string(template, context | {"print": True})
-    # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here.
+    # Nothing is fetched while rendering: fonts are the system's, the stylesheet is read here,
+    # the SPC icons from their files on disk.
     # PDF/UA: a tagged PDF with its language and title, so screen readers read its structure.
     options = {"pdf_variant": "pdf/ua-1"} | options
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf(
+    return HTML(string=html, url_fetcher=_icons_only()).write_pdf(
         stylesheets=[CSS(filename=finders.find(STYLESHEET))], **options
     )
 
@@ -61,5 +64,17 @@ def _footer(report, produced) -> str:
     )
 
 
-def _no_fetching(url, *args, **kwargs):
-    raise ValueError(f"The board report PDF fetches nothing ({url}).")
+def _icons_only():
+    """WeasyPrint's fetcher, narrowed to the SPC icons' files on this server's disk: anything
+    else is left out of the PDF with a warning in the log (tests/reporting/test_board_pdf.py
+    checks there is none)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class IconsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = charts.icon_at(url)
+            if path is None:
+                raise ValueError(f"The board report PDF fetches nothing ({url}).")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": "image/svg+xml"})
+
+    return IconsOnly()

@@ -54,3 +54,25 @@ def test_every_variation_icon_has_words_and_a_colour(code):
 
 def test_no_icon_without_a_reading():
     assert charts.variation_icon("") is None and charts.assurance_icon("") is None
+
+
+@pytest.mark.parametrize("icon", charts.all_icons(), ids=lambda icon: icon.file)
+def test_each_icon_is_drawn_once_in_its_own_colour_and_letter(icon):
+    """Pages show an icon by reference to its file, and a PDF reads the same file: the file
+    draws the icon's colour and letter, which the Word report draws too."""
+    drawing = charts.icon_file(icon.file).read_text()
+    assert drawing.startswith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 52 52"')
+    assert f'stroke="{icon.colour}" stroke-width="4"' in drawing
+    if icon.letter:
+        assert f'fill="{icon.colour}">{icon.letter}</text>' in drawing
+    else:
+        assert "<text" not in drawing
+
+
+def test_a_pdf_may_read_the_icons_files_and_nothing_else(tmp_path):
+    icon = charts.assurance_icon("pass")
+    assert charts.icon_at(charts.icon_file(icon.file).as_uri()) == charts.icon_file(icon.file)
+    other = tmp_path / "assurance-pass.svg"
+    other.write_text("<svg/>")
+    for uri in (other.as_uri(), "file:///etc/passwd", "https://example.org/spc/x.svg"):
+        assert charts.icon_at(uri) is None

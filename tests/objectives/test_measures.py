@@ -55,8 +55,12 @@ def test_the_page_shows_the_chart_its_words_the_icons_and_the_data(client, measu
     assert 'role="img" aria-labelledby="spc-' in html
     assert "13 months from Apr 2021 to Apr 2022." in html  # the chart's description
     assert "Latest, Apr 2022: 30%, special cause: concern." in html
-    assert 'aria-label="Special cause variation: concern, higher values"' in html
-    assert 'aria-label="The target will be met and missed at random (hit and miss)"' in html
+    # Each icon by reference to its drawing, named in words.
+    assert (
+        '<img class="uhb-spc-icon__image" src="/static/spc/variation-concern_high.svg" '
+        'width="40" height="40" alt="Special cause variation: concern, higher values">'
+    ) in html
+    assert 'alt="The target will be met and missed at random (hit and miss)"' in html
     assert "Special cause: concern (beyond a process limit)" in html  # the data table
     # A reader cannot enter values.
     assert "Add or correct a value" not in html and "Upload values" not in html

@@ -69,6 +69,15 @@ class TestTheDemoReport:
         ]:
             assert bullet in whole  # 11.2's three bullets
 
+    def test_the_key_indicators_icons_are_drawn(self, demo, caplog):
+        """The icons are static files the PDF reads from disk: one it could not read would be
+        left out with only a warning in the log."""
+        q2 = Quarter.objects.get(plan=demo, number=2)
+        with caplog.at_level("WARNING", logger="weasyprint"):
+            text = flat(" ".join(pages_of(q2)))
+        assert "Common cause" in text  # beside an icon, in a key indicators' table
+        assert not [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
+
     def test_q1_closed_comes_from_its_snapshot_unchanged_after_a_correction(self, demo):
         q1 = Quarter.objects.get(plan=demo, number=1)
         before = flat(" ".join(pages_of(q1)))

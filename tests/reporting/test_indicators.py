@@ -71,7 +71,7 @@ def test_the_dashboard_shows_each_themes_measures_and_what_needs_a_look(client, 
     assert "Needs a look (1)" in html
     assert 'href="#needs-a-look"' in html  # the headline figure
     assert "Theme 1: A" in html and "Theme 2: B" in html
-    assert 'aria-label="The target will consistently be missed"' in html
+    assert 'alt="The target will consistently be missed"' in html
     assert "Consistently fail" in html and "Common cause" in html
 
 
