@@ -106,7 +106,12 @@ def icon_file(name: str) -> Path:
 
 def icon_at(uri: str) -> Path | None:
     """The icon file a `file:` URI names, if it names one: all a PDF may read."""
-    return next((icon_file(i.file) for i in all_icons() if icon_file(i.file).as_uri() == uri), None)
+    return _icon_files().get(uri)
+
+
+@functools.cache
+def _icon_files() -> dict[str, Path]:
+    return {icon_file(icon.file).as_uri(): icon_file(icon.file) for icon in all_icons()}
 
 
 def variation_icon(code: str) -> Icon | None:
