@@ -54,6 +54,16 @@ _TOO_WIDE = """(width) => [...document.querySelectorAll('body *')]
   .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))"""
 
 
+def follow(page, target):
+    """Click a link or button that loads a new page, and return once that page has loaded.
+
+    A click returns when the next page has begun to load, not when it has: the page is still
+    blank then, and reading it straight away reads nothing (it failed CI once, on a busy
+    machine). Clicks that htmx answers in place wait for what they put on the page instead."""
+    with page.expect_navigation():
+        target.click()
+
+
 def log_in(page, base, username, keyboard=False):
     page.goto(f"{base}/login/")
     if keyboard:

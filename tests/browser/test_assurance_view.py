@@ -8,7 +8,7 @@ import pytest
 from assurance.models import AssuranceGroup, AssuranceReview, ChairReportItem
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Quarter
-from tests.browser.helpers import check_page, log_in
+from tests.browser.helpers import check_page, follow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,7 +55,7 @@ def test_the_assurance_view_and_the_committee_loop(site, new_page):
     page = new_page()
     log_in(page, base, "dhg-secretary")
     page.goto(f"{base}/my-groups/")
-    page.get_by_role("link", name="DHG chair's report to the Board for Q2").click()
+    follow(page, page.get_by_role("link", name="DHG chair's report to the Board for Q2"))
     check_page(page)
     page.get_by_label("Alert").check()
     page.get_by_label("What the committee reports").fill("Not assured on the recovery plan.")
@@ -65,12 +65,12 @@ def test_the_assurance_view_and_the_committee_loop(site, new_page):
     item = ChairReportItem.objects.get()
     assert item.kind == "alert" and list(item.deliverables.all()) == [on_track]
     check_page(page)
-    page.get_by_role("link", name="Change this alert point").click()
+    follow(page, page.get_by_role("link", name="Change this alert point"))
     page.get_by_label("What the committee reports").fill("Not assured: no dated recovery plan.")
     check_page(page, reload=False)
     page.get_by_role("button", name="Save the point").click()
     page.get_by_text("Saved the point of DHG's chair's report.").wait_for()
-    page.get_by_role("link", name="Back").click()
+    follow(page, page.get_by_role("link", name="Back"))
     assert page.url.split("?")[0].endswith("/my-groups/")
     page.goto(f"{base}/groups/{dhg.pk}/pack/?plan=2021%2F22&quarter=2")
     assert (

@@ -11,7 +11,7 @@ from assurance.baf import sheet
 from assurance.baf.models import GapNote, PrincipalRisk, RiskCommitteeView, RiskScore
 from demo.baf import create_demo_baf
 from objectives.models import Plan, Quarter
-from tests.browser.helpers import check_page, log_in
+from tests.browser.helpers import check_page, follow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,11 +26,11 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
     page = new_page()
     log_in(page, base, "viewer")
     page.goto(f"{base}/")
-    page.get_by_role("link", name="BAF").first.click()
+    follow(page, page.get_by_role("link", name="BAF").first)
     assert page.get_by_role("heading", name="Board Assurance Framework").count()
     assert page.get_by_role("img", name=re.compile("Heat map")).count() == 1
     check_page(page)
-    page.get_by_role("link", name="BAF 1", exact=True).click()
+    follow(page, page.get_by_role("link", name="BAF 1", exact=True))
     assert "Quarter by quarter" in page.content()
     check_page(page)
 
@@ -38,12 +38,12 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
     page = new_page()
     log_in(page, base, "cdo")
     page.goto(f"{base}/my-updates/")
-    page.get_by_role("link", name=re.compile("BAF 1 score")).click()
+    follow(page, page.get_by_role("link", name=re.compile("BAF 1 score")))
     check_page(page)
     page.get_by_label("4: Likely").check()
     page.get_by_label("5: Catastrophic").check()
     page.get_by_label("Why this score").fill("Two attempted attacks this quarter.")
-    page.get_by_role("button", name="Record the score").click()
+    follow(page, page.get_by_role("button", name="Record the score"))
     assert "Recorded BAF 1's Q2 score." in page.content()
     score = RiskScore.objects.get(risk=cyber, quarter=Quarter.objects.get(number=2))
     assert (score.likelihood, score.consequence) == (4, 5)
@@ -52,7 +52,7 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
 
     # ... and an action on one of its gaps.
     page.goto(f"{base}/baf/risks/{cyber.pk}/?quarter=2")
-    page.get_by_role("link", name=re.compile("Record an action or decision")).first.click()
+    follow(page, page.get_by_role("link", name=re.compile("Record an action or decision")).first)
     check_page(page)
     page.get_by_label(re.compile(r"^Action( \(optional\))?$")).fill(
         "Commission a penetration test."
@@ -61,7 +61,7 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
     page.get_by_label("Day").fill("31")
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2022")
-    page.get_by_role("button", name="Save the action").click()
+    follow(page, page.get_by_role("button", name="Save the action"))
     assert "Commission a penetration test." in page.content()
     assert GapNote.objects.get(risk=cyber).action_owner == "Chief Digital Officer"
 
@@ -69,11 +69,11 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
     page = new_page()
     log_in(page, base, "dhg-secretary")
     page.goto(f"{base}/my-groups/")
-    page.get_by_role("link", name=re.compile("BAF 1: A cyber attack")).click()
+    follow(page, page.get_by_role("link", name=re.compile("BAF 1: A cyber attack")))
     check_page(page)
     page.get_by_label("Limited").check()
     page.get_by_label("Comments").fill("Not assured on the response plan.")
-    page.get_by_role("button", name="Record the committee's view").click()
+    follow(page, page.get_by_role("button", name="Record the committee's view"))
     assert RiskCommitteeView.objects.get(risk=cyber).level == "limited"
     assert "DHG's view of the risk, Q2: Limited" in page.content()
 
@@ -87,10 +87,10 @@ def test_the_baf_from_each_seat(site, new_page, tmp_path):
     upload = tmp_path / "baf.xlsx"
     upload.write_bytes(sheet.to_xlsx(table))
     page.get_by_label("The BAF spreadsheet").set_input_files(str(upload))
-    page.get_by_role("button", name="Check the file").click()
+    follow(page, page.get_by_role("button", name="Check the file"))
     assert "BAF 1: title would change." in page.content()
     check_page(page, reload=False)
-    page.get_by_role("button", name=re.compile("Import 1 change")).click()
+    follow(page, page.get_by_role("button", name=re.compile("Import 1 change")))
     cyber.refresh_from_db()
     assert cyber.title == "Cyber attack on clinical systems"
 

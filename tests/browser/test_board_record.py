@@ -8,7 +8,7 @@ import pytest
 
 from objectives.models import Quarter
 from reporting import services
-from tests.browser.helpers import check_page, log_in
+from tests.browser.helpers import check_page, follow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,21 +21,23 @@ def test_a_board_member_checks_the_pdf_they_were_sent(site, new_page, signed, tm
     log_in(page, base, "viewer")
     page.goto(f"{base}/board-report/?plan=2021/22&quarter=2")
     assert "signed by the trust" in page.content()
-    with page.expect_download() as download:
+    # The record's PDF is made on its first download: WeasyPrint lays out some thirty pages,
+    # about ten seconds on an idle machine here, so the download is given a minute.
+    with page.expect_download(timeout=60_000) as download:
         page.get_by_role("link", name="Download as PDF").click()
     saved = tmp_path / "board-report.pdf"
     download.value.save_as(saved)
 
-    page.get_by_role("link", name="Check a copy of this PDF").click()
+    follow(page, page.get_by_role("link", name="Check a copy of this PDF"))
     check_page(page)
     page.get_by_label("The board report PDF").set_input_files(saved)
-    page.get_by_role("button", name="Check the PDF").click()
+    follow(page, page.get_by_role("button", name="Check the PDF"))
     assert page.get_by_role("heading", name="Verified").count() == 1
     said = page.locator("main").inner_text()
     assert "exactly the board report given to the Board for Q2 2021/22: board record 1" in said
     check_page(page, reload=False)
 
-    page.get_by_role("link", name="Back to the board record").click()
-    page.get_by_role("link", name="Check the whole chain now").click()
+    follow(page, page.get_by_role("link", name="Back to the board record"))
+    follow(page, page.get_by_role("link", name="Check the whole chain now"))
     assert re.search(r"The chain holds: every record matches its hash", page.content())
     check_page(page)

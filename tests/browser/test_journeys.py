@@ -12,7 +12,7 @@ from assurance.models import AssuranceReview
 from deliverables.models import Deliverable, StatusUpdate
 from objectives.models import Quarter
 from tests.browser.conftest import PASSWORD
-from tests.browser.helpers import check_page, focus_is_on, log_in, tab_to
+from tests.browser.helpers import check_page, focus_is_on, follow, log_in, tab_to
 from tests.deliverables.factories import StatusUpdateFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,12 +114,12 @@ def test_executive(site, new_page):
     # the next one's page.
     plain = new_page(javascript=False)
     log_in(plain, base, "cdo")
-    plain.locator(".uhb-queue-row a.uhb-open-update", has_text="Update").first.click()
+    follow(plain, plain.locator(".uhb-queue-row a.uhb-open-update", has_text="Update").first)
     plain.get_by_label("Complete (Blue)").check()
     plain.get_by_label("Progress").fill("Delivered in August.")
     plain.fill("textarea[name$=reason_for_change]", "Delivered.")  # where Q1 had a status
     heading = plain.locator("h1").inner_text()
-    plain.get_by_role("button", name=re.compile("Save and go")).click()
+    follow(plain, plain.get_by_role("button", name=re.compile("Save and go")))
     assert "Saved your Q2 update" in plain.locator(".nhsuk-notification-banner").inner_text()
     assert plain.locator("h1").inner_text().startswith("Update ") and (
         plain.locator("h1").inner_text() != heading
@@ -147,16 +147,16 @@ def test_secretary(site, new_page):
     assert dhg == 7 and page.locator(".uhb-result-list > li").count() == dhg  # 1.3, 6.1–6.5, 7.1
 
     page.get_by_label("Reference or words").fill("Windows 10")
-    page.get_by_role("button", name="Apply filters").click()
+    follow(page, page.get_by_role("button", name="Apply filters"))
     assert page.locator(".uhb-result-list > li").count() == 1
     check_page(page)
 
-    page.get_by_role("link", name=re.compile("Record DHG's assurance")).first.click()
+    follow(page, page.get_by_role("link", name=re.compile("Record DHG's assurance")).first)
     check_page(page)
     page.get_by_label("Reasonable").check()
     page.get_by_label("Comments").fill("Rollout on plan; monitoring.")
     page.locator("textarea[name=actions_requested]").fill("Confirm the last 40 PCs by December")
-    page.get_by_role("button", name="Record assurance").click()
+    follow(page, page.get_by_role("button", name="Record assurance"))
     assert "Recorded DHG's assurance" in page.locator(".nhsuk-notification-banner").inner_text()
     review = AssuranceReview.objects.get()
     assert review.level == "reasonable" and review.actions.count() == 1
@@ -168,12 +168,12 @@ def test_secretary(site, new_page):
         in page.locator("#findings ~ .uhb-actions").inner_text()
     )
     check_page(page)
-    page.get_by_role("button", name=re.compile("Close the action")).click()
+    follow(page, page.get_by_role("button", name=re.compile("Close the action")))
     assert "Closed the action." in page.locator(".nhsuk-notification-banner").inner_text()
     assert not review.actions.get().is_open
     page.goto(f"{base}/my-groups/")
 
-    page.get_by_role("link", name=re.compile("DHG pack for Q2")).click()
+    follow(page, page.get_by_role("link", name=re.compile("DHG pack for Q2")))
     assert page.locator("h1").inner_text().startswith("DHG pack")
     assert "Rollout on plan; monitoring." in page.content()
     check_page(page)
@@ -188,7 +188,7 @@ def test_administrator(site, new_page):
     page.goto(f"{base}/admin/deliverables/deliverable/{deliverable.pk}/change/")
     check_page(page)
     page.fill("#id_delivery", "Q1-Q3")
-    page.get_by_role("button", name="Save", exact=True).click()
+    follow(page, page.get_by_role("button", name="Save", exact=True))
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     check_page(page)
     deliverable.refresh_from_db()
@@ -197,13 +197,13 @@ def test_administrator(site, new_page):
     page.goto(f"{base}/quarters/")
     check_page(page)
     # The board paper cover, entered before closing.
-    page.get_by_role("link", name=re.compile("Board paper cover for Q2")).click()
+    follow(page, page.get_by_role("link", name=re.compile("Board paper cover for Q2")))
     check_page(page)
     page.fill("#id_meeting", "Board of Directors (public)")
     page.fill("#id_agenda_item", "7.2")
-    page.get_by_role("button", name="Save the cover").click()
+    follow(page, page.get_by_role("button", name="Save the cover"))
     assert "Saved the board paper cover" in page.locator(".nhsuk-notification-banner").inner_text()
-    page.get_by_role("link", name=re.compile("Close Q2")).click()
+    follow(page, page.get_by_role("link", name=re.compile("Close Q2")))
     # Closing asks first, saying how many updates are still missing, and which of the cover's
     # fields would print as "To be confirmed" (issue 28).
     assert "updates still missing" in page.locator(".nhsuk-warning-callout").first.inner_text()
@@ -212,11 +212,11 @@ def test_administrator(site, new_page):
         "Meeting date" in blanks and "Executive sponsor" in blanks and "Agenda item" not in blanks
     )
     check_page(page)
-    page.get_by_role("button", name="Close anyway and fix its report").click()
+    follow(page, page.get_by_role("button", name="Close anyway and fix its report"))
     banner = page.locator(".nhsuk-notification-banner").inner_text()
     assert "is closed and its board report is fixed" in banner
     check_page(page)
-    page.get_by_role("link", name="Board report Q2").click()
+    follow(page, page.get_by_role("link", name="Board report Q2"))
     # The cover sheet's title (the plan's own, as none was entered), then the summary.
     assert (
         page.locator("h1").inner_text() == "UHB Strategy Implementation Plan: Q2 2021/22 progress"
@@ -467,7 +467,7 @@ def test_key_indicators_from_upload_to_the_board(site, new_page):
     table = reader.get_by_role("table", name="Key indicators by theme")
     assert table.get_by_role("img", name="Special cause variation: concern, higher values").count()
     check_page(reader)
-    table.get_by_role("link", name="Trust-acquired pressure ulcers").click()
+    follow(reader, table.get_by_role("link", name="Trust-acquired pressure ulcers"))
     chart = reader.get_by_role("img", name=re.compile("statistical process control chart"))
     assert "30 months from Apr 2019 to Sep 2021" in chart.locator("desc").text_content()
     reader.get_by_text("The chart's data as a table").click()
@@ -487,7 +487,9 @@ def test_a_new_year_from_the_template_and_roll_over(site, new_page):
     page = new_page()
     log_in(page, base, "admin")
     page.goto(f"{base}/quarters/")
-    page.get_by_role("link", name="Import a plan from a spreadsheet or the plan document").click()
+    follow(
+        page, page.get_by_role("link", name="Import a plan from a spreadsheet or the plan document")
+    )
     check_page(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the template (XLSX)").click()
@@ -530,15 +532,15 @@ def test_people_and_api_tokens(site, new_page):
     base, _ = site
     page = new_page()
     log_in(page, base, "admin")
-    page.get_by_role("link", name="People").first.click()
+    follow(page, page.get_by_role("link", name="People").first)
     check_page(page)
-    page.get_by_role("link", name="Add a person").click()
+    follow(page, page.get_by_role("link", name="Add a person"))
     page.fill("#id_first_name", "Nia")
     page.fill("#id_last_name", "New")
     page.fill("#id_email", "nia.new@nhs.net")
-    page.get_by_role("button", name="Add the person").click()
+    follow(page, page.get_by_role("button", name="Add the person"))
     page.get_by_label("Role").select_option("viewer")
-    page.get_by_role("button", name="Give the role").click()
+    follow(page, page.get_by_role("button", name="Give the role"))
     page.get_by_text("Given: Viewer (read only)").first.wait_for()
     check_page(page)
     assert get_user_model().objects.get(email="nia.new@nhs.net").has_perm("objectives.view_plan")

@@ -5,7 +5,7 @@ confirmation before a second reporting quarter, and a quarter that has no report
 import pytest
 
 from objectives.models import Plan
-from tests.browser.helpers import check_page, log_in
+from tests.browser.helpers import check_page, follow, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def test_the_second_years_pages(site, new_page):
     # The roll-over: each row's window, ticked by default, every one untickable at once.
     page.goto(f"{base}/plans/{later.pk}/roll-over/")
     check_page(page)
-    page.get_by_role("link", name="Untick every deliverable").click()
+    follow(page, page.get_by_role("link", name="Untick every deliverable"))
     assert page.locator("input[type=checkbox]:checked").count() == 0
     page.get_by_label("Carry over 6.4").check()
     page.get_by_label("Its window in 2022/23").nth(0).wait_for()

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 
 from accounts import oidc
 from accounts.roles import VIEWERS
-from tests.browser.helpers import check_page
+from tests.browser.helpers import check_page, follow
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,7 +83,8 @@ def sign_in_at_provider(page, base, login):
     page.get_by_role("link", name="Sign in with your NHS account").click()
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "any password")
-    page.get_by_role("button", name="Sign-in").click()
+    # The consent page is asked about once it has loaded (on a busy machine it had not).
+    follow(page, page.get_by_role("button", name="Sign-in"))
     consent = page.get_by_role("button", name="Continue")
     if consent.count():
         consent.click()
@@ -241,7 +242,7 @@ def test_cis2_private_key_jwt_and_assurance_level(site, cis2_provider, new_page,
     # Her e-mail changes at the provider's end: the uid still finds her account.
     get_user_model().objects.filter(pk=ann.pk).update(email="ann.changed@nhs.net")
     page.get_by_role("button", name="Log out").first.click()
-    page.get_by_role("button", name="Yes, sign me out").click()
+    follow(page, page.get_by_role("button", name="Yes, sign me out"))
     page.console_errors.clear()
     settings.OIDC_REQUIRED_ACR = "AAL3_ANY"
     other = new_page()
