@@ -369,7 +369,7 @@ def rag_grid(request):
         .with_positions(quarters)
         .natural_order()
     )
-    rows = [(d, presenters.rag_grid_cells(d, quarters)) for d in page.object_list]
-    context = {"plan": plan, "quarters": quarters, "rows": rows, "filter": filterset}
+    grid = presenters.rag_grid(page.object_list, quarters)
+    context = {"plan": plan, "quarters": quarters, "grid": grid, "filter": filterset}
     context |= {"page": page, "query": urlencode({"plan": plan.financial_year})}
     return render(request, "deliverables/rag_grid.html", context)

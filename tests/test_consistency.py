@@ -40,7 +40,7 @@ def test_the_rag_grid_runs_by_theme_in_full_text_and_links_only_what_has_content
     client.force_login(board_member)
     response = client.get(reverse("deliverables:rag_grid"))
     page = response.content.decode()
-    themes = [d.objective.theme.number for d, _ in response.context["rows"]]
+    themes = [row.deliverable.objective.theme.number for row in response.context["grid"].rows]
     assert themes == sorted(themes)
     assert "…" not in page and "Creation of a range of community diagnostic hubs" in page
     # Q2–Q4 are not open: their cells say so, with no link to follow.

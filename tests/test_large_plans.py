@@ -33,10 +33,14 @@ class TestPaging:
     def test_the_rag_grid_pages_a_large_plan(self, admin, hand_built, monkeypatch):
         monkeypatch.setattr(deliverable_views, "RAG_GRID_PAGE_SIZE", 3)
         first = admin.get(reverse("deliverables:rag_grid"))
-        assert [d.reference for d, _ in first.context["rows"]] == ["1.1", "1.2", "1.3"]
+        assert [row.deliverable.reference for row in first.context["grid"].rows] == [
+            "1.1",
+            "1.2",
+            "1.3",
+        ]
         assert "Page 2 of 3" in first.content.decode()
         last = admin.get(reverse("deliverables:rag_grid") + "?page=3")
-        assert [d.reference for d, _ in last.context["rows"]] == ["2.1", "2.2"]
+        assert [row.deliverable.reference for row in last.context["grid"].rows] == ["2.1", "2.2"]
 
     def test_the_rag_grid_joins_positions_for_its_page_only(self, admin, hand_built, monkeypatch):
         """Issue 32: the grid counted and sorted the whole plan joined to four quarters'
@@ -47,7 +51,11 @@ class TestPaging:
         monkeypatch.setattr(deliverable_views, "RAG_GRID_PAGE_SIZE", 3)
         with CaptureQueriesContext(connection) as queries:
             page = admin.get(reverse("deliverables:rag_grid") + "?page=2")
-        assert [d.reference for d, _ in page.context["rows"]] == ["1.4", "1.5", "1.6"]
+        assert [row.deliverable.reference for row in page.context["grid"].rows] == [
+            "1.4",
+            "1.5",
+            "1.6",
+        ]
         sql = [query["sql"] for query in queries.captured_queries]
         count = next(text for text in sql if "COUNT(" in text)
         assert "deliverables_standing" not in count

@@ -84,8 +84,8 @@ class TestEveryReaderAgrees:
 
     def test_rag_grid(self, client, people, four):
         client.force_login(people["viewer"])
-        rows = client.get(reverse("deliverables:rag_grid")).context["rows"]
-        shown = {d.reference: cells[1].label for d, cells in rows}
+        grid = client.get(reverse("deliverables:rag_grid")).context["grid"]
+        shown = {row.deliverable.reference: row.cells[1].label for row in grid.rows}
         assert shown == EXPECTED
 
     def test_deliverable_page(self, client, people, four):
